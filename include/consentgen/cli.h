@@ -1,0 +1,45 @@
+/*
+ * cli: the command line. Parses arguments, loads and cross-checks all
+ * inputs, runs the class/pupil loop, prints diagnostics and results, and
+ * picks the exit status. The only module that prints or exits.
+ */
+#ifndef CONSENTGEN_CLI_H
+#define CONSENTGEN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consentgen/config.h"
+#include "consentgen/diag.h"
+
+enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_INPUT = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_OUTPUT = 3 };
+
+enum cli_command { CLI_CMD_NONE, CLI_CMD_RENDER, CLI_CMD_CHECK, CLI_CMD_LIST, CLI_CMD_HELP, CLI_CMD_VERSION };
+
+struct cli_opts {
+    enum cli_command  command;
+    const char       *config_path;
+    const char      **classes; /* --class, in argv order */
+    size_t            n_classes;
+    const char      **pupils;  /* --pupil "Nachname, Vorname" */
+    size_t            n_pupils;
+    const char      **ids;     /* --id */
+    size_t            n_ids;
+    const char       *out_dir; /* NULL: config output.dir */
+    bool              has_split;
+    enum config_split split;
+    int               jobs;    /* 0: number of cores */
+    bool              quiet;
+    bool              strict;
+};
+
+/*
+ * Parses argv into opts (pointers into argv). On a usage error returns false
+ * with one diag (no file) in d. Caller frees with cli_opts_fini().
+ */
+bool cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d);
+void cli_opts_fini(struct cli_opts *opts);
+
+int cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * config: the YAML config (read with libyaml) as plain structs. Paths are
+ * resolved against the config file's folder; millimetres stay in config.
+ * Also reads a template's YAML front matter, so libyaml stays in one module.
+ */
+#ifndef CONSENTGEN_CONFIG_H
+#define CONSENTGEN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consentgen/diag.h"
+#include "consentgen/util.h"
+
+/* One free value of form.values; key and value as written. */
+struct config_value {
+    char    *key;
+    char    *value;
+    unsigned line, col; /* of the value, for messages */
+};
+
+struct config_school {
+    char *name;    /* required */
+    char *address; /* NULL: none */
+    char *logo;    /* resolved path; NULL: none */
+};
+
+struct config_form {
+    char               *template_path; /* resolved, required */
+    char               *template_path_as_written;
+    struct date         date;          /* form.date, or today */
+    bool                has_date;      /* false: date is today */
+    struct config_value *values;
+    size_t              n_values;
+};
+
+struct config_columns { /* header names in the roster; NULL: the usual aliases */
+    char *last_name;
+    char *first_name;
+    char *birth_date;
+    char *class_name;
+    char *id;
+};
+
+enum config_encoding { CONFIG_ENCODING_AUTO, CONFIG_ENCODING_UTF8, CONFIG_ENCODING_WINDOWS_1252 };
+
+struct config_roster {
+    char                *file;            /* resolved path, required */
+    char                *file_as_written; /* for messages */
+    char                 delimiter;       /* 0: detect from the header line */
+    enum config_encoding encoding;
+    struct config_columns columns;
+};
+
+enum config_split { CONFIG_SPLIT_CLASS, CONFIG_SPLIT_PUPIL, CONFIG_SPLIT_BOTH };
+
+struct config_output {
+    char             *dir; /* resolved against the config folder; default "out" there */
+    enum config_split split;
+    bool              duplex;      /* default true */
+    bool              class_sheet; /* default true */
+};
+
+struct config_page {
+    char *font;      /* family name, or a resolved path ending in .ttf; default "Liberation Sans" */
+    bool  font_is_path;
+    bool  marks;     /* fold and hole marks; default false */
+};
+
+struct config {
+    char                *path; /* as given on the command line */
+    struct config_school school;
+    struct config_form   form;
+    struct config_roster roster;
+    struct config_output output;
+    struct config_page   page;
+};
+
+/*
+ * Parses YAML text; path names the file in messages and is the base for
+ * relative paths. Reports every problem it can find to d. Returns NULL only
+ * when nothing usable was read (syntax error, not a mapping); otherwise a
+ * config with defaults filled in, even when d got errors. Caller frees.
+ */
+struct config *config_parse(const char *yaml, size_t len, const char *path, struct diags *d);
+/* Reads the file at path, then config_parse(). NULL and a diag if unreadable. */
+struct config *config_load(const char *path, struct diags *d);
+void           config_free(struct config *c);
+
+/* Looks up form.values[key]; NULL if absent. */
+const char *config_value(const struct config *c, const char *key);
+
+/* A template's front matter (the YAML between the leading "---" lines). */
+struct config_front_matter {
+    char    *title;                    /* NULL: none; the PDF title then comes from the first heading */
+    int      pupil_signature_from_age; /* default 14 */
+    int      adult_age;                /* default 18: from this age only the pupil signs */
+};
+/*
+ * Parses front matter YAML that starts at first_line of file path (for
+ * positions). Unknown keys and wrong types are errors in d; defaults are kept
+ * for what is missing. Returns false if d got an error.
+ */
+bool config_parse_front_matter(const char *yaml, size_t len, const char *path, unsigned first_line,
+                               struct config_front_matter *out, struct diags *d);
+void config_front_matter_fini(struct config_front_matter *fm);
+
+#endif

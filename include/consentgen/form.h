@@ -1,0 +1,48 @@
+/*
+ * form: one pupil's values for the template placeholders, and the call into
+ * layout for a pupil's form or a class's return list.
+ */
+#ifndef CONSENTGEN_FORM_H
+#define CONSENTGEN_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consentgen/config.h"
+#include "consentgen/diag.h"
+#include "consentgen/layout.h"
+#include "consentgen/roster.h"
+#include "consentgen/template.h"
+
+/* The read-only objects of a run; shared by all pupils and all workers. */
+struct form_run {
+    const struct config         *config;
+    const struct roster         *roster;
+    const struct template_doc   *doc;
+    const struct layout_metrics *metrics;
+    const char                  *font_name;   /* for messages */
+    double                       logo_aspect; /* 0: no logo */
+};
+
+/* Value of placeholder name for pupil p (NULL if unknown); allocated in a when computed. */
+const char *form_value(const struct form_run *run, const struct pupil *p, const char *name, struct arena *a);
+
+/* "Nachname, Vorname", in a. */
+const char *form_pupil_name(const struct pupil *p, struct arena *a);
+
+/* Lays out pupil p's form into out (allocated in a). */
+void form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_doc *out);
+
+/* Lays out the return list of one class; pupils in print order. */
+void form_layout_class_sheet(const struct form_run *run, const char *class_name, const struct pupil *const *pupils,
+                             size_t n_pupils, struct arena *a, struct layout_doc *out);
+
+/*
+ * Checks that the fonts can print every character of pupil p that the form
+ * prints (names, class, every placeholder value the template uses). Each
+ * missing character is an error at the pupil's roster line naming the pupil,
+ * the character and its U+ code. Returns false if any was missing.
+ */
+bool form_check_glyphs(const struct form_run *run, const struct pupil *p, struct diags *d);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * layout: turns a template tree plus values into positioned text, rules and
+ * boxes on A4 pages (DIN 5008 geometry, line breaking, pagination with
+ * keep-together rules, footers). It knows nothing of PDF: fonts are seen only
+ * through struct layout_metrics, so tests run with fake metrics.
+ */
+#ifndef CONSENTGEN_LAYOUT_H
+#define CONSENTGEN_LAYOUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "consentgen/config.h"
+#include "consentgen/template.h"
+#include "consentgen/util.h"
+
+#define LAYOUT_PAGE_WIDTH_PT  595.276 /* A4, 210 mm */
+#define LAYOUT_PAGE_HEIGHT_PT 841.890 /* A4, 297 mm */
+#define LAYOUT_PT_PER_MM      (72.0 / 25.4)
+
+enum layout_font { LAYOUT_FONT_REGULAR, LAYOUT_FONT_BOLD, LAYOUT_FONT_ITALIC, LAYOUT_N_FONTS };
+
+/* Font metrics, supplied by pdf.c (real fonts) or tests (fake_metrics.c). */
+struct layout_metrics {
+    void *ctx;
+    /* Advance width of UTF-8 text (len bytes) at size_pt, in pt. */
+    double (*text_width_pt)(void *ctx, enum layout_font font, const char *s, size_t len, double size_pt);
+    /* Whether font has a real glyph (not .notdef) for the code point. */
+    bool (*has_glyph)(void *ctx, enum layout_font font, int32_t cp);
+};
+
+enum layout_item_kind {
+    LAYOUT_ITEM_TEXT, /* text at baseline (x, y) */
+    LAYOUT_ITEM_LINE, /* from (x, y) to (x + w, y + h) */
+    LAYOUT_ITEM_BOX,  /* rectangle outline, top-left (x, y), size w x h */
+    LAYOUT_ITEM_LOGO, /* the school logo scaled into top-left (x, y), w x h */
+};
+
+struct layout_item {
+    enum layout_item_kind kind;
+    double                x_pt, y_pt; /* from the page's top-left corner */
+    double                w_pt, h_pt;
+    enum layout_font      font;          /* text */
+    double                size_pt;       /* text */
+    const char           *text;          /* text, UTF-8, in the arena */
+    double                line_width_pt; /* line, box */
+    double                gray;          /* 0 = black .. 1 = white; text, line, box */
+};
+
+struct layout_page {
+    struct layout_item *items; /* in the arena */
+    size_t              n_items, cap;
+    bool                is_blank; /* duplex padding: nothing printed, no footer */
+};
+
+/* Pages of one form or one class sheet; everything lives in the arena given to the layout call. */
+struct layout_doc {
+    struct layout_page *pages;
+    size_t              n_pages, cap;
+};
+
+/* Placeholder values: returns the text for a name such as "pupil.first_name", NULL if unknown. */
+struct layout_values {
+    void       *ctx;
+    const char *(*lookup)(void *ctx, const char *name);
+};
+
+/* What every page of a run shares. */
+struct layout_page_setup {
+    const struct config_school *school;
+    bool                        marks;       /* fold marks 105/210 mm, hole mark 148.5 mm */
+    double                      logo_aspect; /* logo width / height; 0: no logo */
+};
+
+struct layout_form_params {
+    struct layout_page_setup setup;
+    const char              *footer;    /* "Yılmaz, Elif · Klasse 7b"; " · Seite X von Y" is appended */
+    int                      pupil_age; /* on the form date, selects signature rows */
+    int                      pupil_signature_from_age;
+    int                      adult_age;
+};
+
+/*
+ * Lays out one pupil's form. Text, rules and boxes are allocated in a; the
+ * result is valid until a is reset. Placeholders are looked up in values;
+ * an unknown one prints as its name in braces (template_check_placeholders
+ * has already rejected those).
+ */
+void layout_form(const struct template_doc *doc, const struct layout_values *values,
+                 const struct layout_form_params *params, const struct layout_metrics *m, struct arena *a,
+                 struct layout_doc *out);
+
+struct layout_sheet_row {
+    const char *last_name;
+    const char *first_name;
+};
+
+struct layout_sheet_params {
+    struct layout_page_setup       setup;
+    const char                    *class_name;
+    const char                    *form_title;
+    const char                    *form_date; /* dd.mm.yyyy */
+    const char                    *return_by; /* NULL: not set */
+    const struct layout_sheet_row *rows;
+    size_t                         n_rows;
+};
+
+/* Lays out a class's return list: one row per pupil with boxes "zurück", "Ja", "Nein". */
+void layout_class_sheet(const struct layout_sheet_params *params, const struct layout_metrics *m,
+                        struct arena *a, struct layout_doc *out);
+
+/* Duplex: appends a blank page if the doc has an odd number of pages. */
+void layout_pad_to_even(struct layout_doc *doc, struct arena *a);
+
+/* A stable text form of pages and items, for tests. */
+void layout_dump(const struct layout_doc *doc, struct buf *out);
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * output: portable file names and atomic writes (temp file in the target
+ * folder, fsync, rename), so no half-written file is ever left behind.
+ */
+#ifndef CONSENTGEN_OUTPUT_H
+#define CONSENTGEN_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consentgen/diag.h"
+#include "consentgen/util.h"
+
+/*
+ * A portable file-name part of text: ASCII letters, digits, '-' and '_' only;
+ * ä->ae, ö->oe, ü->ue, ß->ss (and capitals), other accents dropped, any other
+ * run of characters becomes one '_'; never empty, never "." or "..". Caller frees.
+ */
+char *output_safe_name(const char *text);
+
+/* Makes names unique within one folder, ignoring ASCII case: "a", "a_2", "a_3". */
+struct output_names;
+struct output_names *output_names_new(void);
+void                 output_names_free(struct output_names *n);
+/* Returns a unique variant of base (owned by n). */
+const char          *output_names_unique(struct output_names *n, const char *base);
+
+/* Creates dir and missing parents. False and a diag ("consentgen: error: ...") on failure. */
+bool output_make_dir(const char *dir, struct diags *d);
+
+/*
+ * Writes data to dir/name atomically: a temp file in dir, fsync, rename.
+ * SIGINT and SIGTERM are held back meanwhile, so an interrupt can never
+ * leave the temp file. On failure nothing is left and a diag says why.
+ */
+bool output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d);
+
+#endif

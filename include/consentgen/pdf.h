@@ -1,0 +1,49 @@
+/*
+ * pdf: fonts (found through fontconfig, or a .ttf path) and their real
+ * metrics, and the libharu writer that turns laid-out pages into a PDF with
+ * embedded TrueType fonts written as UTF-8.
+ */
+#ifndef CONSENTGEN_PDF_H
+#define CONSENTGEN_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consentgen/config.h"
+#include "consentgen/diag.h"
+#include "consentgen/layout.h"
+#include "consentgen/util.h"
+
+struct pdf_fonts; /* opaque: font files for regular, bold, italic, and their metrics */
+
+/*
+ * Finds the fonts for page->font: a fontconfig family (regular, bold, italic)
+ * or one .ttf file used for all three. config_path names the config in
+ * messages. NULL and a diag if a font cannot be found or read.
+ */
+struct pdf_fonts            *pdf_fonts_load(const struct config_page *page, const char *config_path, struct diags *d);
+void                         pdf_fonts_free(struct pdf_fonts *f);
+const struct layout_metrics *pdf_fonts_metrics(const struct pdf_fonts *f);
+const char                  *pdf_fonts_name(const struct pdf_fonts *f); /* family, for messages */
+
+/* Reads the size of a PNG or JPEG logo: aspect = width / height. False and a diag if unusable. */
+bool pdf_logo_probe(const char *path, const char *config_path, double *aspect, struct diags *d);
+
+struct pdf_meta {
+    const char *title;
+    const char *author;  /* the school */
+    const char *subject; /* NULL: none */
+};
+
+struct pdf_writer; /* opaque: one PDF document being built */
+
+/* Starts a document; logo_path may be NULL. Keeps a reference to fonts. */
+struct pdf_writer *pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struct pdf_meta *meta,
+                                  struct diags *d);
+/* Appends the pages of doc (copied: doc may be freed afterwards). */
+bool pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags *d);
+/* Writes the finished PDF into out. No timestamp unless SOURCE_DATE_EPOCH is set. */
+bool pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d);
+void pdf_writer_free(struct pdf_writer *w);
+
+#endif

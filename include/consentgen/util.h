@@ -1,0 +1,93 @@
+/*
+ * util: allocation that aborts on failure, an arena for per-pupil data, a
+ * growable string buffer, reading whole files, UTF-8 helpers (utf8proc) and
+ * calendar dates. Functions that can fail set errno and return false/NULL.
+ */
+#ifndef CONSENTGEN_UTIL_H
+#define CONSENTGEN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation: abort() with a message when memory is exhausted. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t len);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* Growable byte buffer; data is always NUL-terminated once anything was added. */
+struct buf {
+    char  *data;
+    size_t len;
+    size_t cap;
+};
+void  buf_init(struct buf *b);
+void  buf_fini(struct buf *b);
+void  buf_reset(struct buf *b);                       /* len = 0, memory kept */
+void  buf_append(struct buf *b, const char *s, size_t len);
+void  buf_puts(struct buf *b, const char *s);
+void  buf_putc(struct buf *b, char c);
+void  buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *buf_detach(struct buf *b);                      /* caller frees; b is empty afterwards */
+
+/*
+ * Arena: many small allocations freed together. cli resets one after each
+ * pupil, so per-pupil data cannot leak.
+ */
+struct arena;
+struct arena *arena_new(void);
+void          arena_free(struct arena *a);
+void          arena_reset(struct arena *a);
+void         *arena_alloc(struct arena *a, size_t size);      /* zeroed, max-aligned */
+char         *arena_strdup(struct arena *a, const char *s);
+char         *arena_strndup(struct arena *a, const char *s, size_t len);
+char         *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * Reads a whole file into a NUL-terminated buffer (caller frees *data).
+ * Fails with errno EFBIG when the file is larger than max_len bytes.
+ */
+bool util_read_file(const char *path, size_t max_len, char **data, size_t *len);
+
+/* Resolves rel against the folder of base_file; absolute rel is copied. Caller frees. */
+char *util_path_relative_to(const char *base_file, const char *rel);
+
+/* Case-insensitive ASCII comparison (header names, keys). */
+int util_strcasecmp_ascii(const char *a, const char *b);
+
+/* Levenshtein distance of two short ASCII strings, for "did you mean" hints. */
+size_t util_edit_distance(const char *a, const char *b);
+
+/* UTF-8. */
+bool     utf8_is_valid(const char *s, size_t len);
+/* Decodes one code point at s; returns bytes used, 0 if invalid or len == 0. */
+size_t   utf8_decode(const char *s, size_t len, int32_t *cp);
+size_t   utf8_count_chars(const char *s, size_t len);     /* code points */
+char    *utf8_nfc(const char *s);                          /* NFC copy, NULL if invalid UTF-8 */
+/* Case- and normalisation-insensitive key (NFKC + case fold) for name matching; caller frees. */
+char    *utf8_fold(const char *s);
+
+/* Calendar dates. */
+struct date {
+    int year;
+    int month; /* 1..12 */
+    int day;   /* 1..31 */
+};
+enum date_parse_result { DATE_OK, DATE_BAD_FORMAT, DATE_NOT_REAL };
+/* Parses "dd.mm.yyyy", "d.m.yyyy" or "yyyy-mm-dd" (surrounding spaces allowed). */
+enum date_parse_result date_parse(const char *s, struct date *out);
+bool date_is_valid(struct date d);
+int  date_compare(struct date a, struct date b);
+/* Whole years from birth to on (the day of the birthday counts; 29 Feb -> 1 Mar). */
+int  date_age_on(struct date birth, struct date on);
+/* Today in local time, or the day of SOURCE_DATE_EPOCH (UTC) when that is set. */
+struct date date_today(void);
+/* "dd.mm.yyyy" into out (at least 11 bytes). */
+void date_format_german(struct date d, char out[static 11]);
+
+#endif

@@ -1,0 +1,1 @@
+#include "consentgen/form.h"

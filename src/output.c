@@ -1,0 +1,1 @@
+#include "consentgen/output.h"

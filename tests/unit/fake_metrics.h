@@ -1,0 +1,10 @@
+/* Fake font metrics for layout tests: every glyph is 0.5 em wide, bold 0.55 em. */
+#ifndef CONSENTGEN_TEST_FAKE_METRICS_H
+#define CONSENTGEN_TEST_FAKE_METRICS_H
+
+#include "consentgen/layout.h"
+
+/* Code points listed in missing (may be NULL) have no glyph. */
+struct layout_metrics fake_metrics(const int32_t *missing);
+
+#endif
