@@ -1,1 +1,552 @@
+/*
+ * util: the small pieces every module needs. Allocation aborts on
+ * exhaustion (there is nothing sensible a form printer can do without
+ * memory); everything else reports failure through errno and a false/NULL
+ * return. UTF-8 work is delegated to utf8proc; dates are the proleptic
+ * Gregorian calendar of German school rosters.
+ */
 #include "consentgen/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <utf8proc.h>
+
+static void
+out_of_memory(size_t size)
+{
+    fprintf(stderr, "consentgen: error: out of memory (%zu bytes)\n", size);
+    abort();
+}
+
+void *
+xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        out_of_memory(size);
+    return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        out_of_memory(n * size);
+    return p;
+}
+
+void *
+xrealloc(void *p, size_t size)
+{
+    void *q = realloc(p, size ? size : 1);
+    if (!q)
+        out_of_memory(size);
+    return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t len)
+{
+    char *p = xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        out_of_memory(0);
+    char *p = xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* ---- string buffer ---- */
+
+void
+buf_init(struct buf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void
+buf_fini(struct buf *b)
+{
+    free(b->data);
+    buf_init(b);
+}
+
+void
+buf_reset(struct buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+static void
+buf_reserve(struct buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void
+buf_append(struct buf *b, const char *s, size_t len)
+{
+    buf_reserve(b, len);
+    if (len)
+        memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+void
+buf_putc(struct buf *b, char c)
+{
+    buf_append(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    buf_puts(b, s);
+    free(s);
+}
+
+char *
+buf_detach(struct buf *b)
+{
+    char *p = b->data ? b->data : xstrdup("");
+    buf_init(b);
+    return p;
+}
+
+/* ---- arena ---- */
+
+/* Chunks are kept across arena_reset(), so a per-pupil loop reaches a steady state without malloc. */
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t              cap, used;
+    max_align_t         data[];
+};
+
+struct arena {
+    struct arena_chunk *head; /* chunk being filled */
+    struct arena_chunk *free; /* chunks emptied by arena_reset */
+};
+
+#define ARENA_CHUNK_SIZE (64 * 1024)
+
+struct arena *
+arena_new(void)
+{
+    return xcalloc(1, sizeof(struct arena));
+}
+
+static void
+free_chunks(struct arena_chunk *c)
+{
+    while (c) {
+        struct arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+}
+
+void
+arena_free(struct arena *a)
+{
+    if (!a)
+        return;
+    free_chunks(a->head);
+    free_chunks(a->free);
+    free(a);
+}
+
+void
+arena_reset(struct arena *a)
+{
+    while (a->head) {
+        struct arena_chunk *c = a->head;
+        a->head = c->next;
+        if (c->cap == ARENA_CHUNK_SIZE) {
+            c->used = 0;
+            c->next = a->free;
+            a->free = c;
+        } else {
+            free(c); /* oversized one-off chunk */
+        }
+    }
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+    const size_t align = sizeof(max_align_t);
+    size = (size + align - 1) / align * align;
+    struct arena_chunk *c = a->head;
+    if (!c || c->cap - c->used < size) {
+        if (size <= ARENA_CHUNK_SIZE && a->free) {
+            c = a->free;
+            a->free = c->next;
+        } else {
+            size_t cap = size > ARENA_CHUNK_SIZE ? size : ARENA_CHUNK_SIZE;
+            c = xmalloc(sizeof(*c) + cap);
+            c->cap = cap;
+            c->used = 0;
+        }
+        c->next = a->head;
+        a->head = c;
+    }
+    void *p = (char *)c->data + c->used;
+    c->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t len)
+{
+    char *p = arena_alloc(a, len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    char *p = arena_strdup(a, s);
+    free(s);
+    return p;
+}
+
+/* ---- files and paths ---- */
+
+bool
+util_read_file(const char *path, size_t max_len, char **data, size_t *len)
+{
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return false;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        errno = EISDIR;
+        return false;
+    }
+    struct buf b;
+    buf_init(&b);
+    buf_reserve(&b, 0);
+    char   chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max_len) {
+            buf_fini(&b);
+            fclose(f);
+            errno = EFBIG;
+            return false;
+        }
+        buf_append(&b, chunk, n);
+    }
+    if (ferror(f)) {
+        int err = errno;
+        buf_fini(&b);
+        fclose(f);
+        errno = err ? err : EIO;
+        return false;
+    }
+    fclose(f);
+    *len = b.len;
+    *data = buf_detach(&b);
+    return true;
+}
+
+char *
+util_path_relative_to(const char *base_file, const char *rel)
+{
+    if (rel[0] == '/')
+        return xstrdup(rel);
+    const char *slash = strrchr(base_file, '/');
+    if (!slash)
+        return xstrdup(rel);
+    return xasprintf("%.*s/%s", (int)(slash - base_file), base_file, rel);
+}
+
+int
+util_strcasecmp_ascii(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
+}
+
+size_t
+util_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* ---- UTF-8 ---- */
+
+size_t
+utf8_decode(const char *s, size_t len, int32_t *cp)
+{
+    if (len == 0)
+        return 0;
+    utf8proc_int32_t c;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &c);
+    if (n <= 0)
+        return 0;
+    *cp = c;
+    return (size_t)n;
+}
+
+bool
+utf8_is_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+size_t
+utf8_count_chars(const char *s, size_t len)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            count++;
+    return count;
+}
+
+static char *
+utf8_map(const char *s, utf8proc_option_t options)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t  n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out, options | UTF8PROC_NULLTERM);
+    if (n < 0) {
+        errno = EILSEQ;
+        return NULL;
+    }
+    return (char *)out;
+}
+
+char *
+utf8_nfc(const char *s)
+{
+    return utf8_map(s, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+char *
+utf8_fold(const char *s)
+{
+    return utf8_map(s, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+/* ---- dates ---- */
+
+static bool
+is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+days_in_month(int y, int m)
+{
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+bool
+date_is_valid(struct date d)
+{
+    return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+           d.day <= days_in_month(d.year, d.month);
+}
+
+/* Reads 1..max digits; returns the number of digits read. */
+static int
+read_digits(const char **p, int max, int *value)
+{
+    int n = 0;
+    *value = 0;
+    while (n < max && isdigit((unsigned char)**p)) {
+        *value = *value * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n;
+}
+
+enum date_parse_result
+date_parse(const char *s, struct date *out)
+{
+    const char *p = s;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    struct date d = { 0, 0, 0 };
+    int         n1 = read_digits(&p, 4, &d.day);
+    if (n1 == 4 && *p == '-') { /* yyyy-mm-dd */
+        d.year = d.day;
+        p++;
+        if (read_digits(&p, 2, &d.month) != 2 || *p++ != '-' || read_digits(&p, 2, &d.day) != 2)
+            return DATE_BAD_FORMAT;
+    } else if (n1 >= 1 && n1 <= 2 && *p == '.') { /* d.m.yyyy or dd.mm.yyyy */
+        p++;
+        int n2 = read_digits(&p, 2, &d.month);
+        if (n2 < 1 || *p++ != '.' || read_digits(&p, 4, &d.year) != 4)
+            return DATE_BAD_FORMAT;
+    } else {
+        return DATE_BAD_FORMAT;
+    }
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p)
+        return DATE_BAD_FORMAT;
+    if (!date_is_valid(d))
+        return DATE_NOT_REAL;
+    *out = d;
+    return DATE_OK;
+}
+
+int
+date_compare(struct date a, struct date b)
+{
+    if (a.year != b.year)
+        return a.year < b.year ? -1 : 1;
+    if (a.month != b.month)
+        return a.month < b.month ? -1 : 1;
+    if (a.day != b.day)
+        return a.day < b.day ? -1 : 1;
+    return 0;
+}
+
+int
+date_age_on(struct date birth, struct date on)
+{
+    int age = on.year - birth.year;
+    /* Born on 29 February: in common years the birthday counts from 1 March (BGB § 188). */
+    int bm = birth.month, bd = birth.day;
+    if (bm == 2 && bd == 29 && !is_leap(on.year)) {
+        bm = 3;
+        bd = 1;
+    }
+    if (on.month < bm || (on.month == bm && on.day < bd))
+        age--;
+    return age;
+}
+
+struct date
+date_today(void)
+{
+    time_t      now = time(NULL);
+    struct tm   tm;
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char     *end;
+        long long v = strtoll(epoch, &end, 10);
+        if (*end == '\0' && v >= 0) {
+            now = (time_t)v;
+            gmtime_r(&now, &tm);
+            return (struct date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+        }
+    }
+    localtime_r(&now, &tm);
+    return (struct date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+}
+
+void
+date_format_german(struct date d, char out[static 11])
+{
+    snprintf(out, 11, "%02u.%02u.%04u", (unsigned)d.day % 100u, (unsigned)d.month % 100u,
+             (unsigned)d.year % 10000u);
+}
