@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages consentgen needs to build, run and test.
+# Runs apt-get as root, or through sudo for a normal user. Quiet when all is there.
+set -eu
+packages=(
+  build-essential cmake pkg-config clang
+  libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev
+  fonts-liberation2 fonts-dejavu-core
+)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(libcmocka-dev poppler-utils qpdf valgrind libclang-rt-14-dev llvm)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "consentgen: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

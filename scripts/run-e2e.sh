@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Runs one end-to-end case: tests/e2e/<case>/ holds the inputs, `args` (the
+# command line after "consentgen", shell words) and the expectations:
+#   expect.status   exit status (default 0)       expect.stderr  exact stderr (default empty)
+#   expect.stdout   exact stdout (if present)      expect.files   every file the run adds, one per line
+#   expect/<path>.txt   pdftotext -layout of that PDF
+#   check.sh        optional extra assertions, run in the work folder with $CONSENTGEN set
+# The case runs on a temp copy (with the repo's templates/ beside it). Every
+# PDF must pass qpdf --check and embed all its fonts; a second run must give
+# byte-identical PDFs. After status 1 or 3 no file at all may have appeared.
+# usage: run-e2e.sh CONSENTGEN CASE_DIR [--update]
+set -u
+bin=$(realpath "$1") case_dir=$(realpath "$2") update=${3:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+name=$(basename "$case_dir")
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+fail=0
+say() { echo "e2e $name: $*" >&2; fail=1; }
+
+run_once() { # $1: work folder
+    mkdir -p "$1"
+    cp -r "$root/templates" "$1/templates"
+    cp -r "$case_dir" "$1/case"
+    rm -rf "$1/case/expect" "$1/case"/expect.* "$1/case/args" "$1/case/check.sh"
+    [ -f "$case_dir/setup.sh" ] && (cd "$1/case" && bash "$case_dir/setup.sh")
+    rm -f "$1/case/setup.sh"
+    (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/before"
+    local status=0
+    (cd "$1/case" && eval "exec \"\$bin\" $(cat "$case_dir/args")" \
+        >"$1/stdout" 2>"$1/stderr" </dev/null) || status=$?
+    echo "$status" >"$1/status"
+    (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/after"
+    comm -13 "$1/before" "$1/after" | sed 's|^\./||' >"$1/new"
+}
+
+run_once "$tmp/a"
+status=$(cat "$tmp/a/status")
+
+if [ "$update" = "--update" ]; then
+    rm -rf "$case_dir/expect" "$case_dir"/expect.*
+    [ "$status" = 0 ] || echo "$status" >"$case_dir/expect.status"
+    [ -s "$tmp/a/stderr" ] && cp "$tmp/a/stderr" "$case_dir/expect.stderr"
+    cp "$tmp/a/stdout" "$case_dir/expect.stdout"
+    [ -s "$tmp/a/new" ] && cp "$tmp/a/new" "$case_dir/expect.files"
+    while IFS= read -r f; do
+        case "$f" in *.pdf)
+            mkdir -p "$case_dir/expect/$(dirname "$f")"
+            pdftotext -layout -enc UTF-8 "$tmp/a/case/$f" "$case_dir/expect/$f.txt" ;;
+        esac
+    done <"$tmp/a/new"
+    echo "e2e $name: golden files updated"
+    exit 0
+fi
+
+expect_status=0
+[ -f "$case_dir/expect.status" ] && expect_status=$(cat "$case_dir/expect.status")
+[ "$status" = "$expect_status" ] || say "exit status $status, expected $expect_status"
+if [ -f "$case_dir/expect.stderr" ]; then
+    diff -u "$case_dir/expect.stderr" "$tmp/a/stderr" >&2 || say "stderr differs"
+else
+    [ -s "$tmp/a/stderr" ] && { cat "$tmp/a/stderr" >&2; say "unexpected stderr"; }
+fi
+if [ -f "$case_dir/expect.stdout" ]; then
+    diff -u "$case_dir/expect.stdout" "$tmp/a/stdout" >&2 || say "stdout differs"
+fi
+if [ "$status" = 1 ] || [ "$status" = 3 ]; then
+    [ -s "$tmp/a/new" ] && { cat "$tmp/a/new" >&2; say "files appeared although the run failed"; }
+fi
+if [ -f "$case_dir/expect.files" ]; then
+    diff -u "$case_dir/expect.files" "$tmp/a/new" >&2 || say "the set of written files differs"
+elif [ -s "$tmp/a/new" ] && [ "$status" = 0 ]; then
+    say "no expect.files, but files were written"
+fi
+
+while IFS= read -r f; do
+    [ -n "$f" ] || continue
+    case "$f" in
+    *.pdf)
+        p="$tmp/a/case/$f"
+        qpdf --check "$p" >"$tmp/qpdf.log" 2>&1 || { cat "$tmp/qpdf.log" >&2; say "qpdf --check failed on $f"; }
+        if pdffonts "$p" | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }'; then :; else
+            pdffonts "$p" >&2; say "$f has a font that is not embedded"
+        fi
+        if [ -f "$case_dir/expect/$f.txt" ]; then
+            pdftotext -layout -enc UTF-8 "$p" "$tmp/text.txt"
+            diff -u "$case_dir/expect/$f.txt" "$tmp/text.txt" >&2 || say "text of $f differs"
+        fi ;;
+    *) say "unexpected file $f" ;;
+    esac
+done <"$tmp/a/new"
+
+if [ -f "$case_dir/check.sh" ]; then
+    (cd "$tmp/a/case" && CONSENTGEN="$bin" STATUS="$status" bash "$case_dir/check.sh") >&2 || say "check.sh failed"
+fi
+
+# The same input must give byte-identical PDFs.
+if [ "$status" = 0 ] && [ -s "$tmp/a/new" ]; then
+    run_once "$tmp/b"
+    while IFS= read -r f; do
+        cmp -s "$tmp/a/case/$f" "$tmp/b/case/$f" || say "second run: $f is not byte-identical"
+    done <"$tmp/a/new"
+fi
+
+[ "$fail" = 0 ] && echo "e2e $name: ok"
+exit "$fail"
