@@ -1,1 +1,1144 @@
+/*
+ * config: reads the YAML config (and a template's YAML front matter) with
+ * libyaml's event parser into plain structs. Accepted input: one YAML document
+ * whose top level is a mapping of the sections school, form, roster, output and
+ * page (DESIGN.md "Config"); values are scalars read as text, nothing is typed
+ * implicitly. Not accepted, on purpose: anchors and aliases (so "billion laughs"
+ * cannot expand), nesting deeper than CONFIG_MAX_DEPTH, more than one document,
+ * files over 1 MiB. The events are first built into a small tree with positions,
+ * then each section is checked against its list of allowed keys.
+ */
 #include "consentgen/config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#define CONFIG_MAX_DEPTH 16
+#define CONFIG_MAX_FILE_LEN ((size_t)1 << 20)
+#define CONFIG_DEFAULT_FONT "Liberation Sans"
+
+/* ---- the tree built from libyaml's events ---- */
+
+enum node_kind { NODE_SCALAR, NODE_MAPPING, NODE_SEQUENCE };
+
+struct node {
+    enum node_kind kind;
+    unsigned       line, col;  /* 1-based, in the file */
+    char          *text;       /* scalar: NUL-terminated value */
+    bool           is_null;    /* scalar: plain "", "~" or "null", i.e. nothing written */
+    bool           is_invalid; /* already reported (alias, NUL byte): checks skip it silently */
+    struct node  **kids;       /* mapping: key, value, key, value, ...; sequence: items */
+    size_t         n_kids, cap_kids;
+};
+
+/* State of one parse: the text, where its positions point and where problems go. */
+struct yctx {
+    yaml_parser_t parser;
+    const char   *text;
+    size_t        len;
+    const char   *file;
+    unsigned      line_offset; /* front matter: lines of the template before the YAML */
+    struct diags *d;
+    bool          has_reported_alias;
+};
+
+struct pos {
+    unsigned line, col;
+};
+
+/* A key found in a mapping, with its value; key NULL: not given. */
+struct pair {
+    const struct node *key;
+    const struct node *value;
+};
+
+static void
+node_free(struct node *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n_kids; i++)
+        node_free(n->kids[i]);
+    free(n->kids);
+    free(n->text);
+    free(n);
+}
+
+/* libyaml marks are 0-based; every position in a diag goes through here. */
+static struct pos
+pos_of(const struct yctx *y, yaml_mark_t m)
+{
+    struct pos p = {(unsigned)m.line + 1 + y->line_offset, (unsigned)m.column + 1};
+    return p;
+}
+
+/* The 0-based mark of a byte offset; libyaml's reader errors give only the offset. */
+static yaml_mark_t
+mark_of_offset(const char *text, size_t len, size_t offset)
+{
+    yaml_mark_t m = {0, 0, 0};
+    if (offset > len)
+        offset = len;
+    for (size_t i = 0; i < offset; i++) {
+        if (text[i] == '\n') {
+            m.line++;
+            m.column = 0;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            m.column++; /* count characters, not UTF-8 continuation bytes */
+        }
+    }
+    m.index = offset;
+    return m;
+}
+
+/* Byte offset of the first invalid UTF-8 sequence in text, or len. */
+static size_t
+first_invalid_utf8(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        int32_t cp;
+        size_t  n = utf8_decode(text + i, len - i, &cp);
+        if (n == 0)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+/* The byte at a 0-based line and character column, or 0 if there is none. */
+static char
+char_at(const char *text, size_t len, yaml_mark_t m)
+{
+    size_t i = 0, line = 0;
+    while (i < len && line < m.line) {
+        if (text[i++] == '\n')
+            line++;
+    }
+    for (size_t col = 0; i < len && text[i] != '\n'; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        if (col++ == m.column)
+            return text[i];
+    }
+    return 0;
+}
+
+/* True if the line of m has ": " before m's column, i.e. m is not the colon of the line's own key. */
+static bool
+has_colon_before(const char *text, size_t len, yaml_mark_t m)
+{
+    size_t i = 0, line = 0;
+    while (i < len && line < m.line) {
+        if (text[i++] == '\n')
+            line++;
+    }
+    for (size_t col = 0; i + 1 < len && text[i] != '\n' && col < m.column; i++) {
+        if (((unsigned char)text[i] & 0xC0) == 0x80)
+            continue;
+        if (text[i] == ':' && (text[i + 1] == ' ' || text[i + 1] == '\t'))
+            return true;
+        col++;
+    }
+    return false;
+}
+
+static void
+report_syntax_error(struct yctx *y)
+{
+    yaml_parser_t *p = &y->parser;
+    const char    *problem = p->problem ? p->problem : "the text cannot be read as YAML";
+    yaml_mark_t    at = p->problem_mark;
+
+    if (p->error == YAML_READER_ERROR) {
+        /* libyaml points into the bad sequence; the start of it is where an editor should jump. */
+        size_t offset = p->problem_offset;
+        bool   is_utf8 = utf8_is_valid(y->text, y->len);
+        if (!is_utf8)
+            offset = first_invalid_utf8(y->text, y->len);
+        struct pos ps = pos_of(y, mark_of_offset(y->text, y->len, offset));
+        if (!is_utf8)
+            diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col,
+                     "the text is not UTF-8 (perhaps saved as Windows-1252 or ANSI); save the file with the "
+                     "encoding UTF-8");
+        else
+            diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col, "%s", problem);
+        return;
+    }
+    if (p->error == YAML_MEMORY_ERROR)
+        abort(); /* like xmalloc: out of memory is not an input problem */
+
+    struct pos ps = pos_of(y, at);
+    diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col, "%s", problem);
+    if (p->context) {
+        struct pos pc = pos_of(y, p->context_mark);
+        diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col, "%s", p->context);
+    }
+    /* The usual mistakes of hand-written YAML get a plain hint. */
+    char c = char_at(y->text, y->len, at);
+    if (c == '\t')
+        diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col, "indent with spaces, not tabs");
+    else if (c == ':' && has_colon_before(y->text, y->len, at))
+        diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col, "put text that contains \": \" in double quotes");
+    else if (c == ':') /* "key: value" read as the continuation of the line above */
+        diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col,
+                 "check the indentation: keys of one section must start in the same column");
+    else if (c && strchr(",[]{}#&*!|>'\"%@`", c))
+        diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col,
+                 "put text that starts with \"%c\" in double quotes", c);
+}
+
+/* Next event, or false after reporting the syntax error (libyaml then stays in its error state). */
+static bool
+next_event(struct yctx *y, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&y->parser, ev))
+        return true;
+    report_syntax_error(y);
+    return false;
+}
+
+static void
+add_kid(struct node *parent, struct node *kid)
+{
+    if (parent->n_kids == parent->cap_kids) {
+        parent->cap_kids = parent->cap_kids ? 2 * parent->cap_kids : 8;
+        parent->kids = xrealloc(parent->kids, parent->cap_kids * sizeof *parent->kids);
+    }
+    parent->kids[parent->n_kids++] = kid;
+}
+
+static bool
+is_null_text(const char *s, size_t len)
+{
+    return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
+           strcmp(s, "NULL") == 0;
+}
+
+static void
+report_alias(struct yctx *y, struct pos p, struct node *n)
+{
+    n->is_invalid = true;
+    /* One message is enough: a "billion laughs" file has hundreds of them. */
+    if (y->has_reported_alias)
+        return;
+    y->has_reported_alias = true;
+    diag_add(y->d, DIAG_ERROR, y->file, p.line, p.col,
+             "anchors and aliases (\"&name\", \"*name\") are not supported; write the value out in full");
+}
+
+/*
+ * Builds the node that starts with ev (a scalar, alias or collection start)
+ * into *out. depth counts the collections around it. False on a problem that
+ * stops the parse; *out may then hold a partial node for the caller to free.
+ */
+static bool
+build_node(struct yctx *y, yaml_event_t *ev, unsigned depth, struct node **out)
+{
+    struct node *n = xcalloc(1, sizeof *n);
+    struct pos   p = pos_of(y, ev->start_mark);
+    n->line = p.line;
+    n->col = p.col;
+    *out = n;
+
+    switch (ev->type) {
+    case YAML_ALIAS_EVENT:
+        n->kind = NODE_SCALAR;
+        n->is_null = true;
+        report_alias(y, p, n);
+        return true;
+    case YAML_SCALAR_EVENT: {
+        const char *v = (const char *)ev->data.scalar.value;
+        size_t      len = ev->data.scalar.length;
+        n->kind = NODE_SCALAR;
+        n->text = xstrndup(v, len);
+        n->is_null = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && is_null_text(n->text, len);
+        if (ev->data.scalar.anchor)
+            report_alias(y, p, n);
+        if (memchr(v, '\0', len)) { /* a "\0" escape: our strings end at NUL */
+            n->is_invalid = true;
+            diag_add(y->d, DIAG_ERROR, y->file, p.line, p.col,
+                     "text must not contain a NUL character (\"\\0\")");
+        }
+        return true;
+    }
+    case YAML_MAPPING_START_EVENT:
+    case YAML_SEQUENCE_START_EVENT:
+        break;
+    default:
+        abort(); /* the caller passes only node events */
+    }
+
+    bool              is_map = ev->type == YAML_MAPPING_START_EVENT;
+    yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
+    n->kind = is_map ? NODE_MAPPING : NODE_SEQUENCE;
+    if ((is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor) != NULL)
+        report_alias(y, p, n);
+    /* Refuse deep nesting before reading it: it is never a config, only an attack or an accident. */
+    if (depth + 1 > CONFIG_MAX_DEPTH) {
+        diag_add(y->d, DIAG_ERROR, y->file, p.line, p.col, "nesting deeper than %d levels is not supported",
+                 CONFIG_MAX_DEPTH);
+        return false;
+    }
+    for (;;) {
+        yaml_event_t kid_ev;
+        if (!next_event(y, &kid_ev))
+            return false;
+        if (kid_ev.type == end) {
+            yaml_event_delete(&kid_ev);
+            return true;
+        }
+        struct node *kid = NULL;
+        bool         ok = build_node(y, &kid_ev, depth + 1, &kid);
+        yaml_event_delete(&kid_ev);
+        if (kid)
+            add_kid(n, kid);
+        if (!ok)
+            return false;
+    }
+}
+
+/*
+ * Parses text into a tree. *root is NULL for an empty document. Returns false
+ * on a syntax error or nesting too deep, with the problem in y->d.
+ */
+static bool
+build_tree(struct yctx *y, struct node **root)
+{
+    *root = NULL;
+    bool ok = true, is_done = false;
+    int  n_documents = 0;
+
+    yaml_parser_set_input_string(&y->parser, (const unsigned char *)y->text, y->len);
+    while (ok && !is_done) {
+        yaml_event_t ev;
+        if (!next_event(y, &ev)) {
+            ok = false;
+            break;
+        }
+        switch (ev.type) {
+        case YAML_DOCUMENT_START_EVENT:
+            if (++n_documents == 2) {
+                struct pos p = pos_of(y, ev.start_mark);
+                diag_add(y->d, DIAG_ERROR, y->file, p.line, p.col,
+                         "only one YAML document is allowed; remove this \"---\" line and what follows");
+                is_done = true;
+            }
+            break;
+        case YAML_SCALAR_EVENT:
+        case YAML_ALIAS_EVENT:
+        case YAML_MAPPING_START_EVENT:
+        case YAML_SEQUENCE_START_EVENT:
+            ok = build_node(y, &ev, 0, root);
+            break;
+        case YAML_STREAM_END_EVENT:
+            is_done = true;
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&ev);
+    }
+    if (!ok) {
+        node_free(*root);
+        *root = NULL;
+    }
+    return ok;
+}
+
+/* Runs build_tree with a fresh libyaml parser. */
+static bool
+parse_yaml(const char *text, size_t len, const char *file, unsigned line_offset, struct diags *d,
+           struct node **root)
+{
+    struct yctx y;
+    memset(&y, 0, sizeof y);
+    y.text = text;
+    y.len = len;
+    y.file = file;
+    y.line_offset = line_offset;
+    y.d = d;
+    if (!yaml_parser_initialize(&y.parser))
+        abort(); /* only fails when out of memory */
+    bool ok = build_tree(&y, root);
+    yaml_parser_delete(&y.parser);
+    return ok;
+}
+
+/* ---- checking the tree against the allowed keys ---- */
+
+/* Where problems go while walking the tree. */
+struct walk {
+    const char   *file;
+    struct diags *d;
+};
+
+static const char *
+kind_name(const struct node *n)
+{
+    switch (n->kind) {
+    case NODE_SCALAR:
+        return "text";
+    case NODE_MAPPING:
+        return "a section of keys";
+    case NODE_SEQUENCE:
+        return "a list";
+    }
+    abort();
+}
+
+/* Lower-case ASCII copy, for comparing with a table of lower-case words. Caller frees. */
+static char *
+lower_ascii(const char *s)
+{
+    char *l = xstrdup(s);
+    for (char *p = l; *p; p++) {
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    }
+    return l;
+}
+
+/* The allowed key closest to key, or NULL if none is close enough to be a typo. */
+static const char *
+closest_key(const char *key, const char *const *allowed, size_t n_allowed)
+{
+    const char *best = NULL;
+    size_t      best_dist = (size_t)-1;
+    for (size_t i = 0; i < n_allowed; i++) {
+        size_t dist = util_edit_distance(key, allowed[i]); /* ignores case: "Name" finds "name" */
+        if (dist < best_dist) {
+            best_dist = dist;
+            best = allowed[i];
+        }
+    }
+    /* Beyond a third of the word a hint misleads more than it helps; short words allow one slip. */
+    size_t len = strlen(key), limit = len / 3;
+    if (limit < 2)
+        limit = len <= 4 ? 1 : 2;
+    return best_dist <= limit ? best : NULL;
+}
+
+/* Roster column keys are often written in German, as the headers of the file are. */
+static const char *
+german_column_hint(const char *key)
+{
+    static const char *const map[][2] = {
+        {"nachname", "last_name"}, {"familienname", "last_name"},  {"vorname", "first_name"},
+        {"rufname", "first_name"}, {"geburtsdatum", "birth_date"}, {"klasse", "class"},
+        {"class_name", "class"},
+    };
+    char       *lower = lower_ascii(key);
+    const char *hint = NULL;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (strcmp(lower, map[i][0]) == 0)
+            hint = map[i][1];
+    }
+    free(lower);
+    return hint;
+}
+
+/* The section a key of the second level belongs to, or NULL. */
+static const char *
+section_of_key(const char *key)
+{
+    static const char *const map[][2] = {
+        {"name", "school"},     {"address", "school"},     {"logo", "school"}, {"template", "form"},
+        {"date", "form"},       {"values", "form"},        {"file", "roster"}, {"delimiter", "roster"},
+        {"encoding", "roster"}, {"columns", "roster"},     {"dir", "output"},  {"split", "output"},
+        {"duplex", "output"},   {"class_sheet", "output"}, {"font", "page"},   {"marks", "page"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (strcmp(key, map[i][0]) == 0)
+            return map[i][1];
+    }
+    return NULL;
+}
+
+static void
+report_unknown_key(const struct walk *w, const struct node *key, const char *section,
+                   const char *const *allowed, size_t n_allowed)
+{
+    const char *hint = NULL;
+    if (section && strcmp(section, "roster.columns") == 0)
+        hint = german_column_hint(key->text);
+    const char *owner = section ? NULL : section_of_key(key->text);
+    if (owner) { /* "name:" written without its indentation under "school:" */
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                 "unknown key \"%s\" at the top level; it belongs under \"%s:\", indented by two spaces",
+                 key->text, owner);
+        return;
+    }
+    if (!hint)
+        hint = closest_key(key->text, allowed, n_allowed);
+
+    struct buf msg;
+    buf_init(&msg);
+    buf_printf(&msg, "unknown key \"%s\"", key->text);
+    if (section)
+        buf_printf(&msg, " in \"%s\"", section);
+    if (hint) {
+        buf_printf(&msg, "; did you mean \"%s\"?", hint);
+    } else {
+        buf_puts(&msg, "; allowed keys are ");
+        for (size_t i = 0; i < n_allowed; i++)
+            buf_printf(&msg, "%s%s", i == 0 ? "" : ", ", allowed[i]);
+    }
+    diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col, "%s", msg.data);
+    buf_fini(&msg);
+}
+
+/*
+ * A key must be plain text. Reports other keys and returns false, so the
+ * caller skips the pair.
+ */
+static bool
+check_key_node(const struct walk *w, const struct node *key)
+{
+    if (key->is_invalid)
+        return false;
+    if (key->kind != NODE_SCALAR || key->is_null) {
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                 "a key must be a single word followed by \":\"");
+        return false;
+    }
+    return true;
+}
+
+/* A key of a mapping and the number of its pair, for sorting. */
+struct key_ref {
+    const struct node *key;
+    size_t             pair;
+};
+
+static int
+compare_key_refs(const void *pa, const void *pb)
+{
+    const struct key_ref *a = pa, *b = pb;
+    int                   c = strcmp(a->key->text, b->key->text);
+    if (c)
+        return c;
+    return a->pair < b->pair ? -1 : a->pair > b->pair;
+}
+
+/*
+ * For each pair i of mapping map, first[i] is the earlier key with the same
+ * text, or NULL. Sorting keeps this O(n log n): a hostile file may hold
+ * 100,000 keys in one mapping. Keys that are not text are left out. Caller frees.
+ */
+static const struct node **
+find_duplicates(const struct node *map)
+{
+    size_t              n_pairs = map->n_kids / 2, n = 0;
+    const struct node **first = xcalloc(n_pairs + 1, sizeof *first);
+    struct key_ref     *refs = xmalloc((n_pairs + 1) * sizeof *refs);
+    for (size_t i = 0; i < n_pairs; i++) {
+        const struct node *key = map->kids[2 * i];
+        if (key->kind == NODE_SCALAR && !key->is_invalid && !key->is_null)
+            refs[n++] = (struct key_ref){key, i};
+    }
+    qsort(refs, n, sizeof *refs, compare_key_refs);
+    for (size_t i = 1, run = 0; i < n; i++) {
+        if (strcmp(refs[i].key->text, refs[run].key->text) == 0)
+            first[refs[i].pair] = refs[run].key;
+        else
+            run = i;
+    }
+    free(refs);
+    return first;
+}
+
+/* Reports key as given twice when first (from find_duplicates) is set; true if so. */
+static bool
+check_duplicate(const struct walk *w, const struct node *key, const struct node *first, const char *section)
+{
+    if (!first)
+        return false;
+    if (section)
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                 "duplicate key \"%s\" in \"%s\"; it was first given at line %u", key->text, section,
+                 first->line);
+    else
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                 "duplicate key \"%s\"; it was first given at line %u", key->text, first->line);
+    return true;
+}
+
+/*
+ * Matches the keys of mapping map against allowed; found[i] gets the pair of
+ * allowed[i]. Unknown and duplicate keys are reported (the first of two wins).
+ * section names map in messages; NULL: the top level.
+ */
+static void
+match_keys(const struct walk *w, const struct node *map, const char *section, const char *const *allowed,
+           size_t n_allowed, struct pair *found)
+{
+    for (size_t i = 0; i < n_allowed; i++)
+        found[i] = (struct pair){NULL, NULL};
+    const struct node **first = find_duplicates(map);
+    for (size_t k = 0; k + 1 < map->n_kids; k += 2) {
+        const struct node *key = map->kids[k];
+        if (!check_key_node(w, key) || check_duplicate(w, key, first[k / 2], section))
+            continue;
+        size_t i = 0;
+        while (i < n_allowed && strcmp(key->text, allowed[i]) != 0)
+            i++;
+        if (i == n_allowed) {
+            report_unknown_key(w, key, section, allowed, n_allowed);
+            continue;
+        }
+        found[i].key = key;
+        found[i].value = map->kids[k + 1];
+    }
+    free(first);
+}
+
+/* A value of the wrong kind; name is the dotted key ("school.name"), expected what fits there. */
+static void
+report_type(const struct walk *w, const struct node *v, const char *name, const char *expected)
+{
+    diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be %s, not %s", name, expected,
+             kind_name(v));
+}
+
+/*
+ * Reads a text value into *out (replacing it). A missing or empty ("~", nothing
+ * after the colon) value leaves *out unchanged and returns false without a message;
+ * a list or section is reported.
+ */
+static bool
+get_text(const struct walk *w, struct pair p, const char *name, char **out)
+{
+    const struct node *v = p.value;
+    if (!v || v->is_invalid)
+        return false;
+    if (v->kind != NODE_SCALAR) {
+        report_type(w, v, name, "text");
+        return false;
+    }
+    if (v->is_null)
+        return false;
+    free(*out);
+    *out = xstrdup(v->text);
+    return true;
+}
+
+/*
+ * Reports a required key that is missing, or empty ("name:" with nothing
+ * after it, or ""). section_key is the key of the section holding it, NULL
+ * when the whole section is missing. True if there is a value to read.
+ */
+static bool
+check_required(const struct walk *w, struct pair p, const struct node *section_key, const char *name)
+{
+    if (!p.value) {
+        if (section_key)
+            diag_add(w->d, DIAG_ERROR, w->file, section_key->line, section_key->col,
+                     "missing required key \"%s\"", name);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, 0, 0, "missing required key \"%s\"", name);
+        return false;
+    }
+    if (!p.value->is_invalid && p.value->kind == NODE_SCALAR &&
+        (p.value->is_null || p.value->text[0] == '\0')) {
+        diag_add(w->d, DIAG_ERROR, w->file, p.key->line, p.key->col, "%s is empty; write it after \"%s:\"",
+                 name, p.key->text);
+        return false;
+    }
+    return true;
+}
+
+/* A yes/no value; case does not matter. Leaves *out unchanged when missing or wrong. */
+static void
+get_bool(const struct walk *w, struct pair p, const char *name, bool *out)
+{
+    const struct node *v = p.value;
+    if (!v || v->is_invalid)
+        return;
+    if (v->kind != NODE_SCALAR) {
+        report_type(w, v, name, "true or false");
+        return;
+    }
+    if (v->is_null)
+        return;
+    if (util_strcasecmp_ascii(v->text, "true") == 0 || util_strcasecmp_ascii(v->text, "yes") == 0)
+        *out = true;
+    else if (util_strcasecmp_ascii(v->text, "false") == 0 || util_strcasecmp_ascii(v->text, "no") == 0)
+        *out = false;
+    else
+        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be true or false, not \"%s\"", name,
+                 v->text);
+}
+
+/*
+ * A value from a fixed list: words[i] (case-insensitive) gives values[i].
+ * Returns false, leaving *out unchanged, when missing or wrong; expected is the
+ * list for the message.
+ */
+static bool
+get_choice(const struct walk *w, struct pair p, const char *name, const char *const *words, const int *values,
+           size_t n, const char *expected, int *out)
+{
+    const struct node *v = p.value;
+    if (!v || v->is_invalid)
+        return false;
+    if (v->kind != NODE_SCALAR) {
+        report_type(w, v, name, expected);
+        return false;
+    }
+    if (v->is_null)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        /* An exact match first: the tab is a one-character word that no case folding touches. */
+        if (strcmp(v->text, words[i]) == 0 || util_strcasecmp_ascii(v->text, words[i]) == 0) {
+            *out = values[i];
+            return true;
+        }
+    }
+    diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be %s, not \"%s\"", name, expected,
+             v->text);
+    return false;
+}
+
+/* A section's value must be a mapping; a missing or empty one is fine (its keys are then missing). */
+static const struct node *
+get_section(const struct walk *w, struct pair p, const char *name, const char *keys)
+{
+    const struct node *v = p.value;
+    if (!v || v->is_invalid || (v->kind == NODE_SCALAR && v->is_null))
+        return NULL;
+    if (v->kind != NODE_MAPPING) {
+        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                 "%s must be a section with the keys %s, each on its own indented line, not %s", name, keys,
+                 kind_name(v));
+        return NULL;
+    }
+    return v;
+}
+
+/* Reads a path value: keeps it as written in *as_written (if given) and resolved against the config. */
+static void
+get_path(const struct walk *w, struct pair p, const char *name, char **resolved, char **as_written)
+{
+    char *text = NULL;
+    if (!get_text(w, p, name, &text))
+        return;
+    if (text[0] == '\0') {
+        diag_add(w->d, DIAG_ERROR, w->file, p.value->line, p.value->col, "%s is empty; expected a file name",
+                 name);
+        free(text);
+        return;
+    }
+    free(*resolved);
+    *resolved = util_path_relative_to(w->file, text);
+    if (as_written) {
+        free(*as_written);
+        *as_written = text;
+    } else {
+        free(text);
+    }
+}
+
+static void
+read_school(const struct walk *w, struct pair sp, struct config_school *s)
+{
+    static const char *const keys[] = {"name", "address", "logo"};
+    const struct node       *map = get_section(w, sp, "school", "name, address, logo");
+    struct pair              f[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+
+    if (map)
+        match_keys(w, map, "school", keys, 3, f);
+    else if (sp.value && !(sp.value->kind == NODE_SCALAR && sp.value->is_null))
+        return; /* wrong type, reported */
+    if (check_required(w, f[0], sp.key, "school.name"))
+        get_text(w, f[0], "school.name", &s->name);
+    get_text(w, f[1], "school.address", &s->address);
+    if (s->address && s->address[0] == '\0') {
+        free(s->address);
+        s->address = NULL;
+    }
+    get_path(w, f[2], "school.logo", &s->logo, NULL);
+}
+
+/* form.values: free text values for {{form.KEY}}; only single values, no lists or sections. */
+static void
+read_values(const struct walk *w, struct pair vp, struct config_form *form)
+{
+    const struct node *map = get_section(w, vp, "form.values", "of your choice (platform, return_by, ...)");
+    if (!map)
+        return;
+    const struct node **first = find_duplicates(map);
+    if (map->n_kids >= 2)
+        form->values = xcalloc(map->n_kids / 2, sizeof *form->values);
+    for (size_t k = 0; k + 1 < map->n_kids; k += 2) {
+        const struct node *key = map->kids[k], *v = map->kids[k + 1];
+        if (!check_key_node(w, key) || check_duplicate(w, key, first[k / 2], "form.values"))
+            continue;
+        if (strcmp(key->text, "date") == 0) { /* {{form.date}} is the form date */
+            diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                     "\"date\" cannot be a value name: {{form.date}} is form.date; choose another name");
+            continue;
+        }
+        if (v->is_invalid)
+            continue;
+        if (v->kind != NODE_SCALAR) {
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "form.values.%s must be text, not %s",
+                     key->text, kind_name(v));
+            continue;
+        }
+        if (v->is_null) {
+            diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                     "form.values.%s is empty; write the text after \"%s:\" (or \"\" for no text)", key->text,
+                     key->text);
+            continue;
+        }
+        form->values[form->n_values++] = (struct config_value){
+            .key = xstrdup(key->text), .value = xstrdup(v->text), .line = v->line, .col = v->col};
+    }
+    free(first);
+}
+
+static void
+read_form(const struct walk *w, struct pair sp, struct config_form *form)
+{
+    static const char *const keys[] = {"template", "date", "values"};
+    const struct node       *map = get_section(w, sp, "form", "template, date, values");
+    struct pair              f[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+
+    if (map)
+        match_keys(w, map, "form", keys, 3, f);
+    else if (sp.value && !(sp.value->kind == NODE_SCALAR && sp.value->is_null))
+        return;
+    if (check_required(w, f[0], sp.key, "form.template"))
+        get_path(w, f[0], "form.template", &form->template_path, &form->template_path_as_written);
+
+    char *date_text = NULL;
+    if (get_text(w, f[1], "form.date", &date_text)) {
+        struct date date;
+        switch (date_parse(date_text, &date)) {
+        case DATE_OK:
+            form->date = date;
+            form->has_date = true;
+            break;
+        case DATE_NOT_REAL:
+            diag_add(w->d, DIAG_ERROR, w->file, f[1].value->line, f[1].value->col,
+                     "form.date \"%s\" is not a real date", date_text);
+            break;
+        case DATE_BAD_FORMAT:
+            diag_add(w->d, DIAG_ERROR, w->file, f[1].value->line, f[1].value->col,
+                     "form.date \"%s\" is not a date; expected a date like 27.11.2026 or 2026-11-27",
+                     date_text);
+            break;
+        }
+        free(date_text);
+    }
+    read_values(w, f[2], form);
+}
+
+static void
+read_columns(const struct walk *w, struct pair cp, struct config_columns *cols)
+{
+    static const char *const keys[] = {"last_name", "first_name", "birth_date", "class", "id"};
+    static const char *const names[] = {"roster.columns.last_name", "roster.columns.first_name",
+                                        "roster.columns.birth_date", "roster.columns.class",
+                                        "roster.columns.id"};
+    char **fields[] = {&cols->last_name, &cols->first_name, &cols->birth_date, &cols->class_name, &cols->id};
+    const struct node *map =
+        get_section(w, cp, "roster.columns", "last_name, first_name, birth_date, class, id");
+    struct pair f[5];
+
+    if (!map)
+        return;
+    match_keys(w, map, "roster.columns", keys, 5, f);
+    for (size_t i = 0; i < 5; i++) {
+        get_text(w, f[i], names[i], fields[i]);
+        if (*fields[i] && (*fields[i])[0] == '\0') { /* "" means: look for the usual headers */
+            free(*fields[i]);
+            *fields[i] = NULL;
+        }
+    }
+}
+
+static void
+read_roster(const struct walk *w, struct pair sp, struct config_roster *r)
+{
+    static const char *const keys[] = {"file", "delimiter", "encoding", "columns"};
+    /* The words a secretary may write for the separator of the columns. */
+    static const char *const delim_words[] = {"auto", ";", ",", "\t", "\\t", "semicolon", "comma", "tab"};
+    static const int         delim_values[] = {0, ';', ',', '\t', '\t', ';', ',', '\t'};
+    static const char *const enc_words[] = {"auto", "utf-8", "utf8", "windows-1252", "cp1252"};
+    static const int         enc_values[] = {CONFIG_ENCODING_AUTO, CONFIG_ENCODING_UTF8, CONFIG_ENCODING_UTF8,
+                                             CONFIG_ENCODING_WINDOWS_1252, CONFIG_ENCODING_WINDOWS_1252};
+    const struct node       *map = get_section(w, sp, "roster", "file, delimiter, encoding, columns");
+    struct pair              f[4] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+
+    if (map)
+        match_keys(w, map, "roster", keys, 4, f);
+    else if (sp.value && !(sp.value->kind == NODE_SCALAR && sp.value->is_null))
+        return;
+    if (check_required(w, f[0], sp.key, "roster.file"))
+        get_path(w, f[0], "roster.file", &r->file, &r->file_as_written);
+    int value;
+    if (get_choice(w, f[1], "roster.delimiter", delim_words, delim_values, 8,
+                   "auto, \";\", \",\" or \"\\t\" (or the words semicolon, comma, tab)", &value))
+        r->delimiter = (char)value;
+    if (get_choice(w, f[2], "roster.encoding", enc_words, enc_values, 5, "auto, utf-8 or windows-1252",
+                   &value))
+        r->encoding = (enum config_encoding)value;
+    read_columns(w, f[3], &r->columns);
+}
+
+static void
+read_output(const struct walk *w, struct pair sp, struct config_output *o)
+{
+    static const char *const keys[] = {"dir", "split", "duplex", "class_sheet"};
+    static const char *const split_words[] = {"class", "pupil", "both"};
+    static const int         split_values[] = {CONFIG_SPLIT_CLASS, CONFIG_SPLIT_PUPIL, CONFIG_SPLIT_BOTH};
+    const struct node       *map = get_section(w, sp, "output", "dir, split, duplex, class_sheet");
+    struct pair              f[4];
+
+    if (!map)
+        return;
+    match_keys(w, map, "output", keys, 4, f);
+    get_path(w, f[0], "output.dir", &o->dir, NULL);
+    int value;
+    if (get_choice(w, f[1], "output.split", split_words, split_values, 3, "class, pupil or both", &value))
+        o->split = (enum config_split)value;
+    get_bool(w, f[2], "output.duplex", &o->duplex);
+    get_bool(w, f[3], "output.class_sheet", &o->class_sheet);
+}
+
+static bool
+ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && util_strcasecmp_ascii(s + n - m, suffix) == 0;
+}
+
+static void
+read_page(const struct walk *w, struct pair sp, struct config_page *pg)
+{
+    static const char *const keys[] = {"font", "marks"};
+    const struct node       *map = get_section(w, sp, "page", "font, marks");
+    struct pair              f[2];
+
+    if (!map)
+        return;
+    match_keys(w, map, "page", keys, 2, f);
+    char *font = NULL;
+    if (get_text(w, f[0], "page.font", &font)) {
+        /* A family name has no slash and no font file extension; anything else is a file. */
+        if (font[0] == '\0') {
+            diag_add(w->d, DIAG_ERROR, w->file, f[0].value->line, f[0].value->col,
+                     "page.font is empty; expected a font name such as \"Liberation Sans\" or a .ttf file");
+            free(font);
+        } else if (strchr(font, '/') || ends_with_ci(font, ".ttf") || ends_with_ci(font, ".otf")) {
+            free(pg->font);
+            pg->font = util_path_relative_to(w->file, font);
+            pg->font_is_path = true;
+            free(font);
+        } else {
+            free(pg->font);
+            pg->font = font;
+            pg->font_is_path = false;
+        }
+    }
+    get_bool(w, f[1], "page.marks", &pg->marks);
+}
+
+static void
+set_defaults(struct config *c, const char *path)
+{
+    c->path = xstrdup(path);
+    c->form.date = date_today();
+    c->form.has_date = false;
+    c->roster.delimiter = 0;
+    c->roster.encoding = CONFIG_ENCODING_AUTO;
+    c->output.dir = util_path_relative_to(path, "out");
+    c->output.split = CONFIG_SPLIT_CLASS;
+    c->output.duplex = true;
+    c->output.class_sheet = true;
+    c->page.font = xstrdup(CONFIG_DEFAULT_FONT);
+    c->page.font_is_path = false;
+    c->page.marks = false;
+}
+
+struct config *
+config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
+{
+    static const char *const sections[] = {"school", "form", "roster", "output", "page"};
+    struct node             *root = NULL;
+
+    if (!parse_yaml(yaml, len, path, 0, d, &root))
+        return NULL;
+    if (!root || (root->kind == NODE_SCALAR && root->is_null)) {
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "the config is empty; expected the sections school, form and roster");
+        node_free(root);
+        return NULL;
+    }
+    if (root->kind != NODE_MAPPING) {
+        if (!root->is_invalid)
+            diag_add(d, DIAG_ERROR, path, root->line, root->col,
+                     "the config must consist of the sections school, form, roster, output and page, not %s",
+                     kind_name(root));
+        node_free(root);
+        return NULL;
+    }
+
+    struct config *c = xcalloc(1, sizeof *c);
+    set_defaults(c, path);
+    struct walk w = {path, d};
+    struct pair f[5];
+    match_keys(&w, root, NULL, sections, 5, f);
+    read_school(&w, f[0], &c->school);
+    read_form(&w, f[1], &c->form);
+    read_roster(&w, f[2], &c->roster);
+    read_output(&w, f[3], &c->output);
+    read_page(&w, f[4], &c->page);
+    node_free(root);
+    return c;
+}
+
+struct config *
+config_load(const char *path, struct diags *d)
+{
+    char  *data = NULL;
+    size_t len = 0;
+    if (!util_read_file(path, CONFIG_MAX_FILE_LEN, &data, &len)) {
+        int err = errno;
+        if (err == EFBIG)
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "cannot read config \"%s\": it is larger than 1 MiB, too large for a config", path);
+        else
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read config \"%s\": %s", path, strerror(err));
+        return NULL;
+    }
+    struct config *c = config_parse(data, len, path, d);
+    free(data);
+    return c;
+}
+
+void
+config_free(struct config *c)
+{
+    if (!c)
+        return;
+    free(c->path);
+    free(c->school.name);
+    free(c->school.address);
+    free(c->school.logo);
+    free(c->form.template_path);
+    free(c->form.template_path_as_written);
+    for (size_t i = 0; i < c->form.n_values; i++) {
+        free(c->form.values[i].key);
+        free(c->form.values[i].value);
+    }
+    free(c->form.values);
+    free(c->roster.file);
+    free(c->roster.file_as_written);
+    free(c->roster.columns.last_name);
+    free(c->roster.columns.first_name);
+    free(c->roster.columns.birth_date);
+    free(c->roster.columns.class_name);
+    free(c->roster.columns.id);
+    free(c->output.dir);
+    free(c->page.font);
+    free(c);
+}
+
+const char *
+config_value(const struct config *c, const char *key)
+{
+    for (size_t i = 0; c && i < c->form.n_values; i++) {
+        if (strcmp(c->form.values[i].key, key) == 0)
+            return c->form.values[i].value;
+    }
+    return NULL;
+}
+
+/* ---- template front matter ---- */
+
+/* A whole number from lo to hi into *out; leaves *out unchanged when missing or wrong. */
+static bool
+get_int(const struct walk *w, struct pair p, const char *name, int lo, int hi, int *out)
+{
+    const struct node *v = p.value;
+    if (!v || v->is_invalid)
+        return false;
+    if (v->kind != NODE_SCALAR) {
+        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                 "%s must be a whole number from %d to %d, not %s", name, lo, hi, kind_name(v));
+        return false;
+    }
+    if (v->is_null)
+        return false;
+    const char *s = v->text;
+    char       *end = NULL;
+    errno = 0;
+    long n = (*s >= '0' && *s <= '9') ? strtol(s, &end, 10) : -1;
+    if (!end || *end != '\0' || errno != 0 || n < lo || n > hi) {
+        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                 "%s must be a whole number from %d to %d, not \"%s\"", name, lo, hi, s);
+        return false;
+    }
+    *out = (int)n;
+    return true;
+}
+
+bool
+config_parse_front_matter(const char *yaml, size_t len, const char *path, unsigned first_line,
+                          struct config_front_matter *out, struct diags *d)
+{
+    static const char *const keys[] = {"title", "pupil_signature_from_age", "adult_age"};
+    size_t                   errors_before = d->n_errors;
+    struct node             *root = NULL;
+
+    out->title = NULL;
+    out->pupil_signature_from_age = 14;
+    out->adult_age = 18;
+    if (!parse_yaml(yaml, len, path, first_line > 0 ? first_line - 1 : 0, d, &root))
+        return false;
+    if (!root || (root->kind == NODE_SCALAR && root->is_null)) {
+        node_free(root);
+        return d->n_errors == errors_before;
+    }
+
+    struct walk w = {path, d};
+    if (root->kind != NODE_MAPPING) {
+        if (!root->is_invalid)
+            diag_add(
+                d, DIAG_ERROR, path, root->line, root->col,
+                "the front matter must consist of the keys title, pupil_signature_from_age and adult_age, "
+                "not %s",
+                kind_name(root));
+        node_free(root);
+        return false;
+    }
+    struct pair f[3];
+    match_keys(&w, root, "front matter", keys, 3, f);
+    get_text(&w, f[0], "title", &out->title);
+    get_int(&w, f[1], "pupil_signature_from_age", 0, 99, &out->pupil_signature_from_age);
+    get_int(&w, f[2], "adult_age", 0, 99, &out->adult_age);
+    if (out->pupil_signature_from_age > out->adult_age) {
+        const struct node *at = f[1].value ? f[1].value : f[2].value;
+        diag_add(d, DIAG_ERROR, path, at->line, at->col,
+                 "pupil_signature_from_age (%d) must not be above adult_age (%d)",
+                 out->pupil_signature_from_age, out->adult_age);
+    }
+    node_free(root);
+    return d->n_errors == errors_before;
+}
+
+void
+config_front_matter_fini(struct config_front_matter *fm)
+{
+    if (!fm)
+        return;
+    free(fm->title);
+    fm->title = NULL;
+}
