@@ -1,1 +1,336 @@
+/*
+ * output: portable file names and atomic writes.
+ *
+ * Names (DESIGN.md "File names are portable"): ASCII letters, digits, '-' and
+ * '_'; German umlauts and ß are spelled out (ä -> ae, ß -> ss), other letters
+ * lose their accents (NFKD without marks, via utf8proc; a few letters without
+ * a decomposition, such as ł and ø, from a table), letters that still are not
+ * ASCII (Cyrillic, Greek, CJK) are dropped, and every other run of characters
+ * becomes one '_'. So a name can never contain '/' or be "." or "..".
+ * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c).
+ */
 #include "consentgen/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+/* Longer names are cut: a file name must stay below 255 bytes with ".pdf" and "_2" added. */
+#define MAX_NAME_LEN 120
+
+struct spelling {
+    int32_t     cp;
+    const char *ascii;
+};
+
+/* German spelling first; then letters NFKD cannot reduce to ASCII. */
+static const struct spelling SPELLINGS[] = {
+    { 0x00E4, "ae" }, { 0x00F6, "oe" }, { 0x00FC, "ue" }, { 0x00C4, "Ae" }, { 0x00D6, "Oe" },
+    { 0x00DC, "Ue" }, { 0x00DF, "ss" }, { 0x1E9E, "SS" }, { 0x0142, "l" },  { 0x0141, "L" },
+    { 0x00F8, "o" },  { 0x00D8, "O" },  { 0x0111, "d" },  { 0x0110, "D" },  { 0x00E6, "ae" },
+    { 0x00C6, "Ae" }, { 0x0153, "oe" }, { 0x0152, "Oe" }, { 0x0131, "i" },  { 0x00F0, "d" },
+    { 0x00D0, "D" },  { 0x00FE, "th" }, { 0x00DE, "Th" }, { 0x0127, "h" },  { 0x0126, "H" },
+};
+
+static bool
+is_ascii_alnum(int32_t c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool
+is_letter_or_mark(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return true;
+    default:
+        return false;
+    }
+}
+
+enum spell { SPELL_SEPARATOR, SPELL_DROP, SPELL_TEXT };
+
+/* How one code point appears in a file name; SPELL_TEXT fills out (at most 18 bytes + NUL). */
+static enum spell
+spell(int32_t cp, char out[static 19])
+{
+    if (is_ascii_alnum(cp) || cp == '-') {
+        out[0] = (char)cp;
+        out[1] = '\0';
+        return SPELL_TEXT;
+    }
+    if (cp < 0x80)
+        return SPELL_SEPARATOR;
+    for (size_t i = 0; i < sizeof SPELLINGS / sizeof SPELLINGS[0]; i++) {
+        if (SPELLINGS[i].cp == cp) {
+            strcpy(out, SPELLINGS[i].ascii);
+            return SPELL_TEXT;
+        }
+    }
+    utf8proc_int32_t parts[18];
+    int              boundclass = UTF8PROC_BOUNDCLASS_START;
+    utf8proc_ssize_t n = utf8proc_decompose_char(
+        cp, parts, 18, UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &boundclass);
+    size_t len = 0;
+    bool   ascii = n > 0 && n <= 18;
+    for (utf8proc_ssize_t i = 0; ascii && i < n; i++) {
+        ascii = is_ascii_alnum(parts[i]);
+        out[len++] = (char)parts[i];
+    }
+    out[len] = '\0';
+    if (ascii && len > 0)
+        return SPELL_TEXT;
+    return is_letter_or_mark(cp) ? SPELL_DROP : SPELL_SEPARATOR;
+}
+
+char *
+output_safe_name(const char *text)
+{
+    /* Roster names are NFC already; normalising here also covers other callers. */
+    char       *nfc = utf8_nfc(text);
+    const char *s = nfc ? nfc : text;
+    size_t      len = strlen(s);
+    struct buf  b;
+    bool        pending_sep = false;
+
+    buf_init(&b);
+    for (size_t i = 0; i < len;) {
+        int32_t    cp;
+        size_t     n = utf8_decode(s + i, len - i, &cp);
+        char       part[19];
+        enum spell sp = SPELL_SEPARATOR;
+        if (n == 0) /* invalid UTF-8 byte */
+            n = 1;
+        else
+            sp = spell(cp, part);
+        i += n;
+        if (sp == SPELL_SEPARATOR) {
+            pending_sep = true;
+        } else if (sp == SPELL_TEXT) {
+            size_t plen = strlen(part);
+            if (b.len + plen + (pending_sep ? 1 : 0) > MAX_NAME_LEN)
+                break;
+            /* No leading '_': a separator is written only between two pieces of text. */
+            if (pending_sep && b.len > 0)
+                buf_putc(&b, '_');
+            pending_sep = false;
+            /* A leading '-' would read as an option to rm, lpr and friends. */
+            if (b.len == 0 && part[0] == '-')
+                continue;
+            buf_append(&b, part, plen);
+        }
+    }
+    free(nfc);
+    if (b.len == 0) {
+        buf_fini(&b);
+        return xstrdup("unbenannt");
+    }
+    return buf_detach(&b);
+}
+
+/* ---- unique names ----------------------------------------------------------------------------- */
+
+struct output_names {
+    char **v;
+    size_t n, cap;
+};
+
+struct output_names *
+output_names_new(void)
+{
+    return xcalloc(1, sizeof(struct output_names));
+}
+
+void
+output_names_free(struct output_names *n)
+{
+    if (!n)
+        return;
+    for (size_t i = 0; i < n->n; i++)
+        free(n->v[i]);
+    free(n->v);
+    free(n);
+}
+
+static bool
+name_taken(const struct output_names *n, const char *name)
+{
+    /* Ignoring case: "Mueller_Anna.pdf" and "mueller_anna.pdf" are one file on macOS and Windows. */
+    for (size_t i = 0; i < n->n; i++)
+        if (util_strcasecmp_ascii(n->v[i], name) == 0)
+            return true;
+    return false;
+}
+
+const char *
+output_names_unique(struct output_names *n, const char *base)
+{
+    char *name = xstrdup(base);
+    for (unsigned k = 2; name_taken(n, name); k++) {
+        free(name);
+        name = xasprintf("%s_%u", base, k);
+    }
+    if (n->n == n->cap) {
+        n->cap = n->cap ? 2 * n->cap : 16;
+        n->v = xrealloc(n->v, n->cap * sizeof *n->v);
+    }
+    n->v[n->n++] = name;
+    return name;
+}
+
+/* ---- folders and files ------------------------------------------------------------------------ */
+
+/* mkdir one level; an existing folder is fine. */
+static bool
+make_one_dir(const char *path, const char *shown, struct diags *d)
+{
+    if (mkdir(path, 0777) == 0)
+        return true;
+    int         e = errno;
+    struct stat st;
+    if (e == EEXIST || e == EISDIR || e == EROFS || e == EACCES) {
+        /* An existing folder is fine even where mkdir is not allowed (read-only parents). */
+        if (stat(path, &st) == 0) {
+            if (S_ISDIR(st.st_mode))
+                return true;
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "cannot create folder \"%s\": a file with that name is in the way", shown);
+            return false;
+        }
+    }
+    diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot create folder \"%s\": %s", shown, strerror(e));
+    return false;
+}
+
+bool
+output_make_dir(const char *dir, struct diags *d)
+{
+    if (!*dir) /* the current folder */
+        return true;
+    char *path = xstrdup(dir);
+    bool  ok = true;
+    /* Each parent first, as mkdir -p does; "a//b" and a trailing '/' are fine. */
+    for (char *p = path + 1; ok && *p; p++) {
+        if (*p != '/' || p[-1] == '/')
+            continue;
+        *p = '\0';
+        ok = make_one_dir(path, dir, d);
+        *p = '/';
+    }
+    if (ok && *path)
+        ok = make_one_dir(path, dir, d);
+    free(path);
+    return ok;
+}
+
+static bool
+is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool
+write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* Writes and renames; returns 0 or the errno of the failing step. The temp file never survives. */
+static int
+write_and_rename(const char *dir, const char *tmp_path, const char *path, const void *data, size_t len)
+{
+    char *tmp = xstrdup(tmp_path);
+    int   fd = mkstemp(tmp);
+    int   e = 0;
+    if (fd < 0) {
+        e = errno;
+        free(tmp);
+        return e;
+    }
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    /* mkstemp makes 0600; a PDF is for sharing, so 0666 less the umask, like fopen(). */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (!write_all(fd, data, len) || fsync(fd) != 0 || fchmod(fd, 0666 & ~mask) != 0)
+        e = errno;
+    /* close can report a delayed write error (NFS). */
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    if (e == 0 && rename(tmp, path) != 0)
+        e = errno;
+    if (e != 0) {
+        unlink(tmp);
+    } else {
+        /* The rename itself reaches the disk only with the folder. */
+        int dfd = open(dir, O_RDONLY);
+        if (dfd >= 0) {
+            (void)fsync(dfd);
+            close(dfd);
+        }
+    }
+    free(tmp);
+    return e;
+}
+
+bool
+output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d)
+{
+    size_t dlen = strlen(dir);
+    bool   slash = dlen > 0 && dir[dlen - 1] == '/';
+    char  *path = dlen ? xasprintf("%s%s%s", dir, slash ? "" : "/", name) : xstrdup(name);
+    if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", path);
+        free(path);
+        return false;
+    }
+    /* Hidden, so a reader of the folder never takes the temp file for a finished PDF. */
+    char *tmp =
+        dlen ? xasprintf("%s%s.%s.XXXXXX", dir, slash ? "" : "/", name) : xasprintf(".%s.XXXXXX", name);
+
+    /* Held back, not ignored: a signal that arrives meanwhile is delivered once the file is complete or gone.
+     */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int e = write_and_rename(dlen ? dir : ".", tmp, path, data, len);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+
+    if (e == EISDIR || (e == EEXIST && is_dir(path)))
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
+                 path);
+    else if (e != 0)
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": %s", path, strerror(e));
+    free(tmp);
+    free(path);
+    return e == 0;
+}
