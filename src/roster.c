@@ -1,1 +1,1083 @@
+/*
+ * roster: reads the pupil list a school's administration software exports
+ * (SchILD-NRW, IServ, Excel) into struct roster.
+ *
+ * Input: RFC 4180 CSV (libcsv, strict quoting), one header line, then one row
+ * per pupil; delimiter ";" "," or tab, detected from the header line unless
+ * configured; UTF-8 with or without BOM, or Windows-1252 (auto: text that is
+ * not valid UTF-8 is Windows-1252, converted with iconv); CRLF, LF or CR line
+ * ends; empty lines (also rows of only delimiters) are skipped. Birth dates as
+ * dd.mm.yyyy, d.m.yyyy or yyyy-mm-dd. Fields are trimmed and NFC-normalised;
+ * each problem names the physical line (and column) of its row.
+ */
 #include "consentgen/roster.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#define ROSTER_MAX_FILE_BYTES ((size_t)64 * 1024 * 1024)
+#define ROSTER_MAX_FIELD_CHARS 1000
+#define NO_COLUMN SIZE_MAX
+
+enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_ID, N_ROLES };
+
+/* The header names schools' exports use, best first: "Name" only when no better one is there. */
+static const char *const role_aliases[N_ROLES][5] = {
+    [ROLE_LAST_NAME] = { "Nachname", "Familienname", "SchuelerNachname", "Name", NULL },
+    [ROLE_FIRST_NAME] = { "Vorname", "Rufname", "SchuelerRufname", NULL },
+    [ROLE_BIRTH_DATE] = { "Geburtsdatum", "SchuelerGeburtsdatum", NULL },
+    [ROLE_CLASS] = { "Klasse", "GruppeBezeichnung", NULL },
+    [ROLE_ID] = { "Interne ID-Nummer", "ID", "SchuelerId", NULL },
+};
+
+static const char *const role_names[N_ROLES] = {
+    [ROLE_LAST_NAME] = "last name",
+    [ROLE_FIRST_NAME] = "first name",
+    [ROLE_BIRTH_DATE] = "birth date",
+    [ROLE_CLASS] = "class",
+    [ROLE_ID] = "id",
+};
+
+/* One field of the current row as libcsv delivered it, with where it starts. */
+struct raw_field {
+    char    *text;
+    size_t   len;
+    unsigned line, col;
+};
+
+/* A byte of a Windows-1252 file that has no character (0x81 0x8D 0x8F 0x90 0x9D). */
+struct bad_byte {
+    unsigned      line, col;
+    unsigned char byte;
+};
+
+struct parser {
+    const char                 *path;
+    const struct config_roster *opts;
+    struct diags               *d;
+    struct roster              *r;
+    const char                 *text; /* UTF-8 (or, when declared utf-8, maybe not) */
+    size_t                      len;
+    bool                        check_utf8; /* declared utf-8 and the text is not valid */
+
+    /* Position of the byte being fed: line and characters before it on that line. */
+    size_t   cur;
+    unsigned line, col_chars;
+    bool     row_started, field_started, skip_to_eol;
+    size_t   row_start;
+    unsigned row_line, row_col;
+    unsigned field_line, field_col;
+    bool     has_gap; /* blanks came before the field; gap_* is where the first was */
+    unsigned gap_line, gap_col;
+
+    struct raw_field *fields;
+    size_t            n_fields, cap_fields;
+
+    bool   has_header, is_fatal;
+    size_t n_rows; /* data rows seen, valid or not */
+    size_t column[N_ROLES];
+    size_t cap_pupils;
+
+    struct bad_byte *bad;
+    size_t           n_bad, next_bad;
+};
+
+static bool
+is_blank_byte(unsigned char c, char delim)
+{
+    return (c == ' ' || c == '\t') && c != (unsigned char)delim;
+}
+
+/* ---- encoding ---- */
+
+/*
+ * Windows-1252 → UTF-8 with iconv. glibc leaves 0x81 0x8D 0x8F 0x90 0x9D
+ * undefined: they become U+FFFD and are remembered with their position, so the
+ * row can be reported and left out. Returns NULL if iconv is unavailable.
+ */
+static char *
+convert_windows_1252(const char *in, size_t len, size_t *out_len, struct bad_byte **bad, size_t *n_bad)
+{
+    iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = len + len / 2 + 64, used = 0, cap_bad = 0;
+    char  *out = xmalloc(cap);
+    char  *src = (char *)in;
+    size_t left = len;
+    /* Line and column of the scan, for positions of undefined bytes (one byte = one character). */
+    size_t   scanned = 0, line_start = 0;
+    unsigned line = 1;
+    *bad = NULL;
+    *n_bad = 0;
+    for (;;) {
+        char  *dst = out + used;
+        size_t room = cap - used - 1;
+        size_t rc = iconv(cd, &src, &left, &dst, &room);
+        used = (size_t)(dst - out);
+        if (rc != (size_t)-1)
+            break;
+        if (errno == E2BIG) {
+            cap *= 2;
+            out = xrealloc(out, cap);
+            continue;
+        }
+        /* EILSEQ (or EINVAL, impossible for a single-byte code): one undefined byte. */
+        size_t off = (size_t)(src - in);
+        for (; scanned < off; scanned++) {
+            bool is_lone_cr = in[scanned] == '\r' && (scanned + 1 >= len || in[scanned + 1] != '\n');
+            if (in[scanned] == '\n' || is_lone_cr) {
+                line++;
+                line_start = scanned + 1;
+            }
+        }
+        if (*n_bad == cap_bad) {
+            cap_bad = cap_bad ? cap_bad * 2 : 8;
+            *bad = xrealloc(*bad, cap_bad * sizeof(**bad));
+        }
+        (*bad)[(*n_bad)++] = (struct bad_byte){ line, (unsigned)(off - line_start + 1), (unsigned char)*src };
+        if (cap - used < 8) {
+            cap *= 2;
+            out = xrealloc(out, cap);
+        }
+        memcpy(out + used, "\xEF\xBF\xBD", 3);
+        used += 3;
+        src++;
+        left--;
+    }
+    iconv_close(cd);
+    out[used] = '\0';
+    *out_len = used;
+    return out;
+}
+
+/* Reports the Windows-1252 bytes without a character up to line; returns how many lie in [from, upto]. */
+static size_t
+report_bad_bytes(struct parser *ps, unsigned from, unsigned upto)
+{
+    size_t n = 0;
+    while (ps->next_bad < ps->n_bad && ps->bad[ps->next_bad].line <= upto) {
+        const struct bad_byte *b = &ps->bad[ps->next_bad++];
+        diag_add(ps->d, DIAG_ERROR, ps->path, b->line, b->col,
+                 "byte 0x%02X is not a character in Windows-1252 (and the file is not UTF-8 either)",
+                 b->byte);
+        if (b->line >= from)
+            n++;
+    }
+    return n;
+}
+
+/* Reports the first invalid UTF-8 byte of the current row, at its line and character column. */
+static void
+report_bad_utf8(struct parser *ps, size_t end)
+{
+    unsigned line = ps->row_line, col = ps->row_col;
+    size_t   i = ps->row_start;
+    while (i < end) {
+        int32_t cp;
+        size_t  n = utf8_decode(ps->text + i, end - i, &cp);
+        if (n == 0)
+            break;
+        if (cp == '\n' || (cp == '\r' && (i + 1 >= ps->len || ps->text[i + 1] != '\n'))) {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += n;
+    }
+    if (i >= end)
+        return;
+    diag_add(ps->d, DIAG_ERROR, ps->path, line, col,
+             "byte 0x%02X is not valid UTF-8; roster.encoding says utf-8, but a Windows-1252 file needs "
+             "\"windows-1252\" or \"auto\"",
+             (unsigned char)ps->text[i]);
+}
+
+/* Copy with each invalid UTF-8 sequence replaced by U+FFFD (header names of a declared utf-8 file). */
+static char *
+sanitize_utf8(const char *s, size_t len)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            buf_puts(&b, "\xEF\xBF\xBD");
+            i++;
+        } else {
+            buf_append(&b, s + i, n);
+            i += n;
+        }
+    }
+    return buf_detach(&b);
+}
+
+/* ---- fields ---- */
+
+/* Trimmed (spaces and tabs, also inside quotes), NFC copy of a field. */
+static char *
+clean_field(const char *s, size_t len)
+{
+    while (len > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    char *raw = xstrndup(s, len);
+    char *nfc = utf8_nfc(raw);
+    if (!nfc)
+        return raw;
+    free(raw);
+    return nfc;
+}
+
+/* First control character (C0 but tab, DEL, C1; CR and LF too unless allowed) or -1. */
+static int32_t
+find_control(const char *s, size_t len, bool allow_line_breaks)
+{
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return -1;
+        i += n;
+        if (cp == '\t' || (allow_line_breaks && (cp == '\n' || cp == '\r')))
+            continue;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            return cp;
+    }
+    return -1;
+}
+
+/* Line breaks inside a quoted extra field become LF, whatever the file used. */
+static void
+normalize_line_breaks(char *s)
+{
+    char *w = s;
+    for (const char *p = s; *p; p++) {
+        if (*p == '\r') {
+            *w++ = '\n';
+            if (p[1] == '\n')
+                p++;
+        } else {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+}
+
+static bool
+is_empty_field(const struct raw_field *f)
+{
+    for (size_t i = 0; i < f->len; i++)
+        if (f->text[i] != ' ' && f->text[i] != '\t')
+            return false;
+    return true;
+}
+
+static bool
+fields_all_empty(const struct parser *ps, size_t from)
+{
+    for (size_t i = from; i < ps->n_fields; i++)
+        if (!is_empty_field(&ps->fields[i]))
+            return false;
+    return true;
+}
+
+static bool
+row_has_bad_byte_marker(const struct parser *ps)
+{
+    for (size_t i = 0; i < ps->n_fields; i++)
+        if (ps->fields[i].text && strstr(ps->fields[i].text, "\xEF\xBF\xBD"))
+            return true;
+    return false;
+}
+
+static void
+clear_row(struct parser *ps)
+{
+    for (size_t i = 0; i < ps->n_fields; i++)
+        free(ps->fields[i].text);
+    ps->n_fields = 0;
+}
+
+/* ---- header ---- */
+
+static size_t
+find_header(const struct roster *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_headers; i++)
+        if (util_strcasecmp_ascii(r->headers[i], name) == 0)
+            return i;
+    return NO_COLUMN;
+}
+
+static const char *
+configured_column(const struct config_roster *opts, enum role role)
+{
+    if (!opts)
+        return NULL;
+    switch (role) {
+    case ROLE_LAST_NAME:
+        return opts->columns.last_name;
+    case ROLE_FIRST_NAME:
+        return opts->columns.first_name;
+    case ROLE_BIRTH_DATE:
+        return opts->columns.birth_date;
+    case ROLE_CLASS:
+        return opts->columns.class_name;
+    case ROLE_ID:
+        return opts->columns.id;
+    case N_ROLES:
+        break;
+    }
+    abort();
+}
+
+/* Stores the header names and finds each role's column; false if a required one is missing. */
+static bool
+read_header(struct parser *ps)
+{
+    struct roster *r = ps->r;
+    r->n_headers = ps->n_fields;
+    r->headers = xcalloc(ps->n_fields, sizeof(*r->headers));
+    for (size_t i = 0; i < ps->n_fields; i++) {
+        const struct raw_field *f = &ps->fields[i];
+        if (ps->check_utf8 && !utf8_is_valid(f->text, f->len)) {
+            char *clean = sanitize_utf8(f->text, f->len);
+            r->headers[i] = clean_field(clean, strlen(clean));
+            free(clean);
+        } else {
+            r->headers[i] = clean_field(f->text, f->len);
+        }
+    }
+
+    bool ok = true;
+    for (int role = 0; role < N_ROLES; role++) {
+        const char *configured = configured_column(ps->opts, (enum role)role);
+        ps->column[role] = NO_COLUMN;
+        if (configured) {
+            ps->column[role] = find_header(r, configured);
+        } else {
+            for (const char *const *a = role_aliases[role]; *a && ps->column[role] == NO_COLUMN; a++)
+                ps->column[role] = find_header(r, *a);
+        }
+        if (ps->column[role] != NO_COLUMN || (role == ROLE_ID && !configured))
+            continue;
+
+        struct buf msg;
+        buf_init(&msg);
+        buf_printf(&msg, "no column for the %s (looked for ", role_names[role]);
+        if (configured) {
+            buf_printf(&msg, "\"%s\", set in roster.columns", configured);
+        } else {
+            for (const char *const *a = role_aliases[role]; *a; a++)
+                buf_printf(&msg, "%s\"%s\"", a == role_aliases[role] ? "" : ", ", *a);
+        }
+        buf_puts(&msg, "); the file has: ");
+        for (size_t i = 0; i < r->n_headers; i++)
+            buf_printf(&msg, "%s\"%s\"", i ? ", " : "", r->headers[i]);
+        if (r->n_headers == 1)
+            buf_puts(&msg, " (only one column: is the delimiter right?)");
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0, "%s", msg.data);
+        buf_fini(&msg);
+        ok = false;
+    }
+    return ok;
+}
+
+/* ---- data rows ---- */
+
+static enum role
+role_of_column(const struct parser *ps, size_t col)
+{
+    for (int role = 0; role < N_ROLES; role++)
+        if (ps->column[role] == col)
+            return (enum role)role;
+    return N_ROLES;
+}
+
+/* Checks one field of a data row; false (and a diag) if it makes the row unusable. */
+static bool
+check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
+{
+    const struct raw_field *f = &ps->fields[i];
+    const char             *header = ps->r->headers[i];
+    enum role               role = role_of_column(ps, i);
+    /* On the raw bytes: NFC would cut the text at a NUL byte. */
+    int32_t ctl = find_control(f->text, f->len, role == N_ROLES);
+    if (ctl == '\n' || ctl == '\r') {
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the %s must be on one line", header, role_names[role]);
+        return false;
+    }
+    if (ctl >= 0) {
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" contains the control character U+%04X; remove it", header, (unsigned)ctl);
+        return false;
+    }
+    size_t n_chars = utf8_count_chars(value, strlen(value));
+    if (n_chars > ROSTER_MAX_FIELD_CHARS) {
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has %zu characters; at most %d are allowed", header, n_chars,
+                 ROSTER_MAX_FIELD_CHARS);
+        return false;
+    }
+    if (role == N_ROLES || role == ROLE_ID)
+        return true;
+    if (!*value) {
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "the %s is empty (column \"%s\")",
+                 role_names[role], header);
+        return false;
+    }
+    if (role != ROLE_BIRTH_DATE)
+        return true;
+    switch (date_parse(value, birth)) {
+    case DATE_OK:
+        return true;
+    case DATE_BAD_FORMAT:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "birth date \"%s\" is not a date; expected dd.mm.yyyy or yyyy-mm-dd", value);
+        return false;
+    case DATE_NOT_REAL:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "birth date \"%s\" is not a real date", value);
+        return false;
+    }
+    abort();
+}
+
+static void
+read_data_row(struct parser *ps, size_t end)
+{
+    struct roster *r = ps->r;
+    ps->n_rows++;
+    if (ps->check_utf8 && !utf8_is_valid(ps->text + ps->row_start, end - ps->row_start)) {
+        report_bad_utf8(ps, end);
+        return;
+    }
+    if (r->was_windows_1252 && row_has_bad_byte_marker(ps))
+        return; /* reported with its position by report_bad_bytes() */
+    if (ps->n_fields < r->n_headers || (ps->n_fields > r->n_headers && !fields_all_empty(ps, r->n_headers))) {
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0, "row has %zu fields, the header has %zu",
+                 ps->n_fields, r->n_headers);
+        return;
+    }
+
+    char      **values = xcalloc(r->n_headers ? r->n_headers : 1, sizeof(*values));
+    struct date birth = { 0, 0, 0 };
+    bool        ok = true;
+    for (size_t i = 0; i < r->n_headers; i++) {
+        values[i] = clean_field(ps->fields[i].text, ps->fields[i].len);
+        if (!check_field(ps, i, values[i], &birth))
+            ok = false;
+        else
+            normalize_line_breaks(values[i]);
+    }
+    if (!ok) {
+        for (size_t i = 0; i < r->n_headers; i++)
+            free(values[i]);
+        free(values);
+        return;
+    }
+
+    if (r->n_pupils == ps->cap_pupils) {
+        ps->cap_pupils = ps->cap_pupils ? ps->cap_pupils * 2 : 64;
+        r->pupils = xrealloc(r->pupils, ps->cap_pupils * sizeof(*r->pupils));
+    }
+    struct pupil *p = &r->pupils[r->n_pupils++];
+    p->last_name = xstrdup(values[ps->column[ROLE_LAST_NAME]]);
+    p->first_name = xstrdup(values[ps->column[ROLE_FIRST_NAME]]);
+    p->class_name = xstrdup(values[ps->column[ROLE_CLASS]]);
+    p->id = ps->column[ROLE_ID] == NO_COLUMN ? NULL : xstrdup(values[ps->column[ROLE_ID]]);
+    p->birth_date = birth;
+    p->fields = values;
+    p->line = ps->row_line;
+    p->row = ps->n_rows;
+}
+
+/* ---- libcsv callbacks and the feeding loop ---- */
+
+static void
+on_field(void *s, size_t len, void *data)
+{
+    struct parser *ps = data;
+    if (ps->n_fields == ps->cap_fields) {
+        ps->cap_fields = ps->cap_fields ? ps->cap_fields * 2 : 16;
+        ps->fields = xrealloc(ps->fields, ps->cap_fields * sizeof(*ps->fields));
+    }
+    struct raw_field *f = &ps->fields[ps->n_fields++];
+    f->text = s ? xstrndup(s, len) : xstrdup("");
+    f->len = s ? len : 0;
+    f->line = ps->field_line;
+    f->col = ps->field_col;
+    /* An empty field is best shown where it begins, not at the delimiter that ends it. */
+    if (ps->has_gap && is_empty_field(f)) {
+        f->line = ps->gap_line;
+        f->col = ps->gap_col;
+    }
+    ps->field_started = false;
+    ps->has_gap = false;
+}
+
+static void
+on_row(int c, void *data)
+{
+    (void)c;
+    struct parser *ps = data;
+    ps->row_started = false;
+    ps->field_started = false;
+    ps->has_gap = false;
+    if (ps->is_fatal)
+        return;
+    size_t n_bad = report_bad_bytes(ps, ps->row_line, ps->line);
+    /* Rows of nothing but delimiters (Excel writes them) count as empty lines. */
+    if (fields_all_empty(ps, 0) && n_bad == 0) {
+        clear_row(ps);
+        return;
+    }
+    if (!ps->has_header) {
+        ps->has_header = true;
+        if (ps->check_utf8 && !utf8_is_valid(ps->text + ps->row_start, ps->cur - ps->row_start))
+            report_bad_utf8(ps, ps->cur);
+        if (!read_header(ps))
+            ps->is_fatal = true;
+    } else {
+        read_data_row(ps, ps->cur);
+    }
+    clear_row(ps);
+}
+
+/* Notes where a row and a field begin, before the byte at ps->cur is fed to libcsv. */
+static void
+track_start(struct parser *ps, unsigned char c)
+{
+    bool is_term = c == '\r' || c == '\n';
+    if (is_blank_byte(c, ps->r->delimiter)) {
+        if (!ps->field_started && !ps->has_gap) {
+            ps->has_gap = true;
+            ps->gap_line = ps->line;
+            ps->gap_col = ps->col_chars + 1;
+        }
+        return;
+    }
+    if (!ps->row_started) {
+        if (is_term) { /* a line of blanks: libcsv delivers no row */
+            ps->has_gap = false;
+            return;
+        }
+        ps->row_started = true;
+        ps->row_start = ps->cur;
+        ps->row_line = ps->line;
+        ps->row_col = ps->col_chars + 1;
+    }
+    if (!ps->field_started) {
+        ps->field_started = true;
+        ps->field_line = ps->line;
+        ps->field_col = ps->col_chars + 1;
+    }
+}
+
+/* Moves the line/column past bytes [from, to). */
+static void
+advance(struct parser *ps, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        unsigned char c = (unsigned char)ps->text[i];
+        if (c == '\n' || (c == '\r' && (i + 1 >= ps->len || ps->text[i + 1] != '\n'))) {
+            ps->line++;
+            ps->col_chars = 0;
+        } else if ((c & 0xC0) != 0x80) {
+            ps->col_chars++;
+        }
+    }
+}
+
+static void
+parser_csv_init(struct csv_parser *csv, char delim)
+{
+    if (csv_init(csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        abort();
+    csv_set_delim(csv, (unsigned char)delim);
+    csv_set_realloc_func(csv, xrealloc);
+}
+
+/* A strict-mode error from libcsv at byte err: report, drop the row, go on after the line end. */
+static void
+recover_from_parse_error(struct parser *ps, struct csv_parser *csv, size_t err)
+{
+    /* err may lie inside a run fed at once: count the characters before it. */
+    unsigned line = ps->line;
+    unsigned col = ps->col_chars + 1 + (unsigned)utf8_count_chars(ps->text + ps->cur, err - ps->cur);
+    if (!ps->is_fatal) {
+        report_bad_bytes(ps, ps->row_line, line);
+        if (csv->quoted)
+            diag_add(ps->d, DIAG_ERROR, ps->path, line, col,
+                     "text after the closing quote of a field; a quote inside a quoted field is written "
+                     "twice (\"\")");
+        else
+            diag_add(ps->d, DIAG_ERROR, ps->path, line, col,
+                     "quote (\") inside a field that does not start with one; put the whole field in quotes "
+                     "and write the quote twice (\"\")");
+        if (!ps->has_header)
+            ps->is_fatal = true;
+        else
+            ps->n_rows++;
+    }
+    clear_row(ps);
+    csv_free(csv);
+    parser_csv_init(csv, ps->r->delimiter);
+    ps->row_started = ps->field_started = ps->has_gap = false;
+    ps->skip_to_eol = true;
+}
+
+static bool
+is_special(unsigned char c, char delim)
+{
+    return c == (unsigned char)delim || c == '"' || c == '\r' || c == '\n' || c == ' ' || c == '\t';
+}
+
+/*
+ * libcsv gives no positions, so the text is fed in pieces whose callbacks can
+ * only fire at their last byte: runs of ordinary bytes, and each special byte
+ * (delimiter, quote, line end, blank) alone. Thus the current line and column
+ * are known whenever a field or row is delivered, also after quoted line breaks.
+ */
+static void
+feed(struct parser *ps)
+{
+    struct csv_parser csv;
+    char              delim = ps->r->delimiter;
+    parser_csv_init(&csv, delim);
+    size_t i = 0;
+    while (i < ps->len && !ps->is_fatal) {
+        unsigned char c = (unsigned char)ps->text[i];
+        size_t        j = i + 1;
+        if (!is_special(c, delim))
+            while (j < ps->len && !is_special((unsigned char)ps->text[j], delim))
+                j++;
+        if (ps->skip_to_eol) {
+            if (c == '\n' || c == '\r')
+                ps->skip_to_eol = false;
+            advance(ps, i, j);
+            i = j;
+            continue;
+        }
+        ps->cur = i;
+        track_start(ps, c);
+        size_t used = csv_parse(&csv, ps->text + i, j - i, on_field, on_row, ps);
+        if (used < j - i && csv_error(&csv) == CSV_EPARSE) {
+            recover_from_parse_error(ps, &csv, i + used);
+            advance(ps, i, i + used);
+            i += used;
+            continue;
+        }
+        advance(ps, i, j);
+        i = j;
+    }
+    ps->cur = ps->len;
+    if (!ps->is_fatal && csv_fini(&csv, on_field, on_row, ps) != 0) {
+        report_bad_bytes(ps, ps->field_line, ps->line);
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->field_line, ps->field_col,
+                 "the quote (\") that opens this field is never closed");
+        if (!ps->has_header)
+            ps->is_fatal = true;
+        else
+            ps->n_rows++;
+        clear_row(ps);
+    }
+    csv_free(&csv);
+    if (!ps->is_fatal)
+        report_bad_bytes(ps, 0, UINT_MAX);
+}
+
+/* The most frequent of ; , tab outside quotes in the first non-empty line; ties go to ';' then ','. */
+static char
+detect_delimiter(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == '\r' || s[i] == '\n' || s[i] == ' '))
+        i++;
+    size_t n_semicolon = 0, n_comma = 0, n_tab = 0;
+    bool   in_quotes = false;
+    for (; i < len; i++) {
+        char c = s[i];
+        if (c == '"')
+            in_quotes = !in_quotes;
+        else if (in_quotes)
+            continue;
+        else if (c == '\r' || c == '\n')
+            break;
+        else if (c == ';')
+            n_semicolon++;
+        else if (c == ',')
+            n_comma++;
+        else if (c == '\t')
+            n_tab++;
+    }
+    if (n_tab > n_semicolon && n_tab > n_comma)
+        return '\t';
+    if (n_comma > n_semicolon)
+        return ',';
+    return ';';
+}
+
+static bool
+is_blank_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+struct roster *
+roster_parse(const char *data, size_t len, const char *path, const struct config_roster *opts,
+             struct diags *d)
+{
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    if (is_blank_text(data, len)) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "the file is empty");
+        return NULL;
+    }
+
+    struct parser ps = { 0 };
+    ps.path = path;
+    ps.opts = opts;
+    ps.d = d;
+    ps.line = 1;
+    ps.r = xcalloc(1, sizeof(*ps.r));
+    ps.r->path = xstrdup(path);
+
+    enum config_encoding enc = opts ? opts->encoding : CONFIG_ENCODING_AUTO;
+    char                *converted = NULL;
+    bool                 is_utf8 = utf8_is_valid(data, len);
+    if (enc == CONFIG_ENCODING_WINDOWS_1252 || (enc == CONFIG_ENCODING_AUTO && !is_utf8)) {
+        converted = convert_windows_1252(data, len, &ps.len, &ps.bad, &ps.n_bad);
+        if (!converted) {
+            diag_add(d, DIAG_ERROR, path, 0, 0, "cannot convert from Windows-1252: %s", strerror(errno));
+            roster_free(ps.r);
+            return NULL;
+        }
+        ps.text = converted;
+        ps.r->was_windows_1252 = true;
+    } else {
+        ps.text = data;
+        ps.len = len;
+        ps.check_utf8 = !is_utf8;
+    }
+    ps.r->delimiter = opts && opts->delimiter ? opts->delimiter : detect_delimiter(ps.text, ps.len);
+
+    feed(&ps);
+
+    if (!ps.is_fatal && !ps.has_header)
+        diag_add(d, DIAG_ERROR, path, 0, 0, "the file is empty");
+    else if (!ps.is_fatal && ps.n_rows == 0)
+        diag_add(d, DIAG_ERROR, path, 0, 0, "no pupils: the file has only a header line");
+    clear_row(&ps);
+    free(ps.fields);
+    free(ps.bad);
+    free(converted);
+    if (ps.is_fatal || !ps.has_header) {
+        roster_free(ps.r);
+        return NULL;
+    }
+    return ps.r;
+}
+
+struct roster *
+roster_load(const char *path_as_written, const struct config_roster *opts, struct diags *d)
+{
+    const char *path = opts && opts->file ? opts->file : path_as_written;
+    char       *data;
+    size_t      len;
+    if (!util_read_file(path, ROSTER_MAX_FILE_BYTES, &data, &len)) {
+        int err = errno;
+        if (err == EFBIG)
+            diag_add(d, DIAG_ERROR, path_as_written, 0, 0,
+                     "the file is larger than 64 MiB, far too large for a pupil list: is it the right file?");
+        else
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read roster \"%s\": %s", path_as_written,
+                     strerror(err));
+        return NULL;
+    }
+    struct roster *r = roster_parse(data, len, path_as_written, opts, d);
+    free(data);
+    return r;
+}
+
+static void
+pupil_fini(struct pupil *p, size_t n_fields)
+{
+    free(p->last_name);
+    free(p->first_name);
+    free(p->class_name);
+    free(p->id);
+    if (p->fields)
+        for (size_t i = 0; i < n_fields; i++)
+            free(p->fields[i]);
+    free(p->fields);
+}
+
+void
+roster_free(struct roster *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_pupils; i++)
+        pupil_fini(&r->pupils[i], r->n_headers);
+    free(r->pupils);
+    for (size_t i = 0; i < r->n_headers; i++)
+        free(r->headers[i]);
+    free(r->headers);
+    free(r->path);
+    free(r);
+}
+
+const char *
+roster_field(const struct roster *r, const struct pupil *p, const char *header)
+{
+    if (!r || !p || !header)
+        return NULL;
+    size_t i = find_header(r, header);
+    return i == NO_COLUMN ? NULL : p->fields[i];
+}
+
+/* ---- plausibility ---- */
+
+/* Folded "last \x1f first" plus the date: equal keys are the same pupil. */
+struct dup_key {
+    char               *key;
+    struct date         birth;
+    size_t              index;
+    const struct pupil *p;
+};
+
+static int
+compare_dup_key(const void *pa, const void *pb)
+{
+    const struct dup_key *a = pa, *b = pb;
+    int                   c = strcmp(a->key, b->key);
+    if (c == 0)
+        c = date_compare(a->birth, b->birth);
+    if (c == 0)
+        c = a->p->line < b->p->line ? -1 : a->p->line > b->p->line;
+    if (c == 0)
+        c = a->index < b->index ? -1 : a->index > b->index;
+    return c;
+}
+
+/*
+ * Key for "is this the same name": case and normalisation form ignored
+ * (utf8_fold), and the Turkish dotted/dotless i taken as i, so "YILMAZ" finds
+ * "Yılmaz" and "Ilayda" finds "İlayda". Names themselves are never changed.
+ */
+static char *
+name_key(const char *s, size_t len)
+{
+    while (len > 0 && (*s == ' ' || *s == '\t')) {
+        s++;
+        len--;
+    }
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+        len--;
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (size_t i = 0; i < len; i++) {
+        if (i + 1 < len && (unsigned char)s[i] == 0xC4 && (unsigned char)s[i + 1] == 0xB0) { /* U+0130 İ */
+            buf_putc(&b, 'I');
+            i++;
+        } else if (i + 1 < len && (unsigned char)s[i] == 0xC4 && (unsigned char)s[i + 1] == 0xB1) { /* ı */
+            buf_putc(&b, 'i');
+            i++;
+        } else {
+            buf_putc(&b, s[i]);
+        }
+    }
+    char *folded = utf8_fold(b.data);
+    if (!folded)
+        folded = buf_detach(&b);
+    buf_fini(&b);
+    return folded;
+}
+
+void
+roster_check_plausible(const struct roster *r, struct date form_date, struct diags *d)
+{
+    if (!r)
+        return;
+    char form[11];
+    date_format_german(form_date, form);
+    size_t         *first_of = xcalloc(r->n_pupils ? r->n_pupils : 1, sizeof(*first_of));
+    size_t         *occurrence = xcalloc(r->n_pupils ? r->n_pupils : 1, sizeof(*occurrence));
+    struct dup_key *keys = xcalloc(r->n_pupils ? r->n_pupils : 1, sizeof(*keys));
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        char *last = name_key(r->pupils[i].last_name, strlen(r->pupils[i].last_name));
+        char *first = name_key(r->pupils[i].first_name, strlen(r->pupils[i].first_name));
+        keys[i] =
+            (struct dup_key){ xasprintf("%s\x1f%s", last, first), r->pupils[i].birth_date, i, &r->pupils[i] };
+        free(last);
+        free(first);
+    }
+    qsort(keys, r->n_pupils, sizeof(*keys), compare_dup_key);
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        bool same = i > 0 && strcmp(keys[i].key, keys[i - 1].key) == 0 &&
+                    date_compare(keys[i].birth, keys[i - 1].birth) == 0;
+        first_of[keys[i].index] = same ? first_of[keys[i - 1].index] : keys[i].index;
+        occurrence[keys[i].index] = same ? occurrence[keys[i - 1].index] + 1 : 1;
+    }
+
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        const struct pupil *p = &r->pupils[i];
+        char                born[11];
+        date_format_german(p->birth_date, born);
+        if (date_compare(p->birth_date, form_date) > 0) {
+            diag_add(d, DIAG_WARNING, r->path, p->line, 0,
+                     "\"%s, %s\" (born %s): the birth date is after the form date %s", p->last_name,
+                     p->first_name, born, form);
+        } else {
+            int age = date_age_on(p->birth_date, form_date);
+            if (age < 4 || age > 25)
+                diag_add(d, DIAG_WARNING, r->path, p->line, 0,
+                         "\"%s, %s\" (born %s) is %d years old on the form date %s; expected 4 to 25",
+                         p->last_name, p->first_name, born, age, form);
+        }
+        if (occurrence[i] == 2)
+            diag_add(d, DIAG_WARNING, r->path, p->line, 0,
+                     "\"%s, %s\" (born %s) is listed twice; first on line %u", p->last_name, p->first_name,
+                     born, r->pupils[first_of[i]].line);
+        else if (occurrence[i] > 2)
+            diag_add(d, DIAG_WARNING, r->path, p->line, 0,
+                     "\"%s, %s\" (born %s) is listed %zu times; first on line %u", p->last_name,
+                     p->first_name, born, occurrence[i], r->pupils[first_of[i]].line);
+    }
+    for (size_t i = 0; i < r->n_pupils; i++)
+        free(keys[i].key);
+    free(keys);
+    free(occurrence);
+    free(first_of);
+}
+
+/* ---- order and lookup ---- */
+
+int
+roster_compare_class(const char *a, const char *b)
+{
+    const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+    while (*p && *q) {
+        if (*p >= '0' && *p <= '9' && *q >= '0' && *q <= '9') {
+            /* Digit runs compare as numbers: "5" < "10"; leading zeros do not count. */
+            while (*p == '0')
+                p++;
+            while (*q == '0')
+                q++;
+            const unsigned char *ep = p, *eq = q;
+            while (*ep >= '0' && *ep <= '9')
+                ep++;
+            while (*eq >= '0' && *eq <= '9')
+                eq++;
+            if (ep - p != eq - q)
+                return ep - p < eq - q ? -1 : 1;
+            for (; p < ep; p++, q++)
+                if (*p != *q)
+                    return *p < *q ? -1 : 1;
+            continue;
+        }
+        int cp = (*p >= 'A' && *p <= 'Z') ? *p + 32 : *p;
+        int cq = (*q >= 'A' && *q <= 'Z') ? *q + 32 : *q;
+        if (cp != cq)
+            return cp < cq ? -1 : 1;
+        p++;
+        q++;
+    }
+    if (*p || *q)
+        return *p ? 1 : -1;
+    /* Equal but for case or leading zeros: still a total order. */
+    int c = strcmp(a, b);
+    return c < 0 ? -1 : c > 0;
+}
+
+struct sort_item {
+    struct pupil p;
+    char        *last_key, *first_key;
+};
+
+static int
+compare_sort_item(const void *pa, const void *pb)
+{
+    const struct sort_item *a = pa, *b = pb;
+    int                     c = roster_compare_class(a->p.class_name, b->p.class_name);
+    if (c == 0)
+        c = strcmp(a->last_key, b->last_key);
+    if (c == 0)
+        c = strcmp(a->first_key, b->first_key);
+    if (c == 0)
+        c = strcmp(a->p.last_name, b->p.last_name);
+    if (c == 0)
+        c = strcmp(a->p.first_name, b->p.first_name);
+    if (c == 0)
+        c = a->p.line < b->p.line ? -1 : a->p.line > b->p.line;
+    if (c == 0)
+        c = a->p.row < b->p.row ? -1 : a->p.row > b->p.row;
+    return c;
+}
+
+void
+roster_sort(struct roster *r)
+{
+    if (!r || r->n_pupils < 2)
+        return;
+    struct sort_item *items = xmalloc(r->n_pupils * sizeof(*items));
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        items[i].p = r->pupils[i];
+        items[i].last_key = utf8_sort_key(r->pupils[i].last_name);
+        items[i].first_key = utf8_sort_key(r->pupils[i].first_name);
+    }
+    qsort(items, r->n_pupils, sizeof(*items), compare_sort_item);
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        r->pupils[i] = items[i].p;
+        free(items[i].last_key);
+        free(items[i].first_key);
+    }
+    free(items);
+}
+
+size_t
+roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max)
+{
+    if (!r || !query)
+        return 0;
+    const char *comma = strchr(query, ',');
+    if (!comma)
+        return 0;
+    char  *last = name_key(query, (size_t)(comma - query));
+    char  *first = name_key(comma + 1, strlen(comma + 1));
+    size_t n = 0;
+    for (size_t i = 0; *last && *first && i < r->n_pupils; i++) {
+        char *pl = name_key(r->pupils[i].last_name, strlen(r->pupils[i].last_name));
+        char *pf = name_key(r->pupils[i].first_name, strlen(r->pupils[i].first_name));
+        if (strcmp(pl, last) == 0 && strcmp(pf, first) == 0) {
+            if (n < max && idx)
+                idx[n] = i;
+            n++;
+        }
+        free(pl);
+        free(pf);
+    }
+    free(last);
+    free(first);
+    return n < max ? n : max;
+}

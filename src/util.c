@@ -431,6 +431,48 @@ utf8_fold(const char *s)
     return utf8_map(s, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
+/* Letters that carry their "accent" in the base letter itself, so decomposition cannot strip it. */
+static utf8proc_int32_t
+map_din_base_letter(utf8proc_int32_t cp, void *data)
+{
+    (void)data;
+    switch (cp) {
+    case 0x0141: /* Ł */
+    case 0x0142: /* ł */
+        return 'l';
+    case 0x00D8: /* Ø */
+    case 0x00F8: /* ø */
+        return 'o';
+    case 0x0110: /* Đ */
+    case 0x0111: /* đ */
+        return 'd';
+    case 0x0131: /* ı, dotless i */
+        return 'i';
+    case 0x0126: /* Ħ */
+    case 0x0127: /* ħ */
+        return 'h';
+    default:
+        return cp;
+    }
+}
+
+/*
+ * DIN 5007-1 sort key: umlauts as their base letter (ä = a), ß = ss (case
+ * folding), other accents dropped, case ignored.
+ */
+char *
+utf8_sort_key(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t  n = utf8proc_map_custom((const utf8proc_uint8_t *)s, 0, &out,
+                                              UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
+                                                  UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK,
+                                              map_din_base_letter, NULL);
+    if (n < 0)
+        return xstrdup(s);
+    return (char *)out;
+}
+
 /* ---- dates ---- */
 
 static bool

@@ -71,6 +71,8 @@ size_t   utf8_count_chars(const char *s, size_t len);     /* code points */
 char    *utf8_nfc(const char *s);                          /* NFC copy, NULL if invalid UTF-8 */
 /* Case- and normalisation-insensitive key (NFKC + case fold) for name matching; caller frees. */
 char    *utf8_fold(const char *s);
+/* DIN 5007-1 sort key: ä sorts as a, ß as ss, other accents dropped, case ignored; caller frees. */
+char    *utf8_sort_key(const char *s);
 
 /* Calendar dates. */
 struct date {

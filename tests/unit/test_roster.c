@@ -1,0 +1,950 @@
+/*
+ * Unit tests of roster: encodings, delimiters, quoting and line numbers,
+ * header aliases, row checks, plausibility warnings, order and name lookup.
+ * Diagnostics are compared as the text cli prints.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "consentgen/roster.h"
+
+/* Parses data as "k.csv"; *diags gets the formatted diagnostics (caller frees). */
+static struct roster *
+parse_len(const char *data, size_t len, const struct config_roster *opts, char **diags)
+{
+    struct diags d;
+    diags_init(&d);
+    struct roster *r = roster_parse(data, len, "k.csv", opts, &d);
+    struct buf     out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    diags_format(&d, &out);
+    *diags = buf_detach(&out);
+    diags_fini(&d);
+    return r;
+}
+
+/* Parses data and asserts the diagnostics are exactly expected. */
+static struct roster *
+parse_expect(const char *data, const struct config_roster *opts, const char *expected)
+{
+    char          *diags;
+    struct roster *r = parse_len(data, strlen(data), opts, &diags);
+    assert_string_equal(diags, expected);
+    free(diags);
+    return r;
+}
+
+static char *
+read_fixture(const char *name, size_t *len)
+{
+    char *path = xasprintf("%s/roster/%s", FIXTURES_DIR, name);
+    char *data;
+    assert_true(util_read_file(path, 1 << 20, &data, len));
+    free(path);
+    return data;
+}
+
+static struct roster *
+parse_fixture(const char *name, const struct config_roster *opts, const char *expected)
+{
+    size_t         len;
+    char          *data = read_fixture(name, &len);
+    char          *diags;
+    struct roster *r = parse_len(data, len, opts, &diags);
+    assert_string_equal(diags, expected);
+    free(diags);
+    free(data);
+    return r;
+}
+
+#define HEADER "Nachname;Vorname;Klasse;Geburtsdatum\n"
+
+/* ---- delimiters ---- */
+
+static void
+test_roster_detects_semicolon_comma_and_tab(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *csv;
+        char        delimiter;
+    } cases[] = {
+        { "Nachname;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", ';' },
+        { "Nachname,Vorname,Klasse,Geburtsdatum\nWeber,Ben,5a,03.04.2015\n", ',' },
+        { "Nachname\tVorname\tKlasse\tGeburtsdatum\nWeber\tBen\t5a\t03.04.2015\n", '\t' },
+        /* commas inside quotes do not count */
+        { "Nachname;Vorname;Klasse;Geburtsdatum;\"a, b, c, d, e\"\nWeber;Ben;5a;03.04.2015;x\n", ';' },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct roster *r = parse_expect(cases[i].csv, NULL, "");
+        assert_non_null(r);
+        assert_int_equal(r->delimiter, cases[i].delimiter);
+        assert_int_equal(r->n_pupils, 1);
+        assert_string_equal(r->pupils[0].last_name, "Weber");
+        assert_string_equal(r->pupils[0].class_name, "5a");
+        roster_free(r);
+    }
+}
+
+static void
+test_roster_prefers_semicolon_on_a_tie(void **state)
+{
+    (void)state;
+    /* One ";" and one "," in the header: ";" wins, so "Vorname,Rufname" is one column. */
+    struct roster *r =
+        parse_expect("Nachname;Vorname,Rufname\nWeber;Ben\n", NULL,
+                     "k.csv:1: error: no column for the first name (looked for \"Vorname\", "
+                     "\"Rufname\", \"SchuelerRufname\"); the file has: \"Nachname\", "
+                     "\"Vorname,Rufname\"\n"
+                     "k.csv:1: error: no column for the birth date (looked for \"Geburtsdatum\", "
+                     "\"SchuelerGeburtsdatum\"); the file has: \"Nachname\", \"Vorname,Rufname\"\n"
+                     "k.csv:1: error: no column for the class (looked for \"Klasse\", "
+                     "\"GruppeBezeichnung\"); the file has: \"Nachname\", \"Vorname,Rufname\"\n");
+    assert_null(r);
+}
+
+static void
+test_roster_uses_configured_delimiter(void **state)
+{
+    (void)state;
+    struct config_roster opts = { .delimiter = ',' };
+    struct roster       *r =
+        parse_expect("Nachname,Vorname,Klasse,Geburtsdatum,Info;x\nWeber,Ben,5a,03.04.2015,a;b\n", &opts, "");
+    assert_non_null(r);
+    assert_int_equal(r->delimiter, ',');
+    assert_string_equal(r->headers[4], "Info;x");
+    assert_string_equal(roster_field(r, &r->pupils[0], "info;x"), "a;b");
+    roster_free(r);
+
+    /* A wrong delimiter leaves one column; the message says so. */
+    struct config_roster tab = { .delimiter = '\t' };
+    r = parse_expect(
+        "Nachname;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", &tab,
+        "k.csv:1: error: no column for the last name (looked for \"Nachname\", \"Familienname\", "
+        "\"SchuelerNachname\", \"Name\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
+        "(only one column: is the delimiter right?)\n"
+        "k.csv:1: error: no column for the first name (looked for \"Vorname\", \"Rufname\", "
+        "\"SchuelerRufname\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
+        "(only one column: is the delimiter right?)\n"
+        "k.csv:1: error: no column for the birth date (looked for \"Geburtsdatum\", "
+        "\"SchuelerGeburtsdatum\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
+        "(only one column: is the delimiter right?)\n"
+        "k.csv:1: error: no column for the class (looked for \"Klasse\", \"GruppeBezeichnung\"); "
+        "the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
+        "(only one column: is the delimiter right?)\n");
+    assert_null(r);
+}
+
+/* ---- encodings and line ends ---- */
+
+static void
+assert_mueller_and_sahin(const struct roster *r)
+{
+    assert_non_null(r);
+    assert_false(r->was_windows_1252);
+    assert_int_equal(r->n_headers, 4);
+    assert_string_equal(r->headers[0], "Nachname");
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller");
+    assert_string_equal(r->pupils[0].first_name, "J\xC3\xBCrgen");
+    assert_int_equal(r->pupils[0].line, 2);
+    assert_int_equal(r->pupils[0].row, 1);
+    /* Şahin, İlayda: the Turkish capital dotted I stays as written */
+    assert_string_equal(r->pupils[1].last_name, "\xC5\x9E"
+                                                "ahin");
+    assert_string_equal(r->pupils[1].first_name, "\xC4\xB0layda");
+    assert_string_equal(r->pupils[1].fields[3], "2015-09-12");
+    assert_int_equal(r->pupils[1].birth_date.year, 2015);
+    assert_int_equal(r->pupils[1].birth_date.month, 9);
+    assert_int_equal(r->pupils[1].birth_date.day, 12);
+    assert_int_equal(r->pupils[1].line, 3);
+}
+
+static void
+test_roster_strips_bom_and_reads_crlf_like_lf(void **state)
+{
+    (void)state;
+    struct roster *r = parse_fixture("bom-crlf.csv", NULL, "");
+    assert_mueller_and_sahin(r);
+    roster_free(r);
+    r = parse_fixture("lf.csv", NULL, "");
+    assert_mueller_and_sahin(r);
+    roster_free(r);
+}
+
+static void
+test_roster_detects_and_decodes_windows_1252(void **state)
+{
+    (void)state;
+    struct roster *r = parse_fixture("windows-1252.csv", NULL, "");
+    assert_non_null(r);
+    assert_true(r->was_windows_1252);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller");
+    assert_string_equal(r->pupils[0].first_name, "J\xC3\xBCrgen");
+    assert_string_equal(r->pupils[1].last_name, "Gro\xC3\x9F");
+    assert_string_equal(r->pupils[1].first_name, "Fran\xC3\xA7ois");
+    assert_int_equal(r->pupils[1].line, 3);
+    roster_free(r);
+}
+
+static void
+test_roster_converts_declared_windows_1252_even_if_valid_utf8(void **state)
+{
+    (void)state;
+    struct config_roster opts = { .encoding = CONFIG_ENCODING_WINDOWS_1252 };
+    /* The UTF-8 bytes of "ü" read as Windows-1252 are "Ã¼": declared means converted. */
+    struct roster *r = parse_expect(HEADER "M\xC3\xBCller;Anna;5a;03.04.2015\n", &opts, "");
+    assert_non_null(r);
+    assert_true(r->was_windows_1252);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\x83\xC2\xBCller");
+    roster_free(r);
+}
+
+static void
+test_roster_reports_bytes_windows_1252_lacks(void **state)
+{
+    (void)state;
+    struct roster *r =
+        parse_fixture("windows-1252-undefined.csv", NULL,
+                      "k.csv:3:3: error: byte 0x81 is not a character in Windows-1252 (and the "
+                      "file is not UTF-8 either)\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller");
+    assert_string_equal(r->pupils[1].last_name, "Weber");
+    assert_int_equal(r->pupils[1].line, 4);
+    roster_free(r);
+}
+
+static void
+test_roster_reports_each_invalid_utf8_row_when_utf8_is_declared(void **state)
+{
+    (void)state;
+    struct config_roster opts = { .encoding = CONFIG_ENCODING_UTF8 };
+    /* Columns count characters: "Öztürk;J" is 8 characters (10 bytes), the bad byte is at 9. */
+    struct roster *r = parse_fixture(
+        "utf8-invalid.csv", &opts,
+        "k.csv:3:5: error: byte 0xF6 is not valid UTF-8; roster.encoding says utf-8, but a Windows-1252 file "
+        "needs \"windows-1252\" or \"auto\"\n"
+        "k.csv:4:9: error: byte 0xE4 is not valid UTF-8; roster.encoding says utf-8, but a Windows-1252 file "
+        "needs \"windows-1252\" or \"auto\"\n"
+        "k.csv:5:9: error: byte 0xFC is not valid UTF-8; roster.encoding says utf-8, but a Windows-1252 file "
+        "needs \"windows-1252\" or \"auto\"\n");
+    assert_non_null(r);
+    assert_false(r->was_windows_1252);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller");
+    assert_string_equal(r->pupils[1].last_name, "Do\xC4\x9F"
+                                                "an");
+    assert_int_equal(r->pupils[1].line, 6);
+    assert_int_equal(r->pupils[1].row, 5);
+    roster_free(r);
+}
+
+static void
+test_roster_reports_invalid_utf8_in_the_header_and_goes_on(void **state)
+{
+    (void)state;
+    struct config_roster opts = { .encoding = CONFIG_ENCODING_UTF8 };
+    static const char    expected[] = "k.csv:1:44: error: byte 0xFC is not valid UTF-8; roster.encoding says "
+                                      "utf-8, but a Windows-1252 file needs \"windows-1252\" or \"auto\"\n";
+    struct roster       *r = parse_expect("Nachname;Vorname;Klasse;Geburtsdatum;Bemerk\xFCng\n"
+                                                "Weber;Ben;5a;03.04.2015;x\n",
+                                          &opts, expected);
+    assert_non_null(r);
+    assert_string_equal(r->headers[4], "Bemerk\xEF\xBF\xBDng");
+    assert_int_equal(r->n_pupils, 1);
+    roster_free(r);
+}
+
+static void
+test_roster_normalises_names_to_nfc(void **state)
+{
+    (void)state;
+    /* "Müller" with u + U+0308 COMBINING DIAERESIS, header with surrounding spaces */
+    struct roster *r = parse_expect(" Nachname ; Vorname ;Klasse;Geburtsdatum\n"
+                                    "\"  Mu\xCC\x88ller \";  Zoe\xCC\x88  ;5a;03.04.2015\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_string_equal(r->headers[0], "Nachname");
+    assert_string_equal(r->headers[1], "Vorname");
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller");
+    assert_string_equal(r->pupils[0].first_name, "Zo\xC3\xAB");
+    assert_string_equal(r->pupils[0].fields[0], "M\xC3\xBCller");
+    roster_free(r);
+}
+
+/* ---- quoting and line numbers ---- */
+
+static void
+test_roster_quoted_line_breaks_keep_later_line_numbers_right(void **state)
+{
+    (void)state;
+    struct roster *r =
+        parse_fixture("quoted-multiline.csv", NULL,
+                      "k.csv:4:14: error: birth date \"31.02.2015\" is not a real date\n"
+                      "k.csv:5:1: error: field \"Nachname\" has a line break; the last name must "
+                      "be on one line\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller; Meier");
+    assert_string_equal(r->pupils[0].first_name, "Anna \"Anni\"");
+    /* an extra column may span lines; CRLF inside becomes LF */
+    assert_string_equal(roster_field(r, &r->pupils[0], "bemerkung"), "erste Zeile\nzweite Zeile");
+    assert_int_equal(r->pupils[0].line, 2);
+    assert_string_equal(r->pupils[1].last_name, "Y\xC4\xB1lmaz");
+    assert_int_equal(r->pupils[1].line, 7);
+    assert_int_equal(r->pupils[1].row, 4);
+    roster_free(r);
+}
+
+static void
+test_roster_reports_unterminated_quote_where_it_opens(void **state)
+{
+    (void)state;
+    struct roster *r =
+        parse_expect(HEADER "Weber;Ben;5a;03.04.2015\n"
+                            "M\xC3\xBCller;\"Anna;5a;03.04.2015\n"
+                            "Schmidt;Clara;5a;03.04.2015\n",
+                     NULL, "k.csv:3:8: error: the quote (\") that opens this field is never closed\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 1);
+    assert_string_equal(r->pupils[0].last_name, "Weber");
+    roster_free(r);
+}
+
+static void
+test_roster_reports_stray_quotes_and_goes_on(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(
+        HEADER "M\xC3\xBC\"ller;Anna;5a;03.04.2015\n"
+               "\"M\xC3\xBCller\"x;Anna;5a;03.04.2015\n"
+               "Weber;Ben;5a;31.02.2015\n"
+               "Schmidt;Clara;5a;03.04.2015\n",
+        NULL,
+        "k.csv:2:3: error: quote (\") inside a field that does not start with one; put the whole field in "
+        "quotes "
+        "and write the quote twice (\"\")\n"
+        "k.csv:3:9: error: text after the closing quote of a field; a quote inside a quoted field is written "
+        "twice (\"\")\n"
+        "k.csv:4:14: error: birth date \"31.02.2015\" is not a real date\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 1);
+    assert_string_equal(r->pupils[0].last_name, "Schmidt");
+    assert_int_equal(r->pupils[0].line, 5);
+    assert_int_equal(r->pupils[0].row, 4);
+    roster_free(r);
+}
+
+static void
+test_roster_stray_quote_in_header_is_fatal(void **state)
+{
+    (void)state;
+    struct roster *r =
+        parse_expect("Nach\"name;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", NULL,
+                     "k.csv:1:5: error: quote (\") inside a field that does not start with one; "
+                     "put the whole field in quotes and write the quote twice (\"\")\n");
+    assert_null(r);
+}
+
+/* ---- header ---- */
+
+static void
+test_roster_finds_columns_by_every_alias(void **state)
+{
+    (void)state;
+    static const char *const headers[] = {
+        "Nachname;Vorname;Geburtsdatum;Klasse;Interne ID-Nummer",
+        "Familienname;Rufname;SchuelerGeburtsdatum;GruppeBezeichnung;ID",
+        "SchuelerNachname;SchuelerRufname;Geburtsdatum;Klasse;SchuelerId",
+        "Name;Vorname;Geburtsdatum;Klasse;id",
+        "NACHNAME;vorname;GEBURTSDATUM;klasse;interne id-nummer",
+    };
+    for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+        char          *csv = xasprintf("%s\r\nWeber;Ben;03.04.2015;5a;4711\r\n", headers[i]);
+        struct roster *r = parse_expect(csv, NULL, "");
+        assert_non_null(r);
+        assert_string_equal(r->pupils[0].last_name, "Weber");
+        assert_string_equal(r->pupils[0].first_name, "Ben");
+        assert_string_equal(r->pupils[0].class_name, "5a");
+        assert_int_equal(r->pupils[0].birth_date.year, 2015);
+        assert_string_equal(r->pupils[0].id, "4711");
+        roster_free(r);
+        free(csv);
+    }
+}
+
+static void
+test_roster_takes_name_as_last_name_only_without_a_better_column(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect("Name;Vorname;Klasse;Geburtsdatum;Nachname\n"
+                                    "Ben Weber;Ben;5a;03.04.2015;Weber\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_string_equal(r->pupils[0].last_name, "Weber");
+    assert_string_equal(roster_field(r, &r->pupils[0], "NAME"), "Ben Weber");
+    /* without an id column, id is NULL */
+    assert_null(r->pupils[0].id);
+    roster_free(r);
+}
+
+static void
+test_roster_uses_configured_column_names(void **state)
+{
+    (void)state;
+    struct config_roster opts = {
+        .columns = { .last_name = "Sch\xC3\xBCler",
+                     .first_name = "kind",
+                     .birth_date = "Geb",
+                     .class_name = "Gruppe",
+                     .id = "Nr" },
+    };
+    struct roster *r = parse_expect("Vorname;Kind;Sch\xC3\xBCler;Gruppe;Geb;Nr\n"
+                                    "Falsch;Ben;Weber;7c;2013-01-31;12\n",
+                                    &opts, "");
+    assert_non_null(r);
+    assert_string_equal(r->pupils[0].last_name, "Weber");
+    assert_string_equal(r->pupils[0].first_name, "Ben");
+    assert_string_equal(r->pupils[0].class_name, "7c");
+    assert_string_equal(r->pupils[0].id, "12");
+    assert_int_equal(r->pupils[0].birth_date.day, 31);
+    roster_free(r);
+
+    /* a configured column must exist, even the optional id */
+    r = parse_expect(
+        "Vorname;Kind;Sch\xC3\xBCler;Gruppe;Geb\nFalsch;Ben;Weber;7c;2013-01-31\n", &opts,
+        "k.csv:1: error: no column for the id (looked for \"Nr\", set in roster.columns); the file "
+        "has: \"Vorname\", \"Kind\", \"Sch\xC3\xBCler\", \"Gruppe\", \"Geb\"\n");
+    assert_null(r);
+}
+
+static void
+test_roster_missing_columns_list_the_headers_the_file_has(void **state)
+{
+    (void)state;
+    struct roster *r =
+        parse_expect("\n\nNachname;Klasse;Geschlecht\nWeber;5a;m\n", NULL,
+                     "k.csv:3: error: no column for the first name (looked for \"Vorname\", "
+                     "\"Rufname\", \"SchuelerRufname\"); the file has: \"Nachname\", \"Klasse\", "
+                     "\"Geschlecht\"\n"
+                     "k.csv:3: error: no column for the birth date (looked for \"Geburtsdatum\", "
+                     "\"SchuelerGeburtsdatum\"); the file has: \"Nachname\", \"Klasse\", "
+                     "\"Geschlecht\"\n");
+    assert_null(r);
+}
+
+static void
+test_roster_keeps_extra_columns(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect("Interne ID-Nummer;Nachname;Vorname;Klasse;Geburtsdatum;Geschlecht\n"
+                                    "10234;Weber;Ben;5a;03.04.2015;m\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_int_equal(r->n_headers, 6);
+    assert_string_equal(r->headers[5], "Geschlecht");
+    assert_string_equal(roster_field(r, &r->pupils[0], "geschlecht"), "m");
+    assert_string_equal(roster_field(r, &r->pupils[0], "Interne ID-Nummer"), "10234");
+    assert_null(roster_field(r, &r->pupils[0], "Religion"));
+    roster_free(r);
+}
+
+/* ---- rows ---- */
+
+static void
+test_roster_accepts_every_date_format(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "A;a;5a;03.04.2015\n"
+                                           "B;b;5a;3.4.2015\n"
+                                           "C;c;5a;2015-04-03\n"
+                                           "D;d;5a;\" 03.04.2015 \"\n"
+                                           "E;e;5a;29.02.2012\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 5);
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(r->pupils[i].birth_date.year, 2015);
+        assert_int_equal(r->pupils[i].birth_date.month, 4);
+        assert_int_equal(r->pupils[i].birth_date.day, 3);
+    }
+    assert_int_equal(r->pupils[4].birth_date.day, 29);
+    roster_free(r);
+}
+
+static void
+test_roster_rejects_impossible_and_malformed_dates(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "Weber;Ben;5a;31.02.2013\n"
+                                           "Weber;Ben;5a;29.02.2013\n"
+                                           "Weber;Ben;5a;2013-02-30\n"
+                                           "Weber;Ben;5a;2013/04/03\n"
+                                           "Weber;Ben;5a;03.04.13\n"
+                                           "Weber;Ben;5a;0.4.2013\n",
+                                    NULL,
+                                    "k.csv:2:14: error: birth date \"31.02.2013\" is not a real date\n"
+                                    "k.csv:3:14: error: birth date \"29.02.2013\" is not a real date\n"
+                                    "k.csv:4:14: error: birth date \"2013-02-30\" is not a real date\n"
+                                    "k.csv:5:14: error: birth date \"2013/04/03\" is not a date; expected "
+                                    "dd.mm.yyyy or yyyy-mm-dd\n"
+                                    "k.csv:6:14: error: birth date \"03.04.13\" is not a date; expected "
+                                    "dd.mm.yyyy or yyyy-mm-dd\n"
+                                    "k.csv:7:14: error: birth date \"0.4.2013\" is not a real date\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 0);
+    roster_free(r);
+}
+
+static void
+test_roster_reports_field_count_and_tolerates_empty_trailing_fields(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "Weber;Ben;5a;03.04.2015;;;\n"
+                                           "Weber;Ben;5a;03.04.2015;x\n"
+                                           "Weber;Ben;5a\n"
+                                           "Schmidt;Clara;5a;03.04.2015\n",
+                                    NULL,
+                                    "k.csv:3: error: row has 5 fields, the header has 4\n"
+                                    "k.csv:4: error: row has 3 fields, the header has 4\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "Weber");
+    assert_string_equal(r->pupils[1].last_name, "Schmidt");
+    assert_int_equal(r->pupils[1].row, 4);
+    roster_free(r);
+}
+
+static void
+test_roster_rejects_empty_names_class_and_date(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER " ;Ben;5a;03.04.2015\n"
+                                           "Weber;\"  \";;\n",
+                                    NULL,
+                                    "k.csv:2:1: error: the last name is empty (column \"Nachname\")\n"
+                                    "k.csv:3:7: error: the first name is empty (column \"Vorname\")\n"
+                                    "k.csv:3:12: error: the class is empty (column \"Klasse\")\n"
+                                    "k.csv:3:13: error: the birth date is empty (column \"Geburtsdatum\")\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 0);
+    roster_free(r);
+}
+
+static void
+test_roster_rejects_fields_over_1000_characters(void **state)
+{
+    (void)state;
+    struct buf csv;
+    buf_init(&csv);
+    buf_puts(&csv, "Nachname;Vorname;Klasse;Geburtsdatum;Bemerkung\n");
+    /* 1000 two-byte characters are fine: the limit counts characters */
+    buf_puts(&csv, "Weber;Ben;5a;03.04.2015;");
+    for (int i = 0; i < 1000; i++)
+        buf_puts(&csv, "\xC3\xA4");
+    buf_puts(&csv, "\nWeber;");
+    for (int i = 0; i < 1001; i++)
+        buf_putc(&csv, 'x');
+    buf_puts(&csv, ";5a;03.04.2015;\n");
+    struct roster *r = parse_expect(csv.data, NULL,
+                                    "k.csv:3:7: error: field \"Vorname\" has 1001 characters; at most 1000 "
+                                    "are allowed\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 1);
+    assert_int_equal(strlen(roster_field(r, &r->pupils[0], "Bemerkung")), 2000);
+    roster_free(r);
+    buf_fini(&csv);
+}
+
+static void
+test_roster_rejects_control_characters(void **state)
+{
+    (void)state;
+    static const char csv[] = HEADER "Weber;B\x07n;5a;03.04.2015\n"
+                                     "Weber;Ben\x7F;5a;03.04.2015\n"
+                                     "Weber;\"B\0n\";5a;03.04.2015\n"
+                                     "Weber;Ben\tJonas;5a;03.04.2015\n";
+    char             *diags;
+    struct roster    *r = parse_len(csv, sizeof(csv) - 1, NULL, &diags);
+    assert_string_equal(diags, "k.csv:2:7: error: field \"Vorname\" contains the control character U+0007; "
+                               "remove it\n"
+                               "k.csv:3:7: error: field \"Vorname\" contains the control character U+007F; "
+                               "remove it\n"
+                               "k.csv:4:7: error: field \"Vorname\" contains the control character U+0000; "
+                               "remove it\n");
+    free(diags);
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 1);
+    assert_string_equal(r->pupils[0].first_name, "Ben\tJonas");
+    roster_free(r);
+}
+
+static void
+test_roster_skips_empty_lines_silently(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect("\r\n" HEADER "\n;;;\n  \nWeber;Ben;5a;03.04.2015\n\n;;;;;\n", NULL, "");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 1);
+    assert_int_equal(r->pupils[0].line, 6);
+    assert_int_equal(r->pupils[0].row, 1);
+    roster_free(r);
+}
+
+static void
+test_roster_rejects_an_empty_file(void **state)
+{
+    (void)state;
+    static const char *const empties[] = { "", "\xEF\xBB\xBF", "\r\n\r\n", ";;;\n;;\n" };
+    for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++)
+        assert_null(parse_expect(empties[i], NULL, "k.csv: error: the file is empty\n"));
+}
+
+static void
+test_roster_reports_a_file_with_only_a_header(void **state)
+{
+    (void)state;
+    struct roster *r =
+        parse_expect(HEADER "\n", NULL, "k.csv: error: no pupils: the file has only a header line\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 0);
+    roster_free(r);
+}
+
+static void
+test_roster_load_reports_unreadable_and_oversize_files(void **state)
+{
+    (void)state;
+    struct diags d;
+    diags_init(&d);
+    struct config_roster opts = { .file = "/nonexistent/klassen.csv" };
+    assert_null(roster_load("klassen.csv", &opts, &d));
+
+    char path[] = "/tmp/test_roster_XXXXXX";
+    int  fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ftruncate(fd, (off_t)64 * 1024 * 1024 + 1), 0);
+    close(fd);
+    struct config_roster big = { .file = path };
+    assert_null(roster_load("big.csv", &big, &d));
+    unlink(path);
+
+    struct buf out;
+    buf_init(&out);
+    diags_format(&d, &out);
+    assert_string_equal(
+        out.data, "consentgen: error: cannot read roster \"klassen.csv\": No such file or directory\n"
+                  "big.csv: error: the file is larger than 64 MiB, far too large for a pupil list: is it "
+                  "the right file?\n");
+    buf_fini(&out);
+    diags_fini(&d);
+}
+
+/* ---- plausibility ---- */
+
+static const struct date form_date = { 2026, 11, 27 };
+
+static void
+test_roster_warns_about_implausible_birth_dates(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "Weber;Ben;5a;03.04.2015\n"
+                                           "Zukunft;Zoe;5a;28.11.2026\n"
+                                           "Klein;Kim;5a;28.11.2022\n"
+                                           "Vier;Vera;5a;27.11.2022\n"
+                                           "Alt;Anton;Q2;28.11.2000\n"
+                                           "Uralt;Ulla;Q2;27.11.2000\n",
+                                    NULL, "");
+    assert_non_null(r);
+    struct diags d;
+    diags_init(&d);
+    roster_check_plausible(r, form_date, &d);
+    struct buf out;
+    buf_init(&out);
+    diags_format(&d, &out);
+    assert_string_equal(
+        out.data, "k.csv:3: warning: \"Zukunft, Zoe\" (born 28.11.2026): the birth date is after the form "
+                  "date 27.11.2026\n"
+                  "k.csv:4: warning: \"Klein, Kim\" (born 28.11.2022) is 3 years old on the form date "
+                  "27.11.2026; expected 4 to 25\n"
+                  "k.csv:7: warning: \"Uralt, Ulla\" (born 27.11.2000) is 26 years old on the form date "
+                  "27.11.2026; expected 4 to 25\n");
+    assert_int_equal(d.n_warnings, 3);
+    assert_int_equal(d.n_errors, 0);
+    buf_fini(&out);
+    diags_fini(&d);
+    roster_free(r);
+}
+
+static void
+test_roster_warns_about_duplicates_naming_the_first_line(void **state)
+{
+    (void)state;
+    /* the same pupil in another case and normalisation form; a namesake with another birth date is fine */
+    struct roster *r = parse_expect(HEADER "Y\xC4\xB1lmaz;Elif;5a;03.04.2013\n"
+                                           "M\xC3\xBCller;Anna;5a;01.01.2014\n"
+                                           "Y\xC4\xB1lmaz;Elif;5a;04.04.2013\n"
+                                           "Mu\xCC\x88LLER;ANNA;5b;1.1.2014\n"
+                                           "y\xC4\xB1lmaz ; elif;5a;2013-04-03\n"
+                                           "Y\xC4\xB1lmaz;Elif;5a;03.04.2013\n",
+                                    NULL, "");
+    assert_non_null(r);
+    struct diags d;
+    diags_init(&d);
+    roster_check_plausible(r, form_date, &d);
+    struct buf out;
+    buf_init(&out);
+    diags_format(&d, &out);
+    assert_string_equal(
+        out.data, "k.csv:5: warning: \"M\xC3\xBCLLER, ANNA\" (born 01.01.2014) is listed twice; first on "
+                  "line 3\n"
+                  "k.csv:6: warning: \"y\xC4\xB1lmaz, elif\" (born 03.04.2013) is listed twice; first on "
+                  "line 2\n"
+                  "k.csv:7: warning: \"Y\xC4\xB1lmaz, Elif\" (born 03.04.2013) is listed 3 times; first on "
+                  "line 2\n");
+    buf_fini(&out);
+    diags_fini(&d);
+    roster_free(r);
+}
+
+/* ---- order ---- */
+
+static void
+test_roster_compares_classes_in_natural_order(void **state)
+{
+    (void)state;
+    static const char *const ascending[] = { "5a", "5b", "5c", "10a", "10B", "10c", "EF", "Q1", "Q2", "Q10" };
+    size_t                   n = sizeof(ascending) / sizeof(ascending[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(roster_compare_class(ascending[i], ascending[i]), 0);
+        for (size_t j = i + 1; j < n; j++) {
+            assert_true(roster_compare_class(ascending[i], ascending[j]) < 0);
+            assert_true(roster_compare_class(ascending[j], ascending[i]) > 0);
+        }
+    }
+    /* equal but for case or leading zeros: still ordered, never 0 */
+    assert_true(roster_compare_class("5A", "5a") < 0);
+    assert_true(roster_compare_class("05a", "5a") < 0);
+    assert_true(roster_compare_class("5a", "5A") > 0);
+}
+
+static void
+test_roster_sorts_by_class_then_german_dictionary_order(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "Zander;Ben;5a;03.04.2015\n"
+                                           "\xC3\x84pfel;Ben;5a;03.04.2015\n"
+                                           "Apfel;Ben;5a;03.04.2015\n"
+                                           "Weber;Ben;Q1;03.04.2008\n"
+                                           "Weber;Ben;10a;03.04.2011\n"
+                                           "Gruber;Ben;5a;03.04.2015\n"
+                                           "Gro\xC3\x9F;Ben;5a;03.04.2015\n"
+                                           "Grosz;Ben;5a;03.04.2015\n"
+                                           "\xC3\x96zt\xC3\xBCrk;Ben;5a;03.04.2015\n"
+                                           "Ozan;Ben;5a;03.04.2015\n"
+                                           "Paul;\xC5\x81ukasz;5a;03.04.2015\n"
+                                           "Paul;Luz;5a;03.04.2015\n"
+                                           "Paul;Lukas;5a;03.04.2015\n"
+                                           "apfel;Ben;5a;03.04.2015\n"
+                                           "Apfel;Ben;5a;04.04.2015\n"
+                                           "Y\xC4\xB1lmaz;Ben;5a;03.04.2015\n"
+                                           "Yilmaz;Ben;5a;03.04.2015\n"
+                                           "Weber;Ben;5b;03.04.2015\n"
+                                           "Azur;Ben;5a;03.04.2015\n"
+                                           "\xC3\x84rger;Ben;5a;03.04.2015\n",
+                                    NULL, "");
+    assert_non_null(r);
+    roster_sort(r);
+    static const char *const expected[] = {
+        "5a Apfel Ben 4",
+        "5a Apfel Ben 16",
+        "5a apfel Ben 15",
+        "5a \xC3\x84pfel Ben 3",
+        "5a \xC3\x84rger Ben 21",
+        "5a Azur Ben 20",
+        "5a Gro\xC3\x9F Ben 8",
+        "5a Grosz Ben 9",
+        "5a Gruber Ben 7",
+        "5a Ozan Ben 11",
+        "5a \xC3\x96zt\xC3\xBCrk Ben 10",
+        "5a Paul Lukas 14",
+        "5a Paul \xC5\x81ukasz 12",
+        "5a Paul Luz 13",
+        "5a Yilmaz Ben 18",
+        "5a Y\xC4\xB1lmaz Ben 17",
+        "5a Zander Ben 2",
+        "5b Weber Ben 19",
+        "10a Weber Ben 6",
+        "Q1 Weber Ben 5",
+    };
+    assert_int_equal(r->n_pupils, sizeof(expected) / sizeof(expected[0]));
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        char *got = xasprintf("%s %s %s %u", r->pupils[i].class_name, r->pupils[i].last_name,
+                              r->pupils[i].first_name, r->pupils[i].line);
+        assert_string_equal(got, expected[i]);
+        free(got);
+    }
+    /* names are never changed by sorting */
+    assert_string_equal(r->pupils[15].last_name, "Y\xC4\xB1lmaz");
+    roster_free(r);
+}
+
+/* ---- lookup ---- */
+
+static void
+test_roster_finds_pupils_by_name_ignoring_case_and_normal_form(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "M\xC3\xBCller;Anna;5a;03.04.2015\n"
+                                           "M\xC3\xBCller;Annabell;5a;03.04.2015\n"
+                                           "\xC5\x9E"
+                                           "ahin;\xC4\xB0layda;9b;03.04.2011\n"
+                                           "Y\xC4\xB1lmaz;Elif;9b;03.04.2011\n"
+                                           "M\xC3\xBCller;Anna;9b;03.04.2011\n",
+                                    NULL, "");
+    assert_non_null(r);
+    size_t idx[4];
+    /* NFD input, other case, extra spaces */
+    assert_int_equal(roster_find_by_name(r, "  MU\xCC\x88LLER ,  anna ", idx, 4), 2);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[1], 4);
+    assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller, Annabell", idx, 4), 1);
+    assert_int_equal(idx[0], 1);
+    /* no prefix matches, both parts needed */
+    assert_int_equal(roster_find_by_name(r, "M\xC3\xBCll, Anna", idx, 4), 0);
+    assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller, Ann", idx, 4), 0);
+    assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller", idx, 4), 0);
+    assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller,", idx, 4), 0);
+    /* Turkish: typed without the special letters or in capitals */
+    assert_int_equal(roster_find_by_name(r, "SAHIN, ILAYDA", idx, 4), 0);
+    assert_int_equal(roster_find_by_name(r,
+                                         "\xC5\x9E"
+                                         "AHIN, ILAYDA",
+                                         idx, 4),
+                     1);
+    assert_int_equal(idx[0], 2);
+    assert_int_equal(roster_find_by_name(r,
+                                         "\xC5\x9F"
+                                         "ahin, \xC4\xB0LAYDA",
+                                         idx, 4),
+                     1);
+    assert_int_equal(roster_find_by_name(r, "YILMAZ, ELIF", idx, 4), 1);
+    assert_int_equal(idx[0], 3);
+    /* at most max indexes are written */
+    assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller, Anna", idx, 1), 1);
+    assert_int_equal(idx[0], 0);
+    roster_free(r);
+}
+
+/* ---- the shipped examples ---- */
+
+static struct roster *
+load_example(const char *name, struct diags *d)
+{
+    char                *path = xasprintf("%s/examples/%s", SOURCE_DIR, name);
+    struct config_roster opts = { .file = path };
+    struct roster       *r = roster_load(name, &opts, d);
+    roster_check_plausible(r, form_date, d);
+    free(path);
+    return r;
+}
+
+static size_t
+count_class(const struct roster *r, const char *class_name)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_pupils; i++)
+        n += strcmp(r->pupils[i].class_name, class_name) == 0;
+    return n;
+}
+
+static void
+test_roster_reads_the_examples_without_problems(void **state)
+{
+    (void)state;
+    struct diags d;
+    diags_init(&d);
+    struct roster *r = load_example("klassen.csv", &d);
+    struct buf     out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    diags_format(&d, &out);
+    assert_string_equal(out.data, "");
+    assert_non_null(r);
+    assert_false(r->was_windows_1252);
+    assert_int_equal(r->delimiter, ';');
+    assert_string_equal(r->headers[0], "Interne ID-Nummer");
+    assert_in_range(count_class(r, "5a"), 20, 28);
+    assert_in_range(count_class(r, "9b"), 20, 28);
+    assert_in_range(count_class(r, "Q2"), 20, 28);
+    assert_int_equal(count_class(r, "5a") + count_class(r, "9b") + count_class(r, "Q2"), r->n_pupils);
+    assert_non_null(r->pupils[0].id);
+    roster_free(r);
+
+    r = load_example("klassen-windows1252.csv", &d);
+    buf_reset(&out);
+    buf_puts(&out, "");
+    diags_format(&d, &out);
+    assert_string_equal(out.data, "");
+    assert_non_null(r);
+    assert_true(r->was_windows_1252);
+    assert_in_range(r->n_pupils, 10, 15);
+    roster_free(r);
+    buf_fini(&out);
+    diags_fini(&d);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roster_detects_semicolon_comma_and_tab),
+        cmocka_unit_test(test_roster_prefers_semicolon_on_a_tie),
+        cmocka_unit_test(test_roster_uses_configured_delimiter),
+        cmocka_unit_test(test_roster_strips_bom_and_reads_crlf_like_lf),
+        cmocka_unit_test(test_roster_detects_and_decodes_windows_1252),
+        cmocka_unit_test(test_roster_converts_declared_windows_1252_even_if_valid_utf8),
+        cmocka_unit_test(test_roster_reports_bytes_windows_1252_lacks),
+        cmocka_unit_test(test_roster_reports_each_invalid_utf8_row_when_utf8_is_declared),
+        cmocka_unit_test(test_roster_reports_invalid_utf8_in_the_header_and_goes_on),
+        cmocka_unit_test(test_roster_normalises_names_to_nfc),
+        cmocka_unit_test(test_roster_quoted_line_breaks_keep_later_line_numbers_right),
+        cmocka_unit_test(test_roster_reports_unterminated_quote_where_it_opens),
+        cmocka_unit_test(test_roster_reports_stray_quotes_and_goes_on),
+        cmocka_unit_test(test_roster_stray_quote_in_header_is_fatal),
+        cmocka_unit_test(test_roster_finds_columns_by_every_alias),
+        cmocka_unit_test(test_roster_takes_name_as_last_name_only_without_a_better_column),
+        cmocka_unit_test(test_roster_uses_configured_column_names),
+        cmocka_unit_test(test_roster_missing_columns_list_the_headers_the_file_has),
+        cmocka_unit_test(test_roster_keeps_extra_columns),
+        cmocka_unit_test(test_roster_accepts_every_date_format),
+        cmocka_unit_test(test_roster_rejects_impossible_and_malformed_dates),
+        cmocka_unit_test(test_roster_reports_field_count_and_tolerates_empty_trailing_fields),
+        cmocka_unit_test(test_roster_rejects_empty_names_class_and_date),
+        cmocka_unit_test(test_roster_rejects_fields_over_1000_characters),
+        cmocka_unit_test(test_roster_rejects_control_characters),
+        cmocka_unit_test(test_roster_skips_empty_lines_silently),
+        cmocka_unit_test(test_roster_rejects_an_empty_file),
+        cmocka_unit_test(test_roster_reports_a_file_with_only_a_header),
+        cmocka_unit_test(test_roster_load_reports_unreadable_and_oversize_files),
+        cmocka_unit_test(test_roster_warns_about_implausible_birth_dates),
+        cmocka_unit_test(test_roster_warns_about_duplicates_naming_the_first_line),
+        cmocka_unit_test(test_roster_compares_classes_in_natural_order),
+        cmocka_unit_test(test_roster_sorts_by_class_then_german_dictionary_order),
+        cmocka_unit_test(test_roster_finds_pupils_by_name_ignoring_case_and_normal_form),
+        cmocka_unit_test(test_roster_reads_the_examples_without_problems),
+    };
+    return cmocka_run_group_tests_name("roster", tests, NULL, NULL);
+}
