@@ -1,1 +1,344 @@
+/*
+ * form: one pupil's values for the template placeholders, the calls into layout for a pupil's form and a
+ * class's return list, and the glyph check that turns a character the font cannot print into an input
+ * error instead of a blank box. Placeholder names accepted: school.name, school.address, form.date,
+ * form.KEY (config form.values), pupil.last_name, pupil.first_name, pupil.birth_date, pupil.class,
+ * pupil.age, pupil.id and pupil.HEADER (any roster column).
+ */
 #include "consentgen/form.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_SIGNATURE_AGE 14
+#define DEFAULT_ADULT_AGE 18
+
+static const char *
+or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+static const char *
+date_text(struct date d, struct arena *a)
+{
+    char s[11];
+    date_format_german(d, s);
+    return arena_strdup(a, s);
+}
+
+const char *
+form_value(const struct form_run *run, const struct pupil *p, const char *name, struct arena *a)
+{
+    const struct config *c = run->config;
+    if (strcmp(name, "school.name") == 0)
+        return or_empty(c->school.name);
+    if (strcmp(name, "school.address") == 0)
+        return or_empty(c->school.address);
+    if (strcmp(name, "form.date") == 0)
+        return date_text(c->form.date, a);
+    if (strncmp(name, "form.", 5) == 0)
+        return config_value(c, name + 5);
+    if (strncmp(name, "pupil.", 6) != 0 || !p)
+        return NULL;
+    const char *key = name + 6;
+    if (strcmp(key, "last_name") == 0)
+        return or_empty(p->last_name);
+    if (strcmp(key, "first_name") == 0)
+        return or_empty(p->first_name);
+    if (strcmp(key, "birth_date") == 0)
+        return date_text(p->birth_date, a);
+    if (strcmp(key, "class") == 0)
+        return or_empty(p->class_name);
+    if (strcmp(key, "age") == 0)
+        return arena_printf(a, "%d", date_age_on(p->birth_date, c->form.date));
+    if (strcmp(key, "id") == 0)
+        return or_empty(p->id);
+    return run->roster ? roster_field(run->roster, p, key) : NULL;
+}
+
+const char *
+form_pupil_name(const struct pupil *p, struct arena *a)
+{
+    return arena_printf(a, "%s, %s", or_empty(p->last_name), or_empty(p->first_name));
+}
+
+struct lookup_ctx {
+    const struct form_run *run;
+    const struct pupil    *p;
+    struct arena          *a;
+};
+
+static const char *
+lookup(void *ctx, const char *name)
+{
+    const struct lookup_ctx *l = ctx;
+    return form_value(l->run, l->p, name, l->a);
+}
+
+static struct layout_page_setup
+page_setup(const struct form_run *run)
+{
+    struct layout_page_setup s = {0};
+    s.school = &run->config->school;
+    s.marks = run->config->page.marks;
+    s.logo_aspect = run->logo_aspect;
+    return s;
+}
+
+void
+form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_doc *out)
+{
+    struct lookup_ctx                *l = arena_alloc(a, sizeof *l);
+    struct layout_values              v = {l, lookup};
+    struct layout_form_params         pr = {0};
+    const struct config_front_matter *fm = template_front_matter(run->doc);
+
+    l->run = run;
+    l->p = p;
+    l->a = a;
+    pr.setup = page_setup(run);
+    pr.footer = arena_printf(a, "%s · Klasse %s", form_pupil_name(p, a), or_empty(p->class_name));
+    pr.pupil_age = date_age_on(p->birth_date, run->config->form.date);
+    pr.pupil_signature_from_age =
+        fm && fm->pupil_signature_from_age > 0 ? fm->pupil_signature_from_age : DEFAULT_SIGNATURE_AGE;
+    pr.adult_age = fm && fm->adult_age > 0 ? fm->adult_age : DEFAULT_ADULT_AGE;
+    layout_form(run->doc, &v, &pr, run->metrics, a, out);
+}
+
+void
+form_layout_class_sheet(const struct form_run *run, const char *class_name, const struct pupil *const *pupils,
+                        size_t n_pupils, struct arena *a, struct layout_doc *out)
+{
+    struct layout_sheet_row   *rows = arena_alloc(a, (n_pupils ? n_pupils : 1) * sizeof *rows);
+    struct layout_sheet_params pr = {0};
+    for (size_t i = 0; i < n_pupils; i++) {
+        rows[i].last_name = pupils[i]->last_name;
+        rows[i].first_name = pupils[i]->first_name;
+    }
+    pr.setup = page_setup(run);
+    pr.class_name = class_name;
+    pr.form_title = template_title(run->doc);
+    pr.form_date = date_text(run->config->form.date, a);
+    pr.return_by = config_value(run->config, "return_by");
+    pr.rows = rows;
+    pr.n_rows = n_pupils;
+    layout_class_sheet(&pr, run->metrics, a, out);
+}
+
+/* ---- glyph check ---- */
+
+/* Characters reported already for one pupil (or one run), so each is named once. */
+struct seen {
+    int32_t *v;
+    size_t   n, cap;
+};
+
+static bool
+seen_add(struct seen *s, int32_t cp)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i] == cp)
+            return false;
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 8;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    s->v[s->n++] = cp;
+    return true;
+}
+
+/* Spaces and controls print nothing, so no font needs a glyph for them. */
+static bool
+is_invisible(int32_t cp)
+{
+    return cp <= 0x20 || (cp >= 0x7F && cp <= 0xA0) || (cp >= 0x2000 && cp <= 0x200F) ||
+           (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF;
+}
+
+static const char *
+font_suffix(enum layout_font f)
+{
+    return f == LAYOUT_FONT_BOLD ? " (bold)" : f == LAYOUT_FONT_ITALIC ? " (italic)" : "";
+}
+
+/* Where and how a missing character is reported. */
+struct glyph_report {
+    const struct form_run *run;
+    struct seen           *seen;
+    struct diags          *d;
+    const char            *file;
+    unsigned               line, col;
+    const char *context; /* after the quoted string: " (Klasse 5a)", " (Nguyễn, An, Klasse 5a)" */
+    const char *where;   /* instead of the quoted string: "in the template's text"; NULL: none */
+    bool        ok;
+};
+
+static void
+check_text(struct glyph_report *r, const char *s, enum layout_font font)
+{
+    const struct layout_metrics *m = r->run->metrics;
+    size_t                       len = s ? strlen(s) : 0;
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t  k = utf8_decode(s + i, len - i, &cp);
+        if (k == 0) {
+            i++;
+            continue;
+        }
+        if (!is_invisible(cp) && !m->has_glyph(m->ctx, font, cp) && seen_add(r->seen, cp)) {
+            if (r->where)
+                diag_add(r->d, DIAG_ERROR, r->file, r->line, r->col,
+                         "the font \"%s\"%s cannot print \"%.*s\" (U+%04X) %s", or_empty(r->run->font_name),
+                         font_suffix(font), (int)k, s + i, (unsigned)cp, r->where);
+            else
+                diag_add(r->d, DIAG_ERROR, r->file, r->line, r->col,
+                         "the font \"%s\"%s cannot print \"%.*s\" (U+%04X) in \"%s\"%s",
+                         or_empty(r->run->font_name), font_suffix(font), (int)k, s + i, (unsigned)cp, s,
+                         r->context);
+            r->ok = false;
+        }
+        i += k;
+    }
+}
+
+static enum layout_font
+span_font(unsigned style)
+{
+    if (style & TEMPLATE_STYLE_BOLD)
+        return LAYOUT_FONT_BOLD;
+    return style & TEMPLATE_STYLE_ITALIC ? LAYOUT_FONT_ITALIC : LAYOUT_FONT_REGULAR;
+}
+
+/* Calls fn for every span of the template, with the style it prints in (headings are bold). */
+static void
+walk_spans(const struct template_doc *doc,
+           void (*fn)(void *ctx, const struct template_span *sp, unsigned style), void *ctx)
+{
+    for (size_t i = 0; i < template_n_blocks(doc); i++) {
+        const struct template_block *b = template_block(doc, i);
+        unsigned                     extra = b->kind == TEMPLATE_BLOCK_HEADING ? TEMPLATE_STYLE_BOLD : 0;
+        for (size_t k = 0; k < b->n_spans; k++)
+            fn(ctx, &b->spans[k], b->spans[k].style | extra);
+        for (size_t r = 0; r < b->n_rows; r++)
+            for (size_t f = 0; f < b->rows[r].n_fields; f++)
+                for (size_t k = 0; k < b->rows[r].fields[f].n_value; k++)
+                    fn(ctx, &b->rows[r].fields[f].value[k], b->rows[r].fields[f].value[k].style);
+    }
+}
+
+struct pupil_walk {
+    struct glyph_report *r;
+    const struct pupil  *p;
+    struct arena        *a;
+};
+
+static void
+check_pupil_span(void *ctx, const struct template_span *sp, unsigned style)
+{
+    struct pupil_walk *w = ctx;
+    if (sp->kind != TEMPLATE_SPAN_PLACEHOLDER || !sp->text || strncmp(sp->text, "pupil.", 6) != 0)
+        return;
+    check_text(w->r, form_value(w->r->run, w->p, sp->text, w->a), span_font(style));
+}
+
+bool
+form_check_glyphs(const struct form_run *run, const struct pupil *p, struct diags *d)
+{
+    struct arena       *a = arena_new();
+    struct seen         seen = {0};
+    const char         *name = form_pupil_name(p, a);
+    struct glyph_report r = {0};
+    r.run = run;
+    r.seen = &seen;
+    r.d = d;
+    r.file = run->roster ? run->roster->path : NULL;
+    r.line = p->line;
+    r.ok = true;
+
+    /* Names print in the pupil block, the footer and on the class sheet: regular and bold to be safe. */
+    r.context = arena_printf(a, " (Klasse %s)", or_empty(p->class_name));
+    for (enum layout_font f = LAYOUT_FONT_REGULAR; f <= LAYOUT_FONT_BOLD; f++)
+        check_text(&r, name, f);
+    r.context = arena_printf(a, " (%s)", name);
+    check_text(&r, p->class_name, LAYOUT_FONT_REGULAR);
+
+    /* School and form values are the same for every pupil: form_check_glyphs_run reports them once. */
+    r.context = arena_printf(a, " (%s, Klasse %s)", name, or_empty(p->class_name));
+    struct pupil_walk walk = {&r, p, a};
+    walk_spans(run->doc, check_pupil_span, &walk);
+
+    free(seen.v);
+    arena_free(a);
+    return r.ok;
+}
+
+struct run_walk {
+    struct glyph_report *r;
+    struct arena        *a;
+};
+
+static void
+check_run_span(void *ctx, const struct template_span *sp, unsigned style)
+{
+    struct run_walk     *w = ctx;
+    struct glyph_report *r = w->r;
+    if (!sp->text)
+        return;
+    if (sp->kind == TEMPLATE_SPAN_TEXT) {
+        r->file = template_path(r->run->doc);
+        r->line = sp->line;
+        r->col = sp->col;
+        r->where = "in the template's text";
+        check_text(r, sp->text, span_font(style));
+        r->where = NULL;
+        return;
+    }
+    if (sp->kind != TEMPLATE_SPAN_PLACEHOLDER || strncmp(sp->text, "form.", 5) != 0)
+        return;
+    /* A form value is reported where the config gives it. */
+    const struct config *c = r->run->config;
+    for (size_t i = 0; i < c->form.n_values; i++) {
+        if (strcmp(c->form.values[i].key, sp->text + 5) == 0) {
+            r->file = c->path;
+            r->line = c->form.values[i].line;
+            r->col = c->form.values[i].col;
+            r->context = "";
+            check_text(r, c->form.values[i].value, span_font(style));
+        }
+    }
+}
+
+bool
+form_check_glyphs_run(const struct form_run *run, struct diags *d)
+{
+    struct arena       *a = arena_new();
+    struct seen         seen = {0};
+    struct glyph_report r = {0};
+    r.run = run;
+    r.seen = &seen;
+    r.d = d;
+    r.file = run->config->path;
+    r.context = "";
+    r.ok = true;
+
+    /* The letterhead: the name in bold, the address in regular; both may be placeholders too. */
+    check_text(&r, run->config->school.name, LAYOUT_FONT_BOLD);
+    check_text(&r, run->config->school.name, LAYOUT_FONT_REGULAR);
+    check_text(&r, run->config->school.address, LAYOUT_FONT_REGULAR);
+    struct run_walk walk = {&r, a};
+    walk_spans(run->doc, check_run_span, &walk);
+
+    /* What layout itself prints: bullets, the footer's separator, the class sheet's cut names. */
+    r.file = NULL;
+    r.line = 0;
+    r.col = 0;
+    r.where = "that forms need for bullets, footers and the class sheet";
+    check_text(&r, "•–·…", LAYOUT_FONT_REGULAR);
+    check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein", LAYOUT_FONT_BOLD);
+
+    free(seen.v);
+    arena_free(a);
+    return r.ok;
+}

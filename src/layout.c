@@ -1,1 +1,1352 @@
+/*
+ * layout: places a consent form, or a class's return list, on A4 pages as positioned text, rules and boxes.
+ *
+ * Geometry after DIN 5008: margins 25 mm left and 20 mm right; page 1 carries the letterhead zone of Form B
+ * (45 mm: school name, address, logo), later pages start 20 mm from the top; body text ends 25 mm above the
+ * bottom edge and the footer ("... · Seite X von Y") sits 12 mm above it. Text is left-aligned and broken
+ * greedily at spaces and after hyphens inside words; a word wider than the line is cut between code points.
+ *
+ * Each block becomes a unit made of unbreakable slices ("frags": a text line, a form row). Pagination rules:
+ * a heading stays with the first two lines of what follows it, and so does a short question with its check
+ * boxes; a paragraph or bullet leaves no single line at a page bottom or top (2- and 3-line paragraphs move
+ * whole); check boxes, the pupil block and the signature block never split. A unit taller than a page is
+ * broken anyway, so layout always ends.
+ */
 #include "consentgen/layout.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MM LAYOUT_PT_PER_MM
+#define PAGE_W_PT LAYOUT_PAGE_WIDTH_PT
+#define PAGE_H_PT LAYOUT_PAGE_HEIGHT_PT
+#define LEFT_PT (25.0 * MM)              /* DIN 5008 left margin */
+#define RIGHT_PT (PAGE_W_PT - 20.0 * MM) /* x of the right margin */
+#define TEXT_W_PT (RIGHT_PT - LEFT_PT)
+#define ZONE_PT (45.0 * MM) /* letterhead zone of Form B */
+#define FIRST_TOP_PT (ZONE_PT + 3.0 * MM)
+#define TOP_PT (20.0 * MM)
+#define BOTTOM_PT (PAGE_H_PT - 25.0 * MM)
+#define FOOTER_Y_PT (PAGE_H_PT - 12.0 * MM)
+#define BODY_PT 11.0
+#define LEADING 1.3
+#define LINE_PT (BODY_PT * LEADING)
+#define CAPTION_PT 8.0
+#define CAPTION_GRAY 0.35
+#define BOX_PT (3.5 * MM)
+#define BOX_GAP_PT (2.0 * MM)
+#define INDENT_PT (6.0 * MM)
+#define MIN_SIZE_PT 8.0
+#define MAX_VALUE_LINES 4 /* of a pupil block value at 8 pt */
+#define EPS_PT 0.01
+
+/* Everything a layout call shares. */
+struct ctx {
+    const struct layout_metrics *m;
+    struct arena                *a;
+    const struct layout_values  *values;
+    struct buf                   run; /* text of the style run being built */
+};
+
+/* Appends to an array in the arena: a full array is copied into one twice its size. */
+static void *
+grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return v;
+    size_t new_cap = *cap ? *cap * 2 : 8;
+    void  *nv = arena_alloc(a, new_cap * elem);
+    if (n)
+        memcpy(nv, v, n * elem);
+    *cap = new_cap;
+    return nv;
+}
+
+#define PUSH(a, arr, n, cap) ((arr) = grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])
+
+static double
+text_w(const struct ctx *c, enum layout_font font, const char *s, size_t len, double size_pt)
+{
+    return len ? c->m->text_width_pt(c->m->ctx, font, s, len, size_pt) : 0.0;
+}
+
+static double
+str_w(const struct ctx *c, enum layout_font font, const char *s, double size_pt)
+{
+    return text_w(c, font, s, strlen(s), size_pt);
+}
+
+/* One code point; invalid bytes count as one character each so that layout always advances. */
+static size_t
+cp_next(const char *s, size_t len, int32_t *cp)
+{
+    size_t k = utf8_decode(s, len, cp);
+    if (k == 0) {
+        *cp = (unsigned char)s[0];
+        k = 1;
+    }
+    return k;
+}
+
+/* ---- pieces of a page ---- */
+
+/* An unbreakable horizontal slice of a unit; item y is relative to the slice's top. */
+struct frag {
+    struct layout_item *items;
+    size_t              n_items, cap;
+    double              h_pt;
+};
+
+enum unit_kind {
+    UNIT_FLOW,    /* paragraph, bullet: may break between lines, no orphan or widow */
+    UNIT_KEEP,    /* never split (check boxes, form blocks) */
+    UNIT_HEADING, /* never split, and kept with the start of the next unit */
+};
+
+struct unit {
+    enum unit_kind kind;
+    double         space_before_pt; /* dropped at the top of a page */
+    double         space_after_pt;  /* headings: replaces the next unit's space_before */
+    bool           is_table_header; /* class sheet: repeated on every further page */
+    struct frag   *frags;
+    size_t         n_frags, cap;
+};
+
+struct flow {
+    struct unit *v;
+    size_t       n, cap;
+};
+
+static struct unit *
+flow_add(struct ctx *c, struct flow *fl, enum unit_kind kind, double space_before_pt)
+{
+    struct unit *u = PUSH(c->a, fl->v, fl->n, fl->cap);
+    u->kind = kind;
+    u->space_before_pt = space_before_pt;
+    return u;
+}
+
+static struct frag *
+unit_add_frag(struct ctx *c, struct unit *u, double h_pt)
+{
+    struct frag *f = PUSH(c->a, u->frags, u->n_frags, u->cap);
+    f->h_pt = h_pt;
+    return f;
+}
+
+static struct layout_item *
+frag_item(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt, double y_pt)
+{
+    struct layout_item *it = PUSH(c->a, f->items, f->n_items, f->cap);
+    it->kind = kind;
+    it->x_pt = x_pt;
+    it->y_pt = y_pt;
+    return it;
+}
+
+static void
+frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum layout_font font, double size_pt,
+          double gray, const char *text)
+{
+    struct layout_item *it = frag_item(c, f, LAYOUT_ITEM_TEXT, x_pt, y_pt);
+    it->font = font;
+    it->size_pt = size_pt;
+    it->gray = gray;
+    it->text = text;
+}
+
+static void
+frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt, double y_pt, double w_pt,
+           double h_pt, double line_width_pt, double gray)
+{
+    struct layout_item *it = frag_item(c, f, kind, x_pt, y_pt);
+    it->w_pt = w_pt;
+    it->h_pt = h_pt;
+    it->line_width_pt = line_width_pt;
+    it->gray = gray;
+}
+
+/* ---- styled text and line breaking ---- */
+
+struct seg {
+    const char      *s;
+    size_t           len;
+    enum layout_font font;
+    bool             is_break; /* hard line break */
+};
+
+struct segs {
+    struct seg *v;
+    size_t      n, cap;
+};
+
+static enum layout_font
+font_for_style(unsigned style)
+{
+    if (style & TEMPLATE_STYLE_BOLD)
+        return LAYOUT_FONT_BOLD; /* bold italic prints bold: three fonts are embedded, not four */
+    if (style & TEMPLATE_STYLE_ITALIC)
+        return LAYOUT_FONT_ITALIC;
+    return LAYOUT_FONT_REGULAR;
+}
+
+static void
+segs_add(struct ctx *c, struct segs *sg, const char *s, enum layout_font font)
+{
+    struct seg *g = PUSH(c->a, sg->v, sg->n, sg->cap);
+    g->s = s ? s : "";
+    g->len = strlen(g->s);
+    g->font = font;
+}
+
+static void
+segs_add_break(struct ctx *c, struct segs *sg)
+{
+    struct seg *g = PUSH(c->a, sg->v, sg->n, sg->cap);
+    g->s = "";
+    g->is_break = true;
+}
+
+static const char *
+lookup_value(struct ctx *c, const char *name)
+{
+    const char *v = c->values && c->values->lookup ? c->values->lookup(c->values->ctx, name) : NULL;
+    return v ? v : arena_printf(c->a, "{{%s}}", name);
+}
+
+/* Placeholder values are inserted as plain text here, after parsing: a value can never become markup. */
+static void
+segs_from_spans(struct ctx *c, struct segs *sg, const struct template_span *spans, size_t n, unsigned extra)
+{
+    for (size_t i = 0; i < n; i++) {
+        enum layout_font font = font_for_style(spans[i].style | extra);
+        switch (spans[i].kind) {
+        case TEMPLATE_SPAN_TEXT:
+            segs_add(c, sg, spans[i].text, font);
+            break;
+        case TEMPLATE_SPAN_PLACEHOLDER:
+            segs_add(c, sg, lookup_value(c, spans[i].text ? spans[i].text : ""), font);
+            break;
+        case TEMPLATE_SPAN_BREAK:
+            segs_add_break(c, sg);
+            break;
+        }
+    }
+}
+
+static size_t
+segs_n_breaks(const struct segs *sg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sg->n; i++)
+        n += sg->v[i].is_break;
+    return n;
+}
+
+/* A style run of a broken line; x from the line's start. */
+struct run {
+    enum layout_font font;
+    double           x_pt;
+    const char      *text;
+};
+
+struct tline {
+    struct run *runs;
+    size_t      n_runs, cap;
+    double      w_pt;
+};
+
+struct tlines {
+    struct tline *v;
+    size_t        n, cap;
+};
+
+/* Text of one font inside a word. */
+struct atom {
+    const char      *s;
+    size_t           len;
+    enum layout_font font;
+    double           w_pt;
+};
+
+enum sep { SEP_NONE, SEP_SPACE, SEP_HARD }; /* what comes before a word */
+
+/* The text between two break opportunities; may mix fonts ("**Ja**,"). */
+struct word {
+    size_t           first, n; /* atoms */
+    double           w_pt;
+    enum sep         sep;
+    enum layout_font space_font; /* a space is as wide as in the text before it */
+};
+
+struct pos {
+    size_t atom, off;
+};
+
+struct breaker {
+    struct ctx      *c;
+    double           size_pt, width_pt;
+    struct atom     *atoms;
+    size_t           n_atoms, cap_atoms;
+    struct word     *words;
+    size_t           n_words, cap_words;
+    struct tlines   *out;
+    struct tline     cur;
+    bool             has_content;
+    double           x_pt;
+    bool             run_open;
+    enum layout_font run_font;
+    double           run_x_pt;
+};
+
+static bool
+is_space_byte(char ch)
+{
+    return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
+}
+
+/* True if at least two characters of the same word follow (no break in "E-Mail" or "Ton- und"). */
+static bool
+two_chars_follow(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < 2 && !is_space_byte(s[i]);) {
+        int32_t cp;
+        i += cp_next(s + i, len - i, &cp);
+        n++;
+    }
+    return n >= 2;
+}
+
+/*
+ * Splits styled text into words. Spaces (U+0020, and newlines, which only come from soft breaks) separate
+ * words, runs of them count once; U+00A0 is a letter here, so it never breaks. A hyphen with two characters
+ * on either side ends a word too, glued to the next, so "Datenschutz-Grundverordnung" may break after "-".
+ */
+static void
+tokenize(struct breaker *b, const struct segs *sg)
+{
+    enum sep         pending = SEP_NONE;
+    enum layout_font space_font = LAYOUT_FONT_REGULAR, last_font = LAYOUT_FONT_REGULAR;
+    struct word     *w = NULL;
+    size_t           n_chars = 0; /* of the current word part, for the hyphen rule */
+
+    for (size_t g = 0; g < sg->n; g++) {
+        const struct seg *seg = &sg->v[g];
+        if (seg->is_break) {
+            w = NULL;
+            pending = SEP_HARD;
+            continue;
+        }
+        size_t i = 0;
+        while (i < seg->len) {
+            if (is_space_byte(seg->s[i])) {
+                if (pending != SEP_HARD) {
+                    pending = SEP_SPACE;
+                    space_font = last_font;
+                }
+                w = NULL;
+                n_chars = 0;
+                i++;
+                continue;
+            }
+            size_t j = i;
+            bool   after_hyphen = false;
+            while (j < seg->len && !is_space_byte(seg->s[j])) {
+                int32_t cp;
+                j += cp_next(seg->s + j, seg->len - j, &cp);
+                n_chars++;
+                if (cp == '-' && n_chars >= 3 && two_chars_follow(seg->s + j, seg->len - j)) {
+                    after_hyphen = true;
+                    break;
+                }
+            }
+            if (!w) {
+                w = PUSH(b->c->a, b->words, b->n_words, b->cap_words);
+                w->first = b->n_atoms;
+                w->sep = pending;
+                w->space_font = space_font;
+                pending = SEP_NONE;
+            }
+            struct atom *at = PUSH(b->c->a, b->atoms, b->n_atoms, b->cap_atoms);
+            at->s = seg->s + i;
+            at->len = j - i;
+            at->font = seg->font;
+            at->w_pt = text_w(b->c, seg->font, at->s, at->len, b->size_pt);
+            w->n++;
+            w->w_pt += at->w_pt;
+            last_font = seg->font;
+            if (after_hyphen) {
+                w = NULL;
+                n_chars = 0;
+            }
+            i = j;
+        }
+    }
+}
+
+static void
+flush_run(struct breaker *b)
+{
+    if (!b->run_open)
+        return;
+    struct ctx *c = b->c;
+    struct run *r = PUSH(c->a, b->cur.runs, b->cur.n_runs, b->cur.cap);
+    r->font = b->run_font;
+    r->x_pt = b->run_x_pt;
+    r->text = arena_strndup(c->a, c->run.data ? c->run.data : "", c->run.len);
+    buf_reset(&c->run);
+    b->run_open = false;
+}
+
+static void
+line_put(struct breaker *b, enum layout_font font, const char *s, size_t len, double w_pt)
+{
+    if (len == 0)
+        return;
+    if (!b->run_open || b->run_font != font) {
+        flush_run(b);
+        b->run_open = true;
+        b->run_font = font;
+        b->run_x_pt = b->x_pt;
+    }
+    buf_append(&b->c->run, s, len);
+    b->x_pt += w_pt;
+    b->has_content = true;
+}
+
+static void
+end_line(struct breaker *b)
+{
+    flush_run(b);
+    b->cur.w_pt = b->x_pt;
+    *PUSH(b->c->a, b->out->v, b->out->n, b->out->cap) = b->cur;
+    memset(&b->cur, 0, sizeof b->cur);
+    b->x_pt = 0;
+    b->has_content = false;
+}
+
+static void
+put_word(struct breaker *b, const struct word *w)
+{
+    for (size_t k = w->first; k < w->first + w->n; k++)
+        line_put(b, b->atoms[k].font, b->atoms[k].s, b->atoms[k].len, b->atoms[k].w_pt);
+}
+
+/* Puts the characters from p up to q (exclusive) on the current line. */
+static void
+put_range(struct breaker *b, struct pos p, struct pos q)
+{
+    for (size_t k = p.atom; k <= q.atom && k < b->n_atoms; k++) {
+        const struct atom *at = &b->atoms[k];
+        size_t             start = k == p.atom ? p.off : 0;
+        size_t             stop = k == q.atom ? q.off : at->len;
+        if (stop > start)
+            line_put(b, at->font, at->s + start, stop - start,
+                     text_w(b->c, at->font, at->s + start, stop - start, b->size_pt));
+    }
+}
+
+/*
+ * A word wider than the line (a 120-letter surname) is cut between code points: each line takes what
+ * fits, preferring to end after a hyphen if that keeps at least a third of the line filled.
+ */
+static void
+put_long_word(struct breaker *b, const struct word *w)
+{
+    size_t     end = w->first + w->n;
+    struct pos p = {w->first, 0};
+    while (p.atom < end) {
+        if (p.off >= b->atoms[p.atom].len) {
+            p.atom++;
+            p.off = 0;
+            continue;
+        }
+        double     x_pt = 0, hyphen_x_pt = 0;
+        struct pos q = p, hyphen = p;
+        bool       is_done = true, has_hyphen = false;
+        while (q.atom < end) {
+            const struct atom *at = &b->atoms[q.atom];
+            if (q.off >= at->len) {
+                q.atom++;
+                q.off = 0;
+                continue;
+            }
+            int32_t cp;
+            size_t  k = cp_next(at->s + q.off, at->len - q.off, &cp);
+            double  cw = text_w(b->c, at->font, at->s + q.off, k, b->size_pt);
+            if (x_pt > 0 && x_pt + cw > b->width_pt + EPS_PT) {
+                is_done = false;
+                break;
+            }
+            x_pt += cw;
+            q.off += k;
+            if (cp == '-') {
+                hyphen = q;
+                hyphen_x_pt = x_pt;
+                has_hyphen = true;
+            }
+        }
+        if (!is_done && has_hyphen && hyphen_x_pt >= b->width_pt / 3)
+            q = hyphen;
+        put_range(b, p, q);
+        if (!is_done)
+            end_line(b);
+        p = q;
+    }
+}
+
+/* Greedy line filling: a word goes on the current line if it fits, else it starts the next one. */
+static void
+fill_lines(struct breaker *b)
+{
+    for (size_t i = 0; i < b->n_words; i++) {
+        const struct word *w = &b->words[i];
+        if (w->sep == SEP_HARD && (b->has_content || b->out->n > 0))
+            end_line(b);
+        double space_pt =
+            b->has_content && w->sep == SEP_SPACE ? text_w(b->c, w->space_font, " ", 1, b->size_pt) : 0.0;
+        if (b->has_content && b->x_pt + space_pt + w->w_pt <= b->width_pt + EPS_PT) {
+            if (w->sep == SEP_SPACE)
+                line_put(b, w->space_font, " ", 1, space_pt);
+            put_word(b, w);
+            continue;
+        }
+        if (b->has_content)
+            end_line(b);
+        if (w->w_pt <= b->width_pt + EPS_PT)
+            put_word(b, w);
+        else
+            put_long_word(b, w);
+    }
+    if (b->has_content)
+        end_line(b);
+}
+
+/* Breaks styled text into lines no wider than width_pt; appends them to out. */
+static void
+break_text(struct ctx *c, const struct segs *sg, double size_pt, double width_pt, struct tlines *out)
+{
+    struct breaker b = {0};
+    b.c = c;
+    b.size_pt = size_pt;
+    b.width_pt = width_pt;
+    b.out = out;
+    buf_reset(&c->run);
+    tokenize(&b, sg);
+    fill_lines(&b);
+}
+
+/* The largest size from max_pt down to MIN_SIZE_PT (steps of 0.5 pt) at which the text needs no extra line;
+ * at the smallest size it wraps. */
+static double
+fit_text(struct ctx *c, const struct segs *sg, double max_pt, double width_pt, struct tlines *out)
+{
+    size_t n_allowed = 1 + segs_n_breaks(sg);
+    double size_pt = max_pt;
+    for (;;) {
+        memset(out, 0, sizeof *out);
+        break_text(c, sg, size_pt, width_pt, out);
+        if (out->n <= n_allowed || size_pt - 0.5 < MIN_SIZE_PT - EPS_PT)
+            return size_pt;
+        size_pt -= 0.5;
+    }
+}
+
+/* Baseline of text in a line box of height lh_pt, from the box's top: half the leading, then the ascent. */
+static double
+baseline_in(double lh_pt, double size_pt)
+{
+    return (lh_pt - size_pt) / 2 + 0.8 * size_pt;
+}
+
+static void
+frag_tline(struct ctx *c, struct frag *f, const struct tline *tl, double x_pt, double y_pt, double size_pt,
+           double gray)
+{
+    for (size_t r = 0; r < tl->n_runs; r++)
+        frag_text(c, f, x_pt + tl->runs[r].x_pt, y_pt, tl->runs[r].font, size_pt, gray, tl->runs[r].text);
+}
+
+/* Adds one frag per line of the text; returns the unit or NULL if the text is empty. */
+static struct unit *
+add_text_unit(struct ctx *c, struct flow *fl, enum unit_kind kind, const struct segs *sg, double x_pt,
+              double width_pt, double size_pt, double space_before_pt)
+{
+    struct tlines tl = {0};
+    break_text(c, sg, size_pt, width_pt, &tl);
+    if (tl.n == 0)
+        return NULL;
+    double       lh_pt = size_pt * LEADING;
+    struct unit *u = flow_add(c, fl, kind, space_before_pt);
+    for (size_t i = 0; i < tl.n; i++) {
+        struct frag *f = unit_add_frag(c, u, lh_pt);
+        frag_tline(c, f, &tl.v[i], x_pt, baseline_in(lh_pt, size_pt), size_pt, 0.0);
+    }
+    return u;
+}
+
+/* Cuts text so that text + "…" + suffix fits width_pt (the class sheet's names, the footer). */
+static const char *
+cut_to_width(struct ctx *c, enum layout_font font, const char *text, const char *suffix, double size_pt,
+             double width_pt)
+{
+    size_t len = strlen(text);
+    while (len > 0) {
+        do /* back to the start of a code point */
+            len--;
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80);
+        size_t keep = len;
+        while (keep > 0 && (text[keep - 1] == ' ' || text[keep - 1] == ','))
+            keep--;
+        const char *s = arena_printf(c->a, "%.*s…%s", (int)keep, text, suffix);
+        if (str_w(c, font, s, size_pt) <= width_pt + EPS_PT)
+            return s;
+    }
+    return arena_printf(c->a, "…%s", suffix);
+}
+
+/* ---- blocks ---- */
+
+static void
+add_heading(struct ctx *c, struct flow *fl, const struct segs *sg, double size_pt, double space_after_pt)
+{
+    struct unit *u = add_text_unit(c, fl, UNIT_HEADING, sg, LEFT_PT, TEXT_W_PT, size_pt, LINE_PT);
+    if (u)
+        u->space_after_pt = space_after_pt;
+}
+
+static double
+heading_size_pt(unsigned level)
+{
+    return level <= 1 ? 14.0 : level == 2 ? 12.0 : BODY_PT;
+}
+
+static void
+add_bullet(struct ctx *c, struct flow *fl, const struct template_block *b, double space_before_pt)
+{
+    unsigned    level = b->level ? b->level : 1;
+    double      indent = (level - 1) * INDENT_PT;
+    struct segs sg = {0};
+    segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
+    struct unit *u = add_text_unit(c, fl, UNIT_FLOW, &sg, LEFT_PT + indent + INDENT_PT,
+                                   TEXT_W_PT - indent - INDENT_PT, BODY_PT, space_before_pt);
+    if (!u) { /* an empty item still shows its bullet */
+        u = flow_add(c, fl, UNIT_FLOW, space_before_pt);
+        unit_add_frag(c, u, LINE_PT);
+    }
+    frag_text(c, &u->frags[0], LEFT_PT + indent, baseline_in(LINE_PT, BODY_PT), LAYOUT_FONT_REGULAR, BODY_PT,
+              0.0, level % 2 == 0 ? "–" : "•");
+}
+
+/* A check box of the body size, centred on the x-height of a text line with the given baseline. */
+static void
+frag_checkbox(struct ctx *c, struct frag *f, double x_pt, double baseline_pt, bool is_checked)
+{
+    double y_pt = baseline_pt - 0.35 * BODY_PT - BOX_PT / 2;
+    frag_shape(c, f, LAYOUT_ITEM_BOX, x_pt, y_pt, BOX_PT, BOX_PT, 0.6, 0.0);
+    if (is_checked) {
+        double in_pt = BOX_PT * 0.2, d_pt = BOX_PT - 2 * in_pt;
+        frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + in_pt, d_pt, d_pt, 0.8, 0.0);
+        frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + BOX_PT - in_pt, d_pt, -d_pt, 0.8, 0.0);
+    }
+}
+
+/*
+ * Check boxes of one list: short labels ("Ja", "Nein") share one row with 15 mm between the items, as on
+ * the paper form; otherwise one per line with the label's lines hanging beside the box. Never split.
+ */
+static void
+add_checkboxes(struct ctx *c, struct flow *fl, const struct template_doc *doc, size_t first, size_t end,
+               double space_before_pt)
+{
+    size_t         n = end - first;
+    struct tlines *labels = arena_alloc(c->a, n * sizeof *labels);
+    unsigned       level = template_block(doc, first)->level;
+    double         indent = level > 1 ? (level - 1) * INDENT_PT : 0.0;
+    double         text_x = indent + BOX_PT + BOX_GAP_PT;
+    double         base = baseline_in(LINE_PT, BODY_PT);
+
+    bool   is_row = true;
+    double total_w = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct template_block *b = template_block(doc, first + i);
+        struct segs                  sg = {0};
+        segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
+        break_text(c, &sg, BODY_PT, TEXT_W_PT - text_x, &labels[i]);
+        double w_pt = labels[i].n ? labels[i].v[0].w_pt : 0.0;
+        if (labels[i].n > 1 || w_pt > 40.0 * MM)
+            is_row = false;
+        total_w += (i ? 15.0 * MM : 0.0) + BOX_PT + BOX_GAP_PT + w_pt;
+    }
+    if (indent + total_w > TEXT_W_PT)
+        is_row = false;
+
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, space_before_pt);
+    if (is_row) {
+        struct frag *f = unit_add_frag(c, u, LINE_PT);
+        double       x = LEFT_PT + indent;
+        for (size_t i = 0; i < n; i++) {
+            frag_checkbox(c, f, x, base, template_block(doc, first + i)->is_checked);
+            if (labels[i].n)
+                frag_tline(c, f, &labels[i].v[0], x + BOX_PT + BOX_GAP_PT, base, BODY_PT, 0.0);
+            x += BOX_PT + BOX_GAP_PT + (labels[i].n ? labels[i].v[0].w_pt : 0.0) + 15.0 * MM;
+        }
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t n_lines = labels[i].n ? labels[i].n : 1;
+        for (size_t k = 0; k < n_lines; k++) {
+            struct frag *f = unit_add_frag(c, u, LINE_PT);
+            if (k == 0)
+                frag_checkbox(c, f, LEFT_PT + indent, base, template_block(doc, first + i)->is_checked);
+            if (k < labels[i].n)
+                frag_tline(c, f, &labels[i].v[k], LEFT_PT + text_x, base, BODY_PT, 0.0);
+        }
+        if (i + 1 < n)
+            u->frags[u->n_frags - 1].h_pt += 0.3 * LINE_PT;
+    }
+}
+
+static void
+add_rule(struct ctx *c, struct flow *fl)
+{
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, 0.6 * LINE_PT);
+    struct frag *f = unit_add_frag(c, u, 10.0);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, 5.0, TEXT_W_PT, 0.0, 0.5, 0.5);
+}
+
+/* A caption under a rule: 8 pt gray, wrapped to the field; returns the number of lines. */
+static size_t
+frag_caption(struct ctx *c, struct frag *f, const char *caption, double x_pt, double w_pt, double rule_y_pt)
+{
+    struct segs   sg = {0};
+    struct tlines tl = {0};
+    segs_add(c, &sg, caption, LAYOUT_FONT_REGULAR);
+    break_text(c, &sg, CAPTION_PT, w_pt, &tl);
+    for (size_t k = 0; k < tl.n; k++)
+        frag_tline(c, f, &tl.v[k], x_pt, rule_y_pt + CAPTION_PT + 1.0 + k * CAPTION_PT * 1.2, CAPTION_PT,
+                   CAPTION_GRAY);
+    return tl.n;
+}
+
+static double
+caption_h_pt(size_t n_lines)
+{
+    return CAPTION_PT + 3.0 + (n_lines > 1 ? (n_lines - 1) * CAPTION_PT * 1.2 : 0.0);
+}
+
+/*
+ * Pupil block: each row's fields side by side in equal widths, 8 mm apart; the value (prefilled) sits 2 pt
+ * above a thin rule with the caption below. A value too wide shrinks to 8 pt, then wraps in its field (up to
+ * MAX_VALUE_LINES lines).
+ */
+static void
+add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
+{
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, 6.0 * MM);
+    for (size_t r = 0; r < b->n_rows; r++) {
+        const struct template_row *row = &b->rows[r];
+        size_t                     n = row->n_fields;
+        if (n == 0)
+            continue;
+        double         gap_pt = 8.0 * MM;
+        double         w_pt = (TEXT_W_PT - (n - 1) * gap_pt) / n;
+        struct tlines *values = arena_alloc(c->a, n * sizeof *values);
+        double        *sizes = arena_alloc(c->a, n * sizeof *sizes);
+        double         rule_y = 0.9 * BODY_PT; /* top to the last baseline, at least one body line */
+        for (size_t i = 0; i < n; i++) {
+            struct segs sg = {0};
+            segs_from_spans(c, &sg, row->fields[i].value, row->fields[i].n_value, 0);
+            sizes[i] = fit_text(c, &sg, BODY_PT, w_pt, &values[i]);
+            if (values[i].n > MAX_VALUE_LINES) {
+                /* Only absurd data gets here; the row must still fit on a page, so the rest is cut. */
+                values[i].n = MAX_VALUE_LINES;
+                struct tline *tl = &values[i].v[MAX_VALUE_LINES - 1];
+                struct run   *last = &tl->runs[tl->n_runs - 1];
+                last->text = cut_to_width(c, last->font, last->text, "", sizes[i], w_pt - last->x_pt);
+            }
+            double h_pt = 0.9 * sizes[i] + (values[i].n > 1 ? (values[i].n - 1) * sizes[i] * LEADING : 0.0);
+            if (h_pt > rule_y)
+                rule_y = h_pt;
+        }
+        rule_y += 2.0;
+        struct frag *f = unit_add_frag(c, u, 0.0);
+        size_t       n_cap = 1;
+        for (size_t i = 0; i < n; i++) {
+            double x_pt = LEFT_PT + i * (w_pt + gap_pt);
+            double lh = sizes[i] * LEADING;
+            for (size_t k = 0; k < values[i].n; k++)
+                frag_tline(c, f, &values[i].v[k], x_pt, rule_y - 2.0 - (values[i].n - 1 - k) * lh, sizes[i],
+                           0.0);
+            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, 0.5, 0.0);
+            size_t k = frag_caption(c, f, row->fields[i].caption, x_pt, w_pt, rule_y);
+            if (k > n_cap)
+                n_cap = k;
+        }
+        f->h_pt = rule_y + caption_h_pt(n_cap) + (r + 1 < b->n_rows ? 6.0 * MM : 0.0);
+    }
+    if (u->n_frags == 0)
+        fl->n--;
+}
+
+static bool
+row_applies(const struct template_row *row, const struct layout_form_params *pr)
+{
+    switch (row->audience) {
+    case TEMPLATE_ROW_GUARDIAN:
+        return pr->pupil_age < pr->adult_age;
+    case TEMPLATE_ROW_PUPIL:
+        return pr->pupil_age >= pr->pupil_signature_from_age;
+    case TEMPLATE_ROW_ALWAYS:
+        return true;
+    }
+    return true;
+}
+
+/*
+ * Signature block: a rule with 12 mm of writing space above it and the caption below; in a row of two
+ * fields the first ("Ort, Datum") takes 35 % of the width. Rows are chosen by the pupil's age.
+ */
+static void
+add_signature_block(struct ctx *c, struct flow *fl, const struct template_block *b,
+                    const struct layout_form_params *pr)
+{
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, LINE_PT);
+    double       gap_pt = 10.0 * MM, rule_y = 12.0 * MM;
+    for (size_t r = 0; r < b->n_rows; r++) {
+        const struct template_row *row = &b->rows[r];
+        size_t                     n = row->n_fields;
+        if (n == 0 || !row_applies(row, pr))
+            continue;
+        struct frag *f = unit_add_frag(c, u, 0.0);
+        size_t       n_cap = 1;
+        double       x_pt = LEFT_PT;
+        for (size_t i = 0; i < n; i++) {
+            double w_pt = (TEXT_W_PT - (n - 1) * gap_pt) / n;
+            if (n == 2)
+                w_pt = i == 0 ? 0.35 * TEXT_W_PT : TEXT_W_PT - 0.35 * TEXT_W_PT - gap_pt;
+            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, 0.5, 0.0);
+            size_t k = frag_caption(c, f, row->fields[i].caption, x_pt, w_pt, rule_y);
+            if (k > n_cap)
+                n_cap = k;
+            x_pt += w_pt + gap_pt;
+        }
+        f->h_pt = rule_y + caption_h_pt(n_cap) + 2.0 * MM;
+    }
+    if (u->n_frags == 0)
+        fl->n--;
+}
+
+/* A heading's space below replaces the space above of what follows it. */
+static void
+apply_heading_space(struct flow *fl)
+{
+    for (size_t i = 1; i < fl->n; i++)
+        if (fl->v[i - 1].kind == UNIT_HEADING)
+            fl->v[i].space_before_pt = fl->v[i - 1].space_after_pt;
+}
+
+static void
+build_form_flow(struct ctx *c, const struct template_doc *doc, const struct layout_form_params *pr,
+                struct flow *fl)
+{
+    size_t n = template_n_blocks(doc), i = 0;
+
+    /*
+     * The form title: a leading "# ..." is the title as written (with its styles and values); else the
+     * front matter's title; else template_title's default, unless that was taken from a later heading,
+     * which then prints in its place and is not repeated at the top.
+     */
+    struct segs                       title = {0};
+    const struct template_block      *b0 = n ? template_block(doc, 0) : NULL;
+    const struct config_front_matter *fm = template_front_matter(doc);
+    bool                              has_head = false;
+    for (size_t k = 0; k < n; k++)
+        has_head |= template_block(doc, k)->kind == TEMPLATE_BLOCK_HEADING;
+    if (b0 && b0->kind == TEMPLATE_BLOCK_HEADING && b0->level <= 1) {
+        segs_from_spans(c, &title, b0->spans, b0->n_spans, TEMPLATE_STYLE_BOLD);
+        i = 1;
+    } else if ((fm && fm->title && *fm->title) || !has_head) {
+        segs_add(c, &title, template_title(doc), LAYOUT_FONT_BOLD);
+    }
+    add_heading(c, fl, &title, 15.0, 0.8 * LINE_PT);
+
+    const struct template_block *prev = NULL;
+    while (i < n) {
+        const struct template_block *b = template_block(doc, i);
+        struct segs                  sg = {0};
+        bool                         in_list = prev &&
+                       (prev->kind == TEMPLATE_BLOCK_BULLET || prev->kind == TEMPLATE_BLOCK_CHECKBOX) &&
+                       prev->group == b->group;
+        switch (b->kind) {
+        case TEMPLATE_BLOCK_HEADING:
+            segs_from_spans(c, &sg, b->spans, b->n_spans, TEMPLATE_STYLE_BOLD);
+            add_heading(c, fl, &sg, heading_size_pt(b->level), 0.4 * LINE_PT);
+            break;
+        case TEMPLATE_BLOCK_PARAGRAPH:
+            segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
+            add_text_unit(c, fl, UNIT_FLOW, &sg, LEFT_PT, TEXT_W_PT, BODY_PT, 0.6 * LINE_PT);
+            break;
+        case TEMPLATE_BLOCK_BULLET:
+            add_bullet(c, fl, b, in_list ? 0.2 * LINE_PT : 0.6 * LINE_PT);
+            break;
+        case TEMPLATE_BLOCK_CHECKBOX: {
+            size_t end = i + 1;
+            while (end < n && template_block(doc, end)->kind == TEMPLATE_BLOCK_CHECKBOX &&
+                   template_block(doc, end)->group == b->group)
+                end++;
+            size_t n_before = fl->n;
+            add_checkboxes(c, fl, doc, i, end, in_list ? 0.3 * LINE_PT : 0.8 * LINE_PT);
+            /* The question ("... willige ich ein:") stays on the page of its answers, if it is short. */
+            struct unit *q = n_before ? &fl->v[n_before - 1] : NULL;
+            if (prev && prev->kind == TEMPLATE_BLOCK_PARAGRAPH && q && q->kind == UNIT_FLOW &&
+                q->n_frags <= 3) {
+                q->kind = UNIT_HEADING;
+                q->space_after_pt = fl->v[n_before].space_before_pt;
+            }
+            prev = template_block(doc, end - 1);
+            i = end;
+            continue;
+        }
+        case TEMPLATE_BLOCK_RULE:
+            add_rule(c, fl);
+            break;
+        case TEMPLATE_BLOCK_PUPIL:
+            add_pupil_block(c, fl, b);
+            break;
+        case TEMPLATE_BLOCK_SIGNATURE:
+            add_signature_block(c, fl, b, pr);
+            break;
+        }
+        prev = b;
+        i++;
+    }
+    apply_heading_space(fl);
+}
+
+/* ---- page furniture ---- */
+
+/* Letterhead of page 1 in page coordinates; returns where the body may start. */
+static double
+build_letterhead(struct ctx *c, const struct layout_page_setup *setup, struct frag *f)
+{
+    double text_w_pt = TEXT_W_PT;
+    if (setup->logo_aspect > 0) {
+        double box_w = 40.0 * MM, box_h = 22.0 * MM, w_pt = box_w, h_pt = box_w / setup->logo_aspect;
+        if (h_pt > box_h) {
+            h_pt = box_h;
+            w_pt = box_h * setup->logo_aspect;
+        }
+        frag_shape(c, f, LAYOUT_ITEM_LOGO, RIGHT_PT - w_pt, 13.0 * MM, w_pt, h_pt, 0.0, 0.0);
+        text_w_pt -= box_w + 5.0 * MM;
+    }
+    double bottom_pt = 0;
+    if (setup->school) {
+        double        y_pt = 15.0 * MM + 0.75 * 14.0; /* capitals start 15 mm from the top */
+        struct segs   sg = {0};
+        struct tlines tl = {0};
+        segs_add(c, &sg, setup->school->name, LAYOUT_FONT_BOLD);
+        break_text(c, &sg, 14.0, text_w_pt, &tl);
+        for (size_t k = 0; k < tl.n; k++, y_pt += 14.0 * 1.2)
+            frag_tline(c, f, &tl.v[k], LEFT_PT, y_pt, 14.0, 0.0);
+        if (setup->school->address && *setup->school->address) {
+            /* A multi-line address from YAML keeps its lines. */
+            struct segs addr = {0};
+            const char *s = setup->school->address;
+            while (*s) {
+                const char *nl = strchr(s, '\n');
+                size_t      n = nl ? (size_t)(nl - s) : strlen(s);
+                if (n) {
+                    segs_add(c, &addr, arena_strndup(c->a, s, n), LAYOUT_FONT_REGULAR);
+                    segs_add_break(c, &addr);
+                }
+                s += n + (nl != NULL);
+            }
+            memset(&tl, 0, sizeof tl);
+            break_text(c, &addr, 9.5, text_w_pt, &tl);
+            y_pt += 14.0 - 14.0 * 1.2; /* the address's baseline 14 pt under the name's */
+            for (size_t k = 0; k < tl.n; k++, y_pt += 9.5 * LEADING)
+                frag_tline(c, f, &tl.v[k], LEFT_PT, y_pt, 9.5, 0.3);
+        }
+        bottom_pt = y_pt;
+    }
+    if (bottom_pt < 38.0 * MM) {
+        frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, 40.0 * MM, TEXT_W_PT, 0.0, 0.5, 0.6);
+        return FIRST_TOP_PT;
+    }
+    return bottom_pt + 3.0 * MM; /* a very long name or address: no rule, the body moves down */
+}
+
+/* Fold marks at 105 and 210 mm and the hole mark at 148.5 mm, at the left paper edge. */
+static void
+build_marks(struct ctx *c, struct frag *f)
+{
+    frag_shape(c, f, LAYOUT_ITEM_LINE, 3.0 * MM, 105.0 * MM, 5.0 * MM, 0.0, 0.3, 0.5);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, 3.0 * MM, 148.5 * MM, 7.0 * MM, 0.0, 0.3, 0.5);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, 3.0 * MM, 210.0 * MM, 5.0 * MM, 0.0, 0.3, 0.5);
+}
+
+/* ---- pagination ---- */
+
+struct pager {
+    struct ctx        *c;
+    struct layout_doc *out;
+    const struct frag *letterhead;
+    double             first_top_pt;
+    const struct frag *marks;  /* NULL: none */
+    const struct frag *repeat; /* class sheet: table header for every further page */
+    double             y_pt;
+    bool               at_top; /* nothing placed yet on this page: space above is dropped */
+};
+
+static struct layout_page *
+doc_add_page(struct arena *a, struct layout_doc *d)
+{
+    return PUSH(a, d->pages, d->n_pages, d->cap);
+}
+
+static void
+page_copy(struct arena *a, struct layout_page *pg, const struct frag *f, double dy_pt)
+{
+    for (size_t i = 0; i < f->n_items; i++) {
+        struct layout_item *it = PUSH(a, pg->items, pg->n_items, pg->cap);
+        *it = f->items[i];
+        it->y_pt += dy_pt;
+    }
+}
+
+static void
+place(struct pager *p, const struct frag *f)
+{
+    page_copy(p->c->a, &p->out->pages[p->out->n_pages - 1], f, p->y_pt);
+    p->y_pt += f->h_pt;
+    p->at_top = false;
+}
+
+static void
+new_page(struct pager *p)
+{
+    struct layout_page *pg = doc_add_page(p->c->a, p->out);
+    p->y_pt = TOP_PT;
+    if (p->out->n_pages == 1) {
+        page_copy(p->c->a, pg, p->letterhead, 0.0);
+        p->y_pt = p->first_top_pt;
+    }
+    if (p->marks)
+        page_copy(p->c->a, pg, p->marks, 0.0);
+    if (p->repeat)
+        place(p, p->repeat);
+    p->at_top = true;
+}
+
+static bool
+fits(const struct pager *p, double h_pt)
+{
+    return p->y_pt + h_pt <= BOTTOM_PT + EPS_PT;
+}
+
+/* Height that must fit on the page for unit i to start there. */
+static double
+min_start_h(const struct flow *fl, size_t i)
+{
+    const struct unit *u = &fl->v[i];
+    size_t             n = u->n_frags;
+    double             h = 0;
+    size_t             k_n = u->kind == UNIT_FLOW && n > 3 ? 2 : n; /* 2-3 lines move whole */
+    for (size_t k = 0; k < k_n; k++)
+        h += u->frags[k].h_pt;
+    if (u->kind == UNIT_HEADING && i + 1 < fl->n)
+        h += fl->v[i + 1].space_before_pt + min_start_h(fl, i + 1);
+    return h;
+}
+
+/* Lines of a paragraph: never one alone at the bottom or the top of a page. */
+static void
+place_flow(struct pager *p, const struct unit *u)
+{
+    size_t i = 0, n = u->n_frags;
+    while (i < n) {
+        size_t fit = 0;
+        double h = 0;
+        while (i + fit < n && fits(p, h + u->frags[i + fit].h_pt))
+            h += u->frags[i + fit++].h_pt;
+        size_t rem = n - i, k = fit;
+        if (fit < rem) {
+            if (rem <= 3)
+                k = 0;
+            else {
+                if (rem - k < 2)
+                    k = rem - 2;
+                if (k < 2)
+                    k = 0;
+            }
+            if (k == 0 && p->at_top) /* the page cannot hold more: break anyway, never loop */
+                k = fit ? fit : 1;
+        }
+        for (size_t j = 0; j < k; j++)
+            place(p, &u->frags[i + j]);
+        i += k;
+        if (i < n)
+            new_page(p);
+    }
+}
+
+static void
+paginate(struct pager *p, const struct flow *fl)
+{
+    for (size_t i = 0; i < fl->n; i++) {
+        const struct unit *u = &fl->v[i];
+        double             gap = p->at_top ? 0.0 : u->space_before_pt;
+        if (!p->at_top && !fits(p, gap + min_start_h(fl, i))) {
+            new_page(p);
+            gap = 0;
+        }
+        p->y_pt += gap;
+        if (u->kind == UNIT_FLOW) {
+            place_flow(p, u);
+        } else {
+            for (size_t k = 0; k < u->n_frags; k++) {
+                if (!p->at_top && !fits(p, u->frags[k].h_pt)) /* only a unit taller than a page */
+                    new_page(p);
+                place(p, &u->frags[k]);
+            }
+        }
+        if (u->is_table_header && u->n_frags)
+            p->repeat = &u->frags[0];
+    }
+}
+
+/* "<prefix> · Seite X von Y" at every printed page's foot; a long prefix shrinks, then is cut. */
+static void
+add_footers(struct ctx *c, struct layout_doc *d, const char *prefix)
+{
+    for (size_t i = 0; i < d->n_pages; i++) {
+        struct layout_page *pg = &d->pages[i];
+        if (pg->is_blank)
+            continue;
+        const char *pages = arena_printf(c->a, "Seite %zu von %zu", i + 1, d->n_pages);
+        const char *text = prefix && *prefix ? arena_printf(c->a, "%s · %s", prefix, pages) : pages;
+        double      size = 8.5;
+        while (size > 6.5 && str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
+            size -= 0.5;
+        if (str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
+            text = cut_to_width(c, LAYOUT_FONT_REGULAR, prefix ? prefix : "",
+                                arena_printf(c->a, " · %s", pages), size, TEXT_W_PT);
+        struct layout_item *it = PUSH(c->a, pg->items, pg->n_items, pg->cap);
+        it->kind = LAYOUT_ITEM_TEXT;
+        it->x_pt = LEFT_PT;
+        it->y_pt = FOOTER_Y_PT;
+        it->font = LAYOUT_FONT_REGULAR;
+        it->size_pt = size;
+        it->gray = 0.4;
+        it->text = text;
+    }
+}
+
+static void
+run_pages(struct ctx *c, const struct layout_page_setup *setup, const struct flow *fl, const char *footer,
+          struct layout_doc *out)
+{
+    struct frag  letterhead = {0}, marks = {0};
+    struct pager p = {0};
+    p.c = c;
+    p.out = out;
+    p.letterhead = &letterhead;
+    p.first_top_pt = build_letterhead(c, setup, &letterhead);
+    if (setup->marks) {
+        build_marks(c, &marks);
+        p.marks = &marks;
+    }
+    new_page(&p);
+    paginate(&p, fl);
+    add_footers(c, out, footer);
+}
+
+void
+layout_form(const struct template_doc *doc, const struct layout_values *values,
+            const struct layout_form_params *params, const struct layout_metrics *m, struct arena *a,
+            struct layout_doc *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ctx c = {.m = m, .a = a, .values = values};
+    buf_init(&c.run);
+    struct flow fl = {0};
+    build_form_flow(&c, doc, params, &fl);
+    run_pages(&c, &params->setup, &fl, params->footer, out);
+    buf_fini(&c.run);
+}
+
+/* ---- class sheet ---- */
+
+#define ROW_H_PT (7.5 * MM)
+#define NR_W_PT (12.0 * MM)
+#define MARK_W_PT (18.0 * MM)
+#define NAME_W_PT ((TEXT_W_PT - NR_W_PT - 3 * MARK_W_PT) / 2)
+
+/* A name cell: shrinks to 8 pt, then is cut with "…" (on the sheet only; the form never cuts a name). */
+static void
+sheet_name(struct ctx *c, struct frag *f, const char *name, double x_pt)
+{
+    double width_pt = NAME_W_PT - 2.0 * MM, size = BODY_PT;
+    name = name ? name : "";
+    while (size > MIN_SIZE_PT && str_w(c, LAYOUT_FONT_REGULAR, name, size) > width_pt + EPS_PT)
+        size -= 0.5;
+    if (str_w(c, LAYOUT_FONT_REGULAR, name, size) > width_pt + EPS_PT)
+        name = cut_to_width(c, LAYOUT_FONT_REGULAR, name, "", size, width_pt);
+    frag_text(c, f, x_pt, ROW_H_PT / 2 + 0.35 * size, LAYOUT_FONT_REGULAR, size, 0.0, name);
+}
+
+static void
+sheet_header(struct ctx *c, struct frag *f)
+{
+    static const char *const marks[] = {"zurück", "Ja", "Nein"};
+    double                   base = ROW_H_PT / 2 + 0.35 * 9.5;
+    frag_text(c, f, LEFT_PT + 1.0 * MM, base, LAYOUT_FONT_BOLD, 9.5, 0.0, "Nr.");
+    frag_text(c, f, LEFT_PT + NR_W_PT, base, LAYOUT_FONT_BOLD, 9.5, 0.0, "Nachname");
+    frag_text(c, f, LEFT_PT + NR_W_PT + NAME_W_PT, base, LAYOUT_FONT_BOLD, 9.5, 0.0, "Vorname");
+    for (size_t k = 0; k < 3; k++) {
+        double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
+        double w = str_w(c, LAYOUT_FONT_BOLD, marks[k], 9.5);
+        frag_text(c, f, col + (MARK_W_PT - w) / 2, base, LAYOUT_FONT_BOLD, 9.5, 0.0, marks[k]);
+    }
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, 0.6, 0.0);
+}
+
+static void
+sheet_row(struct ctx *c, struct frag *f, size_t nr, const struct layout_sheet_row *row)
+{
+    frag_text(c, f, LEFT_PT + 1.0 * MM, ROW_H_PT / 2 + 0.35 * BODY_PT, LAYOUT_FONT_REGULAR, BODY_PT, 0.0,
+              arena_printf(c->a, "%zu.", nr));
+    sheet_name(c, f, row->last_name, LEFT_PT + NR_W_PT);
+    sheet_name(c, f, row->first_name, LEFT_PT + NR_W_PT + NAME_W_PT);
+    for (size_t k = 0; k < 3; k++) {
+        double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
+        frag_shape(c, f, LAYOUT_ITEM_BOX, col + (MARK_W_PT - BOX_PT) / 2, (ROW_H_PT - BOX_PT) / 2, BOX_PT,
+                   BOX_PT, 0.6, 0.0);
+    }
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, 0.3, 0.5);
+}
+
+void
+layout_class_sheet(const struct layout_sheet_params *params, const struct layout_metrics *m, struct arena *a,
+                   struct layout_doc *out)
+{
+    memset(out, 0, sizeof *out);
+    struct ctx c = {.m = m, .a = a};
+    buf_init(&c.run);
+    struct flow fl = {0};
+    const char *class_name = params->class_name ? params->class_name : "";
+
+    struct segs title = {0};
+    segs_add(&c, &title, arena_printf(a, "Rücklaufliste Klasse %s", class_name), LAYOUT_FONT_BOLD);
+    add_heading(&c, &fl, &title, 15.0, 0.8 * LINE_PT);
+
+    struct segs info = {0};
+    if (params->form_title && *params->form_title) {
+        segs_add(&c, &info, params->form_title, LAYOUT_FONT_BOLD);
+        segs_add_break(&c, &info);
+    }
+    segs_add(&c, &info,
+             arena_printf(a, "Datum des Formulars: %s", params->form_date ? params->form_date : ""),
+             LAYOUT_FONT_REGULAR);
+    segs_add_break(&c, &info);
+    segs_add(&c, &info, arena_printf(a, "Anzahl der Formulare: %zu", params->n_rows), LAYOUT_FONT_REGULAR);
+    if (params->return_by) {
+        segs_add_break(&c, &info);
+        segs_add(&c, &info, arena_printf(a, "Rückgabe bis: %s", params->return_by), LAYOUT_FONT_REGULAR);
+    }
+    add_text_unit(&c, &fl, UNIT_FLOW, &info, LEFT_PT, TEXT_W_PT, BODY_PT, 0.0);
+
+    struct unit *header = flow_add(&c, &fl, UNIT_HEADING, LINE_PT);
+    header->is_table_header = true;
+    sheet_header(&c, unit_add_frag(&c, header, ROW_H_PT));
+    for (size_t i = 0; i < params->n_rows; i++) {
+        struct unit *u = flow_add(&c, &fl, UNIT_KEEP, 0.0);
+        sheet_row(&c, unit_add_frag(&c, u, ROW_H_PT), i + 1, &params->rows[i]);
+    }
+    apply_heading_space(&fl);
+    run_pages(&c, &params->setup, &fl, arena_printf(a, "Klasse %s · Rücklaufliste", class_name), out);
+    buf_fini(&c.run);
+}
+
+void
+layout_pad_to_even(struct layout_doc *doc, struct arena *a)
+{
+    if (doc->n_pages % 2 == 0)
+        return;
+    struct layout_page *pg = doc_add_page(a, doc);
+    pg->is_blank = true;
+}
+
+/* ---- dump ---- */
+
+static void
+put_num(struct buf *out, double v)
+{
+    if (fabs(v) < 0.005)
+        v = 0.0; /* no "-0.00" */
+    buf_printf(out, " %.2f", v);
+}
+
+static void
+put_gray(struct buf *out, double gray)
+{
+    if (gray > 0.0)
+        buf_printf(out, " gray %.2f", gray);
+}
+
+static void
+put_quoted(struct buf *out, const char *s)
+{
+    buf_putc(out, '"');
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            buf_putc(out, '\\');
+        buf_putc(out, *s);
+    }
+    buf_putc(out, '"');
+}
+
+void
+layout_dump(const struct layout_doc *doc, struct buf *out)
+{
+    static const char *const fonts[] = {"regular", "bold", "italic"};
+    for (size_t p = 0; p < doc->n_pages; p++) {
+        const struct layout_page *pg = &doc->pages[p];
+        buf_printf(out, "page %zu%s\n", p + 1, pg->is_blank ? " blank" : "");
+        for (size_t i = 0; i < pg->n_items; i++) {
+            const struct layout_item *it = &pg->items[i];
+            switch (it->kind) {
+            case LAYOUT_ITEM_TEXT:
+                buf_puts(out, "  text");
+                put_num(out, it->x_pt);
+                put_num(out, it->y_pt);
+                buf_printf(out, " %s", (unsigned)it->font < LAYOUT_N_FONTS ? fonts[it->font] : "?");
+                put_num(out, it->size_pt);
+                put_gray(out, it->gray);
+                buf_putc(out, ' ');
+                put_quoted(out, it->text);
+                break;
+            case LAYOUT_ITEM_LINE:
+            case LAYOUT_ITEM_BOX:
+                buf_puts(out, it->kind == LAYOUT_ITEM_LINE ? "  line" : "  box");
+                put_num(out, it->x_pt);
+                put_num(out, it->y_pt);
+                put_num(out, it->w_pt);
+                put_num(out, it->h_pt);
+                put_num(out, it->line_width_pt);
+                put_gray(out, it->gray);
+                break;
+            case LAYOUT_ITEM_LOGO:
+                buf_puts(out, "  logo");
+                put_num(out, it->x_pt);
+                put_num(out, it->y_pt);
+                put_num(out, it->w_pt);
+                put_num(out, it->h_pt);
+                break;
+            }
+            buf_putc(out, '\n');
+        }
+    }
+}

@@ -45,4 +45,13 @@ void form_layout_class_sheet(const struct form_run *run, const char *class_name,
  */
 bool form_check_glyphs(const struct form_run *run, const struct pupil *p, struct diags *d);
 
+/*
+ * Checks once per run what every form prints alike: school name and address
+ * (at the config), the template's own text (at its line and column), the
+ * form.KEY values the template uses (at the config value) and the marks
+ * layout draws itself (bullets, "·", "…"). form_check_glyphs leaves these
+ * out so that a school name is not reported once per pupil.
+ */
+bool form_check_glyphs_run(const struct form_run *run, struct diags *d);
+
 #endif

@@ -7,4 +7,11 @@
 /* Code points listed in missing (may be NULL) have no glyph. */
 struct layout_metrics fake_metrics(const int32_t *missing);
 
+/* Code points listed in missing have no glyph in one font only; fm must outlive the metrics. */
+struct fake_font_missing {
+    enum layout_font font;
+    const int32_t   *missing;
+};
+struct layout_metrics fake_metrics_font(const struct fake_font_missing *fm);
+
 #endif

@@ -1,0 +1,285 @@
+/* Unit tests for form: placeholder values, the layout calls for a pupil and a class, the glyph checks. */
+#include "consentgen/form.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fake_metrics.h"
+
+static struct config_value values[] = {
+    {"platform", "IServ", 12, 15},
+    {"return_by", "11.12.2026", 13, 16},
+    {"authority", "Landesbeauftragten → NRW", 14, 16},
+};
+
+static struct config config = {
+    .path = "schule.yaml",
+    .school = {"Gymnasium Musterstadt", "Schulstraße 1, 12345 Musterstadt", NULL},
+    .form = {.date = {2026, 11, 27}, .has_date = true, .values = values, .n_values = 3},
+    .page = {.font = "Liberation Sans"},
+};
+
+static char *headers[] = {"Nachname", "Vorname", "Geburtsdatum", "Klasse", "Wohnort", "Bemerkung"};
+
+static char *fields_an[] = {"Nguyễn", "An", "01.02.2012", "5a", "Łódź", "ẞ-Test"};
+static char *fields_ben[] = {"Özdemir", "Ben", "28.11.2012", "5a", "Köln", ""};
+
+static struct pupil pupils[] = {
+    {"Nguyễn", "An", "5a", NULL, {2012, 2, 1}, fields_an, 17, 16},
+    {"Özdemir", "Ben", "5a", "4711", {2012, 11, 28}, fields_ben, 18, 17},
+};
+
+static struct roster roster = {"klassen.csv", headers, 6, pupils, 2, ';', false};
+
+static struct template_doc *
+parse(const char *md)
+{
+    struct diags         d = {0};
+    struct template_doc *doc = template_parse(md, strlen(md), "vorlage.md", &d);
+    assert_int_equal(d.n_errors, 0);
+    assert_non_null(doc);
+    diags_fini(&d);
+    return doc;
+}
+
+static struct form_run
+run_for(const struct template_doc *doc, const struct layout_metrics *m)
+{
+    struct form_run run = {0};
+    run.config = &config;
+    run.roster = &roster;
+    run.doc = doc;
+    run.metrics = m;
+    run.font_name = "Liberation Sans";
+    return run;
+}
+
+static const struct layout_item *
+find_text(const struct layout_doc *d, const char *s)
+{
+    for (size_t p = 0; p < d->n_pages; p++)
+        for (size_t i = 0; i < d->pages[p].n_items; i++)
+            if (d->pages[p].items[i].kind == LAYOUT_ITEM_TEXT && strcmp(d->pages[p].items[i].text, s) == 0)
+                return &d->pages[p].items[i];
+    return NULL;
+}
+
+static void
+test_form_value_fills_every_placeholder_kind(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("Text.\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct arena         *a = arena_new();
+    const struct pupil   *an = &pupils[0], *ben = &pupils[1];
+
+    assert_string_equal(form_value(&run, an, "school.name", a), "Gymnasium Musterstadt");
+    assert_string_equal(form_value(&run, an, "school.address", a), "Schulstraße 1, 12345 Musterstadt");
+    assert_string_equal(form_value(&run, an, "form.date", a), "27.11.2026");
+    assert_string_equal(form_value(&run, an, "form.platform", a), "IServ");
+    assert_null(form_value(&run, an, "form.nothing", a));
+    assert_string_equal(form_value(&run, an, "pupil.last_name", a), "Nguyễn");
+    assert_string_equal(form_value(&run, an, "pupil.first_name", a), "An");
+    assert_string_equal(form_value(&run, an, "pupil.birth_date", a), "01.02.2012");
+    assert_string_equal(form_value(&run, an, "pupil.class", a), "5a");
+    assert_string_equal(form_value(&run, an, "pupil.age", a), "14");
+    assert_string_equal(form_value(&run, ben, "pupil.age", a), "13"); /* 14th birthday the day after */
+    assert_string_equal(form_value(&run, an, "pupil.id", a), "");
+    assert_string_equal(form_value(&run, ben, "pupil.id", a), "4711");
+    assert_string_equal(form_value(&run, an, "pupil.Wohnort", a), "Łódź");
+    assert_null(form_value(&run, an, "pupil.Hobby", a));
+    assert_null(form_value(&run, an, "teacher.name", a));
+
+    config.school.address = NULL;
+    assert_string_equal(form_value(&run, an, "school.address", a), "");
+    config.school.address = "Schulstraße 1, 12345 Musterstadt";
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+test_form_pupil_name_is_last_comma_first(void **state)
+{
+    (void)state;
+    struct arena *a = arena_new();
+    assert_string_equal(form_pupil_name(&pupils[0], a), "Nguyễn, An");
+    arena_free(a);
+}
+
+static void
+test_form_layout_pupil_prefills_and_writes_the_footer(void **state)
+{
+    (void)state;
+    struct template_doc *doc =
+        parse("---\ntitle: Einwilligung\n---\n\n"
+              "Plattform {{form.platform}} für {{pupil.first_name}} ({{pupil.age}}).\n\n"
+              "```pupil\n```\n\n"
+              "```signature\n[guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
+              "[pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n```\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct arena         *a = arena_new();
+    struct layout_doc     d;
+
+    form_layout_pupil(&run, &pupils[0], a, &d);
+    assert_int_equal(d.n_pages, 1);
+    assert_non_null(find_text(&d, "Nguyễn, An · Klasse 5a · Seite 1 von 1"));
+    assert_non_null(find_text(&d, "Plattform IServ für An (14)."));
+    assert_non_null(find_text(&d, "Nguyễn"));
+    assert_non_null(find_text(&d, "01.02.2012"));
+    assert_non_null(find_text(&d, "Gymnasium Musterstadt"));
+    /* 14 on the form date: guardian and pupil sign. */
+    assert_non_null(find_text(&d, "Unterschrift der Erziehungsberechtigten"));
+    assert_non_null(find_text(&d, "Unterschrift der Schülerin / des Schülers"));
+
+    /* 13 (birthday tomorrow): only the guardian. */
+    form_layout_pupil(&run, &pupils[1], a, &d);
+    assert_non_null(find_text(&d, "Unterschrift der Erziehungsberechtigten"));
+    assert_null(find_text(&d, "Unterschrift der Schülerin / des Schülers"));
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+test_form_layout_pupil_takes_ages_from_the_front_matter(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("---\npupil_signature_from_age: 12\nadult_age: 14\n---\n\nText.\n\n"
+                                       "```signature\n[guardian] Unterschrift der Erziehungsberechtigten\n"
+                                       "[pupil] Unterschrift der Schülerin / des Schülers\n```\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct arena         *a = arena_new();
+    struct layout_doc     d;
+
+    form_layout_pupil(&run, &pupils[0], a, &d); /* 14: adult by this template */
+    assert_null(find_text(&d, "Unterschrift der Erziehungsberechtigten"));
+    assert_non_null(find_text(&d, "Unterschrift der Schülerin / des Schülers"));
+    form_layout_pupil(&run, &pupils[1], a, &d); /* 13 */
+    assert_non_null(find_text(&d, "Unterschrift der Erziehungsberechtigten"));
+    assert_non_null(find_text(&d, "Unterschrift der Schülerin / des Schülers"));
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+test_form_class_sheet_lists_the_pupils_with_the_return_date(void **state)
+{
+    (void)state;
+    struct template_doc      *doc = parse("---\ntitle: Einwilligung Video\n---\n\nText.\n");
+    struct layout_metrics     m = fake_metrics(NULL);
+    struct form_run           run = run_for(doc, &m);
+    struct arena             *a = arena_new();
+    const struct pupil *const list[] = {&pupils[0], &pupils[1]};
+    struct layout_doc         d;
+
+    form_layout_class_sheet(&run, "5a", list, 2, a, &d);
+    assert_non_null(find_text(&d, "Rücklaufliste Klasse 5a"));
+    assert_non_null(find_text(&d, "Einwilligung Video"));
+    assert_non_null(find_text(&d, "Datum des Formulars: 27.11.2026"));
+    assert_non_null(find_text(&d, "Anzahl der Formulare: 2"));
+    assert_non_null(find_text(&d, "Rückgabe bis: 11.12.2026"));
+    assert_non_null(find_text(&d, "Nguyễn"));
+    assert_non_null(find_text(&d, "Özdemir"));
+    assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 1 von 1"));
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+assert_diags(const struct diags *d, const char *expected)
+{
+    struct buf b;
+    buf_init(&b);
+    diags_format(d, &b);
+    assert_string_equal(b.data ? b.data : "", expected);
+    buf_fini(&b);
+}
+
+static void
+test_form_check_glyphs_reports_each_missing_character_once(void **state)
+{
+    (void)state;
+    /* ễ is in the name (checked in regular and bold, and used twice); Ł in a column the template prints;
+     * ẞ only in a column it does not print, so it is not reported. */
+    static const int32_t  missing[] = {0x1EC5, 0x0141, 0x1E9E, 0};
+    struct template_doc  *doc = parse("**{{pupil.last_name}}** aus {{pupil.Wohnort}}: {{pupil.last_name}}\n");
+    struct layout_metrics m = fake_metrics(missing);
+    struct form_run       run = run_for(doc, &m);
+    struct diags          d = {0};
+
+    assert_false(form_check_glyphs(&run, &pupils[0], &d));
+    assert_diags(&d, "klassen.csv:17: error: the font \"Liberation Sans\" cannot print \"ễ\" (U+1EC5) in "
+                     "\"Nguyễn, An\" (Klasse 5a)\n"
+                     "klassen.csv:17: error: the font \"Liberation Sans\" cannot print \"Ł\" (U+0141) in "
+                     "\"Łódź\" (Nguyễn, An, Klasse 5a)\n");
+    diags_fini(&d);
+
+    assert_true(form_check_glyphs(&run, &pupils[1], &d));
+    assert_int_equal(d.n, 0);
+    template_free(doc);
+}
+
+static void
+test_form_check_glyphs_names_the_bold_font(void **state)
+{
+    (void)state;
+    /* A font that lacks "Ö" in bold only: names are checked in bold too, as the class sheet prints them. */
+    static const int32_t           missing[] = {0xD6, 0};
+    const struct fake_font_missing fm = {LAYOUT_FONT_BOLD, missing};
+    struct layout_metrics          m = fake_metrics_font(&fm);
+    struct template_doc           *doc = parse("Für {{pupil.first_name}}.\n");
+    struct form_run                run = run_for(doc, &m);
+    struct diags                   d = {0};
+    assert_false(form_check_glyphs(&run, &pupils[1], &d));
+    assert_diags(&d,
+                 "klassen.csv:18: error: the font \"Liberation Sans\" (bold) cannot print \"Ö\" (U+00D6) in "
+                 "\"Özdemir, Ben\" (Klasse 5a)\n");
+    diags_fini(&d);
+    template_free(doc);
+}
+
+static void
+test_form_check_glyphs_run_reports_shared_text_at_its_source(void **state)
+{
+    (void)state;
+    static const int32_t  missing[] = {0x2192, 0x2605, 0}; /* → in a config value, ★ in the template */
+    struct template_doc  *doc = parse("Bei der {{form.authority}} ★ und {{form.authority}}.\n");
+    struct layout_metrics m = fake_metrics(missing);
+    struct form_run       run = run_for(doc, &m);
+    struct diags          d = {0};
+
+    assert_false(form_check_glyphs_run(&run, &d));
+    assert_diags(&d, "schule.yaml:14:16: error: the font \"Liberation Sans\" cannot print \"→\" (U+2192) in "
+                     "\"Landesbeauftragten → NRW\"\n"
+                     "vorlage.md:1: error: the font \"Liberation Sans\" cannot print \"★\" (U+2605) in the "
+                     "template's text\n");
+    diags_fini(&d);
+
+    /* Pupil checks leave shared values alone: a school name is not reported once per pupil. */
+    assert_true(form_check_glyphs(&run, &pupils[1], &d));
+    diags_fini(&d);
+    template_free(doc);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_form_value_fills_every_placeholder_kind),
+        cmocka_unit_test(test_form_pupil_name_is_last_comma_first),
+        cmocka_unit_test(test_form_layout_pupil_prefills_and_writes_the_footer),
+        cmocka_unit_test(test_form_layout_pupil_takes_ages_from_the_front_matter),
+        cmocka_unit_test(test_form_class_sheet_lists_the_pupils_with_the_return_date),
+        cmocka_unit_test(test_form_check_glyphs_reports_each_missing_character_once),
+        cmocka_unit_test(test_form_check_glyphs_names_the_bold_font),
+        cmocka_unit_test(test_form_check_glyphs_run_reports_shared_text_at_its_source),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

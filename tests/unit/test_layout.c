@@ -1,0 +1,757 @@
+/* Unit tests for layout: geometry, line breaking, pagination rules, class sheet, dump; with fake metrics. */
+#include "consentgen/layout.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "consentgen/diag.h"
+#include "consentgen/template.h"
+#include "fake_metrics.h"
+
+#define MM LAYOUT_PT_PER_MM
+#define LEFT_PT (25.0 * MM)
+#define RIGHT_PT (LAYOUT_PAGE_WIDTH_PT - 20.0 * MM)
+#define BOTTOM_PT (LAYOUT_PAGE_HEIGHT_PT - 25.0 * MM)
+#define EPS 0.01
+
+struct kv {
+    const char *name, *value;
+};
+
+/* Values every test can use; a test puts its own first. */
+struct values {
+    const struct kv *extra;
+};
+
+static const struct kv base_values[] = {
+    {"pupil.last_name", "Yılmaz"},
+    {"pupil.first_name", "Elif"},
+    {"pupil.birth_date", "03.05.2013"},
+    {"pupil.class", "7b"},
+    {"form.date", "27.11.2026"},
+    {"school.name", "Gymnasium Musterstadt"},
+    {NULL, NULL},
+};
+
+static const char *
+lookup(void *ctx, const char *name)
+{
+    const struct values *v = ctx;
+    for (const struct kv *k = v->extra; k && k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            return k->value;
+    for (const struct kv *k = base_values; k->name; k++)
+        if (strcmp(k->name, name) == 0)
+            return k->value;
+    return NULL;
+}
+
+static struct config_school school = {"Gymnasium Musterstadt", "Schulstraße 1, 12345 Musterstadt", NULL};
+
+static struct template_doc *
+parse(const char *md)
+{
+    struct diags d = {0};
+    struct buf   b;
+    buf_init(&b);
+    struct template_doc *doc = template_parse(md, strlen(md), "t.md", &d);
+    diags_format(&d, &b);
+    assert_string_equal(b.data ? b.data : "", "");
+    assert_non_null(doc);
+    buf_fini(&b);
+    diags_fini(&d);
+    return doc;
+}
+
+static struct layout_form_params
+params(int age)
+{
+    struct layout_form_params p = {0};
+    p.setup.school = &school;
+    p.footer = "Yılmaz, Elif · Klasse 7b";
+    p.pupil_age = age;
+    p.pupil_signature_from_age = 14;
+    p.adult_age = 18;
+    return p;
+}
+
+/* Lays out md for a pupil of the given age with extra values. */
+static void
+lay(const char *md, const struct kv *extra, int age, struct arena *a, struct layout_doc *out)
+{
+    struct template_doc      *doc = parse(md);
+    struct values             v = {extra};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(age);
+    struct layout_metrics     m = fake_metrics(NULL);
+    layout_form(doc, &lv, &p, &m, a, out);
+    template_free(doc); /* layout copies what it keeps into the arena */
+}
+
+/* Filler: n one-line paragraphs, then a paragraph of n_lines lines (for finer steps down the page). */
+static char *
+filler_lines(size_t n, size_t n_lines, const char *tail)
+{
+    struct buf b;
+    buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "Zeile %zu.\n\n", i + 1);
+    for (size_t i = 0; i < n_lines; i++)
+        buf_printf(&b, "Vers %zu.%s", i + 1, i + 1 == n_lines ? "\n\n" : "\\\n");
+    buf_puts(&b, tail);
+    return buf_detach(&b);
+}
+
+static char *
+filler(size_t n, const char *tail)
+{
+    return filler_lines(n, 0, tail);
+}
+
+static double
+item_w(const struct layout_item *it)
+{
+    struct layout_metrics m = fake_metrics(NULL);
+    return m.text_width_pt(m.ctx, it->font, it->text, strlen(it->text), it->size_pt);
+}
+
+static bool
+is_footer(const struct layout_item *it)
+{
+    return it->kind == LAYOUT_ITEM_TEXT && it->y_pt > BOTTOM_PT + 1.0;
+}
+
+/* Page index (0-based) of the first text item containing s; -1 if none. */
+static int
+page_of(const struct layout_doc *d, const char *s)
+{
+    for (size_t p = 0; p < d->n_pages; p++)
+        for (size_t i = 0; i < d->pages[p].n_items; i++)
+            if (d->pages[p].items[i].kind == LAYOUT_ITEM_TEXT && strstr(d->pages[p].items[i].text, s))
+                return (int)p;
+    return -1;
+}
+
+/* Page index of the text item that is exactly s; -1 if none. */
+static int
+page_of_exact(const struct layout_doc *d, const char *s)
+{
+    for (size_t p = 0; p < d->n_pages; p++)
+        for (size_t i = 0; i < d->pages[p].n_items; i++)
+            if (d->pages[p].items[i].kind == LAYOUT_ITEM_TEXT && strcmp(d->pages[p].items[i].text, s) == 0)
+                return (int)p;
+    return -1;
+}
+
+static const struct layout_item *
+find_text(const struct layout_doc *d, const char *s)
+{
+    for (size_t p = 0; p < d->n_pages; p++)
+        for (size_t i = 0; i < d->pages[p].n_items; i++)
+            if (d->pages[p].items[i].kind == LAYOUT_ITEM_TEXT && strcmp(d->pages[p].items[i].text, s) == 0)
+                return &d->pages[p].items[i];
+    return NULL;
+}
+
+static size_t
+count_text_on_page(const struct layout_page *pg, const char *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pg->n_items; i++)
+        n += pg->items[i].kind == LAYOUT_ITEM_TEXT && strstr(pg->items[i].text, s) != NULL;
+    return n;
+}
+
+static void
+assert_inside_margins(const struct layout_doc *d)
+{
+    for (size_t p = 0; p < d->n_pages; p++) {
+        for (size_t i = 0; i < d->pages[p].n_items; i++) {
+            const struct layout_item *it = &d->pages[p].items[i];
+            if (it->kind != LAYOUT_ITEM_TEXT)
+                continue;
+            if (it->x_pt < LEFT_PT - EPS || it->x_pt + item_w(it) > RIGHT_PT + EPS || it->y_pt < 0 ||
+                it->y_pt > LAYOUT_PAGE_HEIGHT_PT)
+                fail_msg("text \"%s\" at %.2f..%.2f, %.2f on page %zu is outside the margins", it->text,
+                         it->x_pt, it->x_pt + item_w(it), it->y_pt, p + 1);
+        }
+    }
+}
+
+static const char long_text[] =
+    "# Einwilligung\n\n"
+    "Zur Ergänzung des Distanzunterrichts und als weitere Möglichkeit der Kontaktpflege beabsichtigen wir "
+    "die Durchführung freiwilliger Videokonferenzen. Das Verfahren und die Serverstandorte entsprechen der "
+    "Datenschutz-Grundverordnung (DSGVO), wie **die Schule {{school.name}}** *versichert*.\n\n"
+    "## Aufzeichnung von Online-Meetings\n\n"
+    "- Internetseitenzugriffe werden mit Datum/Uhrzeit, IP-Adresse und Browserkennung in den Log-Dateien "
+    "gespeichert.\n"
+    "  - Für die Dauer der Videokonferenz wird eine Teilnehmer-ID erzeugt, durch die jeder Teilnehmer für "
+    "das System identifiziert werden kann.\n"
+    "- Nach Beendigung der Videokonferenz werden alle vorgenannten Daten gelöscht.\n\n"
+    "Hiermit willige ich / willigen wir in die Teilnahme ein:\n\n"
+    "- [ ] Ja\n- [x] Nein\n\n"
+    "```pupil\n```\n\n"
+    "```signature\n[guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
+    "[pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n```\n";
+
+static void
+test_layout_keeps_every_text_inside_the_margins(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay(long_text, NULL, 15, a, &d);
+    assert_true(d.n_pages >= 1);
+    assert_inside_margins(&d);
+    assert_non_null(find_text(&d, "Einwilligung"));
+    arena_free(a);
+}
+
+static void
+test_layout_breaks_a_120_character_surname_inside_the_margins(void **state)
+{
+    (void)state;
+    char name[121];
+    for (int i = 0; i < 120; i++)
+        name[i] = (char)('a' + i % 26);
+    name[0] = 'N';
+    name[120] = '\0';
+    const struct kv   extra[] = {{"pupil.last_name", name}, {NULL, NULL}};
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("Schülerin oder Schüler: {{pupil.last_name}}, {{pupil.first_name}}\n\n```pupil\n```\n", extra, 10, a,
+        &d);
+    assert_inside_margins(&d);
+
+    /* The paragraph's pieces, put together, hold the whole name. */
+    struct buf all;
+    buf_init(&all);
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        if (it->kind == LAYOUT_ITEM_TEXT && it->size_pt == 11.0)
+            buf_puts(&all, it->text);
+    }
+    assert_non_null(strstr(all.data, name));
+    buf_fini(&all);
+    arena_free(a);
+}
+
+static void
+test_layout_breaks_after_a_hyphen(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    /* 468 pt text width at 5.5 pt per character: 85 characters fit; the compound word crosses the end. */
+    lay("aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff "
+        "Datenschutz-Grundverordnung gilt.\n",
+        NULL, 10, a, &d);
+    assert_non_null(
+        find_text(&d, "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff Datenschutz-"));
+    assert_non_null(find_text(&d, "Grundverordnung gilt."));
+    arena_free(a);
+}
+
+static void
+test_layout_places_style_runs_at_measured_offsets(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("Ein **fettes** und *schräges* Wort\n", NULL, 10, a, &d);
+    /* A space belongs to the run before it and is as wide as that font's space. */
+    const struct layout_item *r1 = find_text(&d, "Ein ");
+    const struct layout_item *b = find_text(&d, "fettes ");
+    const struct layout_item *r2 = find_text(&d, "und ");
+    const struct layout_item *it = find_text(&d, "schräges ");
+    const struct layout_item *r3 = find_text(&d, "Wort");
+    assert_true(r1 && b && r2 && it && r3);
+    assert_int_equal(b->font, LAYOUT_FONT_BOLD);
+    assert_int_equal(it->font, LAYOUT_FONT_ITALIC);
+    assert_int_equal(r2->font, LAYOUT_FONT_REGULAR);
+    assert_float_equal(r1->x_pt, LEFT_PT, EPS);
+    assert_float_equal(b->x_pt, LEFT_PT + 4 * 5.5, EPS);        /* "Ein " regular */
+    assert_float_equal(r2->x_pt, b->x_pt + 7 * 0.55 * 11, EPS); /* "fettes " bold */
+    assert_float_equal(it->x_pt, r2->x_pt + 4 * 5.5, EPS);      /* "und " */
+    assert_float_equal(r3->x_pt, it->x_pt + 9 * 5.5, EPS);
+    assert_float_equal(r1->y_pt, b->y_pt, EPS);
+    arena_free(a);
+}
+
+static void
+test_layout_shrinks_a_long_name_in_the_pupil_block(void **state)
+{
+    (void)state;
+    /* 50 characters: 275 pt at 11 pt, more than the 222 pt of a half-width field; fits at 8 pt. */
+    const char       *name = "Papadopoulou-Konstantinidou-Alexandropoulou-Kayaa";
+    const struct kv   extra[] = {{"pupil.last_name", name}, {NULL, NULL}};
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("Text.\n\n```pupil\n```\n", extra, 10, a, &d);
+    const struct layout_item *it = find_text(&d, name);
+    assert_non_null(it);
+    assert_true(it->size_pt < 11.0);
+    assert_true(it->size_pt >= 8.0);
+    const struct layout_item *first = find_text(&d, "Elif");
+    assert_non_null(first);
+    assert_float_equal(first->size_pt, 11.0, EPS);
+    assert_float_equal(first->y_pt, it->y_pt, EPS); /* both sit on their rules, which share a row */
+    assert_inside_margins(&d);
+    arena_free(a);
+}
+
+static void
+test_layout_never_leaves_a_heading_last_on_a_page(void **state)
+{
+    (void)state;
+    for (size_t k = 30; k < 60; k++) {
+        char *md = filler(k, "## Zwischenüberschrift\n\nErster Satz nach der Überschrift.\n\nEnde.\n");
+        struct arena     *a = arena_new();
+        struct layout_doc d;
+        lay(md, NULL, 10, a, &d);
+        for (size_t p = 0; p < d.n_pages; p++) {
+            const struct layout_item *last = NULL;
+            for (size_t i = 0; i < d.pages[p].n_items; i++) {
+                const struct layout_item *it = &d.pages[p].items[i];
+                if (it->kind == LAYOUT_ITEM_TEXT && !is_footer(it) && (!last || it->y_pt >= last->y_pt))
+                    last = it;
+            }
+            assert_non_null(last);
+            if (strcmp(last->text, "Zwischenüberschrift") == 0)
+                fail_msg("with %zu lines before it, the heading ends page %zu", k, p + 1);
+        }
+        assert_int_equal(page_of(&d, "Zwischenüberschrift"), page_of(&d, "Erster Satz"));
+        arena_free(a);
+        free(md);
+    }
+}
+
+static void
+test_layout_leaves_no_orphan_or_widow_line(void **state)
+{
+    (void)state;
+    /* "xq": a 5-line paragraph; "yq": a 3-line paragraph that must move whole. */
+    struct buf five, three;
+    buf_init(&five);
+    buf_init(&three);
+    for (int i = 0; i < 5 * 6; i++) /* 6 words of 12 letters fill an 85-character line */
+        buf_puts(&five, "xqxqxqxqxqxq ");
+    for (int i = 0; i < 3 * 6; i++)
+        buf_puts(&three, "yqyqyqyqyqyq ");
+    char *tail = xasprintf("%s\n\n%s\n\nEnde.\n", five.data, three.data);
+    bool  saw_split = false;
+    for (size_t k = 15 * 5; k < 30 * 5; k++) {
+        char             *md = filler_lines(k / 5, k % 5, tail);
+        struct arena     *a = arena_new();
+        struct layout_doc d;
+        lay(md, NULL, 10, a, &d);
+        size_t n_five = 0, n_three_pages = 0;
+        for (size_t p = 0; p < d.n_pages; p++) {
+            size_t n = count_text_on_page(&d.pages[p], "xqxq");
+            if (n == 1)
+                fail_msg("filler %zu: one line of the paragraph is alone on page %zu", k, p + 1);
+            saw_split |= n > 1 && n < 5;
+            n_five += n;
+            n_three_pages += count_text_on_page(&d.pages[p], "yqyq") > 0;
+        }
+        assert_int_equal(n_five, 5);
+        assert_int_equal(n_three_pages, 1);
+        arena_free(a);
+        free(md);
+    }
+    assert_true(saw_split); /* the 5-line paragraph did break over a page at some point */
+    free(tail);
+    buf_fini(&five);
+    buf_fini(&three);
+}
+
+static void
+test_layout_keeps_checkboxes_pupil_and_signature_blocks_together(void **state)
+{
+    (void)state;
+    const char *tail =
+        "Frage:\n\n"
+        "- [ ] Ja, ich willige in die Teilnahme an Videokonferenzen zur Unterstützung des Unterrichts ein\n"
+        "- [ ] Nein, ich willige nicht ein\n"
+        "- [ ] Ich möchte vorher mit der Klassenleitung sprechen\n\n"
+        "```pupil\n```\n\n"
+        "```signature\n[guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
+        "[pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n```\n";
+    for (size_t k = 20; k < 60; k++) {
+        char             *md = filler(k, tail);
+        struct arena     *a = arena_new();
+        struct layout_doc d;
+        lay(md, NULL, 15, a, &d);
+        int box_page = -1;
+        for (size_t p = 0; p < d.n_pages; p++)
+            for (size_t i = 0; i < d.pages[p].n_items; i++)
+                if (d.pages[p].items[i].kind == LAYOUT_ITEM_BOX) {
+                    if (box_page >= 0 && box_page != (int)p)
+                        fail_msg("with %zu lines before them, the check boxes are split", k);
+                    box_page = (int)p;
+                }
+        assert_true(box_page >= 0);
+        assert_int_equal(page_of(&d, "Ja, ich willige"), page_of(&d, "Ich möchte vorher"));
+        assert_int_equal(page_of_exact(&d, "Frage:"), box_page); /* the question stays with its answers */
+        int pupil = page_of_exact(&d, "Name");
+        assert_true(pupil >= 0);
+        assert_int_equal(page_of_exact(&d, "Vorname"), pupil);
+        assert_int_equal(page_of_exact(&d, "Geburtsdatum"), pupil);
+        assert_int_equal(page_of_exact(&d, "Klasse"), pupil);
+        assert_int_equal(page_of_exact(&d, "03.05.2013"), pupil);
+        int sig = page_of(&d, "Unterschrift der Erziehungsberechtigten");
+        assert_true(sig >= 0);
+        assert_int_equal(page_of(&d, "Unterschrift der Schülerin"), sig);
+        assert_inside_margins(&d);
+        arena_free(a);
+        free(md);
+    }
+}
+
+static void
+test_layout_puts_short_checkboxes_on_one_row(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("Hiermit willige ich ein:\n\n- [ ] Ja\n- [x] Nein\n", NULL, 10, a, &d);
+    const struct layout_item *boxes[2];
+    size_t                    n_boxes = 0, n_cross = 0;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        if (it->kind == LAYOUT_ITEM_BOX && n_boxes < 2)
+            boxes[n_boxes++] = it;
+        n_cross += it->kind == LAYOUT_ITEM_LINE && it->h_pt != 0.0; /* the cross's diagonals */
+    }
+    assert_int_equal(n_boxes, 2);
+    assert_int_equal(n_cross, 2);
+    assert_float_equal(boxes[0]->y_pt, boxes[1]->y_pt, EPS);
+    assert_float_equal(boxes[0]->w_pt, 3.5 * MM, EPS);
+    assert_true(boxes[1]->x_pt - boxes[0]->x_pt > 15.0 * MM);
+    const struct layout_item *ja = find_text(&d, "Ja"), *nein = find_text(&d, "Nein");
+    assert_true(ja && nein);
+    assert_float_equal(ja->y_pt, nein->y_pt, EPS);
+    /* The box is centred on the text line: its middle is above the baseline, its bottom near it. */
+    assert_true(boxes[0]->y_pt + boxes[0]->h_pt / 2 < ja->y_pt);
+    assert_true(boxes[0]->y_pt + boxes[0]->h_pt > ja->y_pt - 2.0);
+    assert_true(ja->x_pt > boxes[0]->x_pt + boxes[0]->w_pt);
+    arena_free(a);
+}
+
+static void
+test_layout_puts_long_checkboxes_one_per_line(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("- [ ] Ja, ich willige in die Teilnahme ein\n- [ ] Nein\n", NULL, 10, a, &d);
+    const struct layout_item *ja = find_text(&d, "Ja, ich willige in die Teilnahme ein"),
+                             *nein = find_text(&d, "Nein");
+    assert_true(ja && nein);
+    assert_true(nein->y_pt > ja->y_pt);
+    assert_float_equal(nein->x_pt, ja->x_pt, EPS);
+    arena_free(a);
+}
+
+static const char signature_md[] = "Text.\n\n```signature\n"
+                                   "[guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
+                                   "[pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n```\n";
+
+static void
+assert_signature_rows(int age, bool has_guardian, bool has_pupil)
+{
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay(signature_md, NULL, age, a, &d);
+    if ((page_of(&d, "Unterschrift der Erziehungsberechtigten") >= 0) != has_guardian ||
+        (page_of(&d, "Unterschrift der Schülerin") >= 0) != has_pupil)
+        fail_msg("age %d: expected guardian row %d, pupil row %d", age, has_guardian, has_pupil);
+    arena_free(a);
+}
+
+static void
+test_layout_selects_signature_rows_by_age(void **state)
+{
+    (void)state;
+    assert_signature_rows(13, true, false);
+    assert_signature_rows(14, true, true);
+    assert_signature_rows(17, true, true);
+    assert_signature_rows(18, false, true);
+    assert_signature_rows(25, false, true);
+}
+
+static void
+test_layout_splits_a_two_field_signature_row_35_to_65(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay(signature_md, NULL, 10, a, &d);
+    const struct layout_item *rules[2];
+    size_t                    n = 0;
+    for (size_t i = 0; i < d.pages[0].n_items && n < 2; i++)
+        if (d.pages[0].items[i].kind == LAYOUT_ITEM_LINE && d.pages[0].items[i].y_pt > 50.0 * MM)
+            rules[n++] = &d.pages[0].items[i];
+    assert_int_equal(n, 2);
+    double text_w = RIGHT_PT - LEFT_PT;
+    assert_float_equal(rules[0]->x_pt, LEFT_PT, EPS);
+    assert_float_equal(rules[0]->w_pt, 0.35 * text_w, EPS);
+    assert_float_equal(rules[1]->x_pt + rules[1]->w_pt, RIGHT_PT, EPS);
+    assert_float_equal(rules[1]->x_pt - (rules[0]->x_pt + rules[0]->w_pt), 10.0 * MM, EPS);
+    const struct layout_item *cap = find_text(&d, "Ort, Datum");
+    assert_non_null(cap);
+    assert_true(cap->y_pt > rules[0]->y_pt);
+    assert_float_equal(cap->size_pt, 8.0, EPS);
+    arena_free(a);
+}
+
+static void
+test_layout_prints_page_x_of_y_on_every_page(void **state)
+{
+    (void)state;
+    char             *md = filler(50, "Ende.\n");
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay(md, NULL, 10, a, &d);
+    assert_int_equal(d.n_pages, 2);
+    assert_non_null(find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2"));
+    assert_non_null(find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 2 von 2"));
+    assert_int_equal(page_of(&d, "Seite 2 von 2"), 1);
+    const struct layout_item *f = find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2");
+    assert_float_equal(f->y_pt, LAYOUT_PAGE_HEIGHT_PT - 12.0 * MM, EPS);
+    assert_float_equal(f->size_pt, 8.5, EPS);
+    /* Page 1 starts below the letterhead zone, page 2 at the 20 mm top margin. */
+    assert_true(find_text(&d, "Zeile 1.")->y_pt > 45.0 * MM);
+    double top2 = LAYOUT_PAGE_HEIGHT_PT;
+    for (size_t i = 0; i < d.pages[1].n_items; i++)
+        if (d.pages[1].items[i].kind == LAYOUT_ITEM_TEXT && d.pages[1].items[i].y_pt < top2)
+            top2 = d.pages[1].items[i].y_pt;
+    assert_true(top2 > 20.0 * MM && top2 < 30.0 * MM);
+    /* Body text ends 25 mm above the bottom edge. */
+    for (size_t p = 0; p < d.n_pages; p++)
+        for (size_t i = 0; i < d.pages[p].n_items; i++)
+            if (d.pages[p].items[i].kind == LAYOUT_ITEM_TEXT && !is_footer(&d.pages[p].items[i]))
+                assert_true(d.pages[p].items[i].y_pt <= BOTTOM_PT);
+    arena_free(a);
+    free(md);
+}
+
+static void
+test_layout_draws_letterhead_logo_and_marks(void **state)
+{
+    (void)state;
+    struct template_doc      *doc = parse("Text.\n");
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(10);
+    struct layout_metrics     m = fake_metrics(NULL);
+    struct arena             *a = arena_new();
+    struct layout_doc         d;
+    p.setup.marks = true;
+    p.setup.logo_aspect = 4.0; /* wide: 40 mm by 10 mm */
+    layout_form(doc, &lv, &p, &m, a, &d);
+    const struct layout_item *name = find_text(&d, "Gymnasium Musterstadt");
+    assert_non_null(name);
+    assert_int_equal(name->font, LAYOUT_FONT_BOLD);
+    assert_true(name->y_pt > 15.0 * MM && name->y_pt < 25.0 * MM);
+    const struct layout_item *addr = find_text(&d, "Schulstraße 1, 12345 Musterstadt");
+    assert_non_null(addr);
+    assert_true(addr->y_pt > name->y_pt && addr->size_pt < 10.0);
+    size_t n_logo = 0, n_marks = 0;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        if (it->kind == LAYOUT_ITEM_LOGO) {
+            n_logo++;
+            assert_float_equal(it->w_pt, 40.0 * MM, EPS);
+            assert_float_equal(it->h_pt, 10.0 * MM, EPS);
+            assert_float_equal(it->x_pt + it->w_pt, RIGHT_PT, EPS);
+            assert_true(it->y_pt + it->h_pt < 45.0 * MM);
+        }
+        if (it->kind == LAYOUT_ITEM_LINE && it->x_pt < 5.0 * MM) {
+            n_marks++;
+            assert_float_equal(it->line_width_pt, 0.3, EPS);
+        }
+    }
+    assert_int_equal(n_logo, 1);
+    assert_int_equal(n_marks, 3);
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+test_layout_breaks_a_block_taller_than_a_page_and_ends(void **state)
+{
+    (void)state;
+    /* 6000 letters without a space: 71 lines, more than a page; in the pupil block it is cut after 4 lines. */
+    char *word = calloc(6001, 1);
+    memset(word, 'w', 6000);
+    const struct kv   extra[] = {{"pupil.last_name", word}, {NULL, NULL}};
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("{{pupil.last_name}}\n\n```pupil\n```\n", extra, 10, a, &d);
+    assert_int_equal(d.n_pages, 2);
+    assert_non_null(find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2"));
+    assert_inside_margins(&d);
+    for (size_t p = 0; p < d.n_pages; p++)
+        for (size_t i = 0; i < d.pages[p].n_items; i++)
+            if (d.pages[p].items[i].kind == LAYOUT_ITEM_TEXT && !is_footer(&d.pages[p].items[i]))
+                assert_true(d.pages[p].items[i].y_pt <= BOTTOM_PT);
+    arena_free(a);
+    free(word);
+}
+
+static void
+test_layout_pads_to_an_even_page_count(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("Kurz.\n", NULL, 10, a, &d);
+    assert_int_equal(d.n_pages, 1);
+    layout_pad_to_even(&d, a);
+    assert_int_equal(d.n_pages, 2);
+    assert_false(d.pages[0].is_blank);
+    assert_true(d.pages[1].is_blank);
+    assert_int_equal(d.pages[1].n_items, 0);
+    layout_pad_to_even(&d, a);
+    assert_int_equal(d.n_pages, 2);
+    arena_free(a);
+}
+
+static void
+test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
+{
+    (void)state;
+    struct arena           *a = arena_new();
+    struct layout_sheet_row rows[40];
+    char                    last[40][32], first[40][32];
+    for (int i = 0; i < 40; i++) {
+        snprintf(last[i], sizeof last[i], "Nachname%02d", i + 1);
+        snprintf(first[i], sizeof first[i], "Vorname%02d", i + 1);
+        rows[i] = (struct layout_sheet_row){last[i], first[i]};
+    }
+    rows[3].last_name = "Papadopoulou-Konstantinidou-Alexandropoulou-Kayaa-Yılmaz";
+    struct layout_sheet_params p = {0};
+    p.setup.school = &school;
+    p.class_name = "5a";
+    p.form_title = "Einwilligung in die Teilnahme an Videokonferenzen";
+    p.form_date = "27.11.2026";
+    p.return_by = "11.12.2026";
+    p.rows = rows;
+    p.n_rows = 40;
+    struct layout_metrics m = fake_metrics(NULL);
+    struct layout_doc     d;
+    layout_class_sheet(&p, &m, a, &d);
+
+    assert_int_equal(d.n_pages, 2);
+    assert_non_null(find_text(&d, "Rücklaufliste Klasse 5a"));
+    assert_non_null(find_text(&d, "Einwilligung in die Teilnahme an Videokonferenzen"));
+    assert_non_null(find_text(&d, "Datum des Formulars: 27.11.2026"));
+    assert_non_null(find_text(&d, "Anzahl der Formulare: 40"));
+    assert_non_null(find_text(&d, "Rückgabe bis: 11.12.2026"));
+    for (int i = 0; i < 40; i++) {
+        assert_true(i == 3 || find_text(&d, last[i]) != NULL);
+        assert_non_null(find_text(&d, first[i]));
+    }
+    for (size_t pg = 0; pg < 2; pg++) {
+        assert_int_equal(count_text_on_page(&d.pages[pg], "Nachname") > 0, true);
+        size_t n_header = 0;
+        for (size_t i = 0; i < d.pages[pg].n_items; i++) {
+            const struct layout_item *it = &d.pages[pg].items[i];
+            n_header += it->kind == LAYOUT_ITEM_TEXT && it->font == LAYOUT_FONT_BOLD &&
+                        (strcmp(it->text, "zurück") == 0 || strcmp(it->text, "Ja") == 0 ||
+                         strcmp(it->text, "Nein") == 0 || strcmp(it->text, "Nachname") == 0);
+        }
+        assert_int_equal(n_header, 4);
+    }
+    assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 1 von 2"));
+    assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 2 von 2"));
+
+    /* A name too long even at 8 pt is cut with "…", on the sheet only. */
+    bool cut = false;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        if (it->kind == LAYOUT_ITEM_TEXT && strncmp(it->text, "Papadopoulou", 12) == 0) {
+            assert_float_equal(it->size_pt, 8.0, EPS);
+            assert_non_null(strstr(it->text, "…"));
+            cut = true;
+        }
+    }
+    assert_true(cut);
+    assert_inside_margins(&d);
+
+    /* Three boxes per row, 3.5 mm square. */
+    size_t n_boxes = 0;
+    for (size_t pg = 0; pg < d.n_pages; pg++)
+        for (size_t i = 0; i < d.pages[pg].n_items; i++)
+            if (d.pages[pg].items[i].kind == LAYOUT_ITEM_BOX) {
+                n_boxes++;
+                assert_float_equal(d.pages[pg].items[i].w_pt, 3.5 * MM, EPS);
+            }
+    assert_int_equal(n_boxes, 120);
+    arena_free(a);
+}
+
+static void
+test_layout_dump_of_a_tiny_form(void **state)
+{
+    (void)state;
+    struct template_doc      *doc = parse("# Titel\n\nHallo **{{pupil.first_name}}**!\n");
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(10);
+    struct layout_metrics     m = fake_metrics(NULL);
+    struct arena             *a = arena_new();
+    struct layout_doc         d;
+    struct buf                out;
+    p.setup.school = NULL;
+    p.footer = "Quote \"x\"";
+    layout_form(doc, &lv, &p, &m, a, &d);
+    buf_init(&out);
+    layout_dump(&d, &out);
+    assert_string_equal(out.data,
+                        "page 1\n"
+                        "  line 70.87 113.39 467.72 0.00 0.50 gray 0.60\n"
+                        "  text 70.87 150.31 bold 15.00 \"Titel\"\n"
+                        "  text 70.87 177.45 regular 11.00 \"Hallo \"\n"
+                        "  text 103.87 177.45 bold 11.00 \"Elif\"\n"
+                        "  text 128.07 177.45 regular 11.00 \"!\"\n"
+                        "  text 70.87 807.87 regular 8.50 gray 0.40 \"Quote \\\"x\\\" · Seite 1 von 1\"\n");
+    buf_fini(&out);
+    arena_free(a);
+    template_free(doc);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout_keeps_every_text_inside_the_margins),
+        cmocka_unit_test(test_layout_breaks_a_120_character_surname_inside_the_margins),
+        cmocka_unit_test(test_layout_breaks_after_a_hyphen),
+        cmocka_unit_test(test_layout_places_style_runs_at_measured_offsets),
+        cmocka_unit_test(test_layout_shrinks_a_long_name_in_the_pupil_block),
+        cmocka_unit_test(test_layout_never_leaves_a_heading_last_on_a_page),
+        cmocka_unit_test(test_layout_leaves_no_orphan_or_widow_line),
+        cmocka_unit_test(test_layout_keeps_checkboxes_pupil_and_signature_blocks_together),
+        cmocka_unit_test(test_layout_puts_short_checkboxes_on_one_row),
+        cmocka_unit_test(test_layout_puts_long_checkboxes_one_per_line),
+        cmocka_unit_test(test_layout_selects_signature_rows_by_age),
+        cmocka_unit_test(test_layout_splits_a_two_field_signature_row_35_to_65),
+        cmocka_unit_test(test_layout_prints_page_x_of_y_on_every_page),
+        cmocka_unit_test(test_layout_draws_letterhead_logo_and_marks),
+        cmocka_unit_test(test_layout_breaks_a_block_taller_than_a_page_and_ends),
+        cmocka_unit_test(test_layout_pads_to_an_even_page_count),
+        cmocka_unit_test(test_layout_class_sheet_lists_every_pupil_and_repeats_the_header),
+        cmocka_unit_test(test_layout_dump_of_a_tiny_form),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
