@@ -5,6 +5,9 @@
 #   expect.stdout   exact stdout (if present)      expect.files   every file the run adds, one per line
 #   expect/<path>.txt   pdftotext -layout of that PDF
 #   check.sh        optional extra assertions, run in the work folder with $CONSENTGEN set
+#   base            optional: name of a folder under tests/fixtures/e2e/ whose files are
+#                   copied in first (the case's own files override them)
+#   setup.sh        optional: prepares the work folder before the run (e.g. a file in the way)
 # The case runs on a temp copy (with the repo's templates/ beside it). Every
 # PDF must pass qpdf --check and embed all its fonts; a second run must give
 # byte-identical PDFs. After status 1 or 3 no file at all may have appeared.
@@ -21,8 +24,12 @@ say() { echo "e2e $name: $*" >&2; fail=1; }
 run_once() { # $1: work folder
     mkdir -p "$1"
     cp -r "$root/templates" "$1/templates"
-    cp -r "$case_dir" "$1/case"
-    rm -rf "$1/case/expect" "$1/case"/expect.* "$1/case/args" "$1/case/check.sh"
+    mkdir -p "$1/case"
+    if [ -f "$case_dir/base" ]; then
+        cp -r "$root/tests/fixtures/e2e/$(cat "$case_dir/base")/." "$1/case/"
+    fi
+    cp -r "$case_dir/." "$1/case/"
+    rm -rf "$1/case/expect" "$1/case"/expect.* "$1/case/args" "$1/case/check.sh" "$1/case/base"
     [ -f "$case_dir/setup.sh" ] && (cd "$1/case" && bash "$case_dir/setup.sh")
     rm -f "$1/case/setup.sh"
     (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/before"
@@ -46,7 +53,7 @@ if [ "$update" = "--update" ]; then
     while IFS= read -r f; do
         case "$f" in *.pdf)
             mkdir -p "$case_dir/expect/$(dirname "$f")"
-            pdftotext -layout -enc UTF-8 "$tmp/a/case/$f" "$case_dir/expect/$f.txt" ;;
+            pdftotext -layout -enc UTF-8 "$tmp/a/case/$f" "$case_dir/expect/$f.txt" 2>/dev/null ;;
         esac
     done <"$tmp/a/new"
     echo "e2e $name: golden files updated"
@@ -83,7 +90,7 @@ while IFS= read -r f; do
             pdffonts "$p" >&2; say "$f has a font that is not embedded"
         fi
         if [ -f "$case_dir/expect/$f.txt" ]; then
-            pdftotext -layout -enc UTF-8 "$p" "$tmp/text.txt"
+            pdftotext -layout -enc UTF-8 "$p" "$tmp/text.txt" 2>/dev/null
             diff -u "$case_dir/expect/$f.txt" "$tmp/text.txt" >&2 || say "text of $f differs"
         fi ;;
     *) say "unexpected file $f" ;;
