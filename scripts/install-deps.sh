@@ -4,7 +4,7 @@
 set -eu
 packages=(
   build-essential cmake pkg-config clang
-  libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev
+  libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev libicu-dev
   fonts-liberation2 fonts-dejavu-core
 )
 if [ "${1:-}" = "--test" ]; then

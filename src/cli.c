@@ -404,9 +404,12 @@ run_load(struct run *r, bool need_fonts, struct diags *d)
         return false;
     struct config *c = r->config;
 
-    r->roster = roster_load(c->roster.file, &c->roster, d);
+    /* A config with errors still names the other inputs where it can: their problems are reported too. */
+    if (c->roster.file)
+        r->roster = roster_load(c->roster.file, &c->roster, d);
     if (need_fonts) {
-        r->doc = template_load(c->form.template_path, d);
+        if (c->form.template_path)
+            r->doc = template_load(c->form.template_path, d);
         r->fonts = pdf_fonts_load(&c->page, c->path, d);
         if (c->school.logo)
             pdf_logo_probe(c->school.logo, c->path, &r->logo_aspect, d);
@@ -490,7 +493,8 @@ add_pupil_form(const struct run *r, struct pdf_job *pj, const struct pupil *p, b
  * index), so stdout lists files in class order whatever the worker timing.
  */
 static bool
-write_class_file(const struct run *r, size_t j, struct arena *a, struct buf *written, struct diags *d)
+write_class_file(const struct run *r, size_t j, struct output_namer *nm, struct arena *a, struct buf *written,
+                 struct diags *d)
 {
     const struct config    *c = r->config;
     const struct class_job *job = &r->jobs[j];
@@ -512,7 +516,7 @@ write_class_file(const struct run *r, size_t j, struct arena *a, struct buf *wri
         pdf_writer_free(pj.writer);
         return false;
     }
-    char *safe = output_safe_name(job->name);
+    char *safe = output_namer_safe_name(nm, job->name);
     char *name = xasprintf("%s.pdf", safe);
     ok = finish_pdf(&pj, r->out_dir, name, d);
     if (ok)
@@ -523,7 +527,8 @@ write_class_file(const struct run *r, size_t j, struct arena *a, struct buf *wri
 }
 
 static bool
-write_pupil_files(const struct run *r, size_t j, struct arena *a, struct buf *written, struct diags *d)
+write_pupil_files(const struct run *r, size_t j, struct output_namer *nm, struct arena *a, struct buf *written,
+                  struct diags *d)
 {
     const struct class_job *job = &r->jobs[j];
     bool any = false;
@@ -531,14 +536,15 @@ write_pupil_files(const struct run *r, size_t j, struct arena *a, struct buf *wr
         any |= job->selected[k];
     if (!any)
         return true;
-    char *safe_class = output_safe_name(job->name);
+    char *safe_class = output_namer_safe_name(nm, job->name);
     char *dir = join_path(r->out_dir, safe_class);
     bool  ok = output_make_dir(dir, d);
     /* Names are made unique over the whole class, so a pupil's file name does not depend on the selection. */
     struct output_names *names = output_names_new();
     for (size_t k = 0; ok && k < job->n_pupils; k++) {
         const struct pupil *p = job->pupils[k];
-        char *base_last = output_safe_name(p->last_name), *base_first = output_safe_name(p->first_name);
+        char *base_last = output_namer_safe_name(nm, p->last_name);
+        char *base_first = output_namer_safe_name(nm, p->first_name);
         char *base = xasprintf("%s_%s", base_last, base_first);
         const char *unique = output_names_unique(names, base);
         free(base);
@@ -580,17 +586,19 @@ static int
 render_share(const struct run *r, size_t worker, size_t n_workers, struct buf *written)
 {
     struct diags  d = { 0 };
-    struct arena *a = arena_new();
-    int           status = CLI_EXIT_OK;
+    struct arena        *a = arena_new();
+    struct output_namer *nm = output_namer_new();
+    int                  status = CLI_EXIT_OK;
     size_t        done = 0;
     for (size_t j = worker; j < r->n_jobs && status == CLI_EXIT_OK; j += n_workers) {
         const struct class_job *job = &r->jobs[j];
-        if (job->write_class_file && !write_class_file(r, j, a, written, &d))
+        if (job->write_class_file && !write_class_file(r, j, nm, a, written, &d))
             status = CLI_EXIT_OUTPUT;
-        if (status == CLI_EXIT_OK && !write_pupil_files(r, j, a, written, &d))
+        if (status == CLI_EXIT_OK && !write_pupil_files(r, j, nm, a, written, &d))
             status = CLI_EXIT_OUTPUT;
         show_progress(r, ++done * n_workers, r->n_jobs, job->name);
     }
+    output_namer_free(nm);
     arena_free(a);
     print_diags(&d);
     diags_fini(&d);

@@ -4,9 +4,10 @@
  * Names (DESIGN.md "File names are portable"): ASCII letters, digits, '-' and
  * '_'; German umlauts and ß are spelled out (ä -> ae, ß -> ss), other letters
  * lose their accents (NFKD without marks, via utf8proc; a few letters without
- * a decomposition, such as ł and ø, from a table), letters that still are not
- * ASCII (Cyrillic, Greek, CJK) are dropped, and every other run of characters
- * becomes one '_'. So a name can never contain '/' or be "." or "..".
+ * a decomposition, such as ł and ø, from a table), other scripts (Cyrillic,
+ * Greek, Arabic, CJK) are first transliterated to Latin with ICU's "Any-Latin"
+ * (Олена -> Olena), and every other run of characters becomes one '_'. So a
+ * name can never contain '/' or be "." or "..".
  * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c).
  */
 #include "consentgen/output.h"
@@ -21,6 +22,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
 #include <utf8proc.h>
 
 /* Longer names are cut: a file name must stay below 255 bytes with ".pdf" and "_2" added. */
@@ -99,15 +102,102 @@ spell(int32_t cp, char out[static 19])
     return is_letter_or_mark(cp) ? SPELL_DROP : SPELL_SEPARATOR;
 }
 
+/* True if text has a letter that spell() can only drop: one of another script. */
+static bool
+needs_transliteration(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        char    part[19];
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return false;
+        if (cp >= 0x80 && spell(cp, part) == SPELL_DROP)
+            return true;
+        i += n;
+    }
+    return false;
+}
+
+struct output_namer {
+    UTransliterator *any_latin; /* opened on first use: it costs about 8 ms */
+    bool             failed;    /* ICU could not open it: other scripts are dropped */
+};
+
+struct output_namer *
+output_namer_new(void)
+{
+    return xcalloc(1, sizeof(struct output_namer));
+}
+
+void
+output_namer_free(struct output_namer *nm)
+{
+    if (!nm)
+        return;
+    if (nm->any_latin)
+        utrans_close(nm->any_latin);
+    free(nm);
+}
+
+/* Latin transliteration of s (accents kept, so German spelling still applies); NULL on failure. */
+static char *
+transliterate(struct output_namer *nm, const char *s)
+{
+    UErrorCode st = U_ZERO_ERROR;
+    if (!nm->any_latin && !nm->failed) {
+        static const UChar id[] = { 'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', 0 };
+        nm->any_latin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
+        nm->failed = U_FAILURE(st);
+        st = U_ZERO_ERROR;
+    }
+    if (nm->failed)
+        return NULL;
+    int32_t len16 = 0;
+    u_strFromUTF8(NULL, 0, &len16, s, -1, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+        return NULL;
+    /* Transliteration may lengthen the text (щ -> shch): room for four times as much. */
+    int32_t cap = len16 * 4 + 16;
+    UChar  *u = xmalloc((size_t)cap * sizeof(UChar));
+    st = U_ZERO_ERROR;
+    u_strFromUTF8(u, cap, &len16, s, -1, &st);
+    int32_t limit = len16;
+    if (U_SUCCESS(st))
+        utrans_transUChars(nm->any_latin, u, &len16, cap, 0, &limit, &st);
+    char *out = NULL;
+    if (U_SUCCESS(st)) {
+        int32_t len8 = 0;
+        u_strToUTF8(NULL, 0, &len8, u, len16, &st);
+        st = U_ZERO_ERROR;
+        out = xmalloc((size_t)len8 + 1);
+        u_strToUTF8(out, len8 + 1, NULL, u, len16, &st);
+        if (U_FAILURE(st)) {
+            free(out);
+            out = NULL;
+        }
+    }
+    free(u);
+    return out;
+}
+
 char *
-output_safe_name(const char *text)
+output_namer_safe_name(struct output_namer *nm, const char *text)
 {
     /* Roster names are NFC already; normalising here also covers other callers. */
     char       *nfc = utf8_nfc(text);
     const char *s = nfc ? nfc : text;
-    size_t      len = strlen(s);
-    struct buf  b;
-    bool        pending_sep = false;
+    char       *latin = NULL;
+    if (needs_transliteration(s, strlen(s)) && (latin = transliterate(nm, s)) != NULL) {
+        char *latin_nfc = utf8_nfc(latin);
+        free(latin);
+        latin = latin_nfc;
+        if (latin)
+            s = latin;
+    }
+    size_t     len = strlen(s);
+    struct buf b;
+    bool       pending_sep = false;
 
     buf_init(&b);
     for (size_t i = 0; i < len;) {
@@ -137,11 +227,21 @@ output_safe_name(const char *text)
         }
     }
     free(nfc);
+    free(latin);
     if (b.len == 0) {
         buf_fini(&b);
         return xstrdup("unbenannt");
     }
     return buf_detach(&b);
+}
+
+char *
+output_safe_name(const char *text)
+{
+    struct output_namer *nm = output_namer_new();
+    char                *name = output_namer_safe_name(nm, text);
+    output_namer_free(nm);
+    return name;
 }
 
 /* ---- unique names ----------------------------------------------------------------------------- */

@@ -13,10 +13,20 @@
 
 /*
  * A portable file-name part of text: ASCII letters, digits, '-' and '_' only;
- * ä->ae, ö->oe, ü->ue, ß->ss (and capitals), other accents dropped, any other
- * run of characters becomes one '_'; never empty, never "." or "..". Caller frees.
+ * ä->ae, ö->oe, ü->ue, ß->ss (and capitals), other accents dropped, other
+ * scripts transliterated (Олена -> Olena), any other run of characters becomes
+ * one '_'; never empty, never "." or "..". Caller frees.
  */
 char *output_safe_name(const char *text);
+
+/*
+ * The same with a run-lifetime cache: the transliterator for other scripts
+ * is opened once, on first need, instead of once per name.
+ */
+struct output_namer;
+struct output_namer *output_namer_new(void);
+void                 output_namer_free(struct output_namer *nm);
+char                *output_namer_safe_name(struct output_namer *nm, const char *text);
 
 /* Makes names unique within one folder, ignoring ASCII case: "a", "a_2", "a_3". */
 struct output_names;

@@ -57,13 +57,29 @@ test_output_safe_name_drops_other_accents(void **state)
 }
 
 static void
-test_output_safe_name_drops_letters_without_ascii_form(void **state)
+test_output_safe_name_transliterates_other_scripts(void **state)
 {
     (void)state;
-    expect_safe("Olena Ковальчук", "Olena");
-    expect_safe("Ковальчук Olena", "Olena");
-    expect_safe("Παπαδόπουλος", "unbenannt");
-    expect_safe("王 Wei", "Wei");
+    expect_safe("Olena Ковальчук", "Olena_Kovalcuk"); /* ISO 9: ч -> č -> c */
+    expect_safe("Коваленко Олена", "Kovalenko_Olena");
+    expect_safe("Παπαδόπουλος Γιώργος", "Papadopoulos_Giorgos");
+    expect_safe("محمد", "mhmd");
+    expect_safe("Müller Олена", "Mueller_Olena");
+    expect_safe("\xE2\x98\x83", "unbenannt"); /* a snowman is no letter */
+}
+
+static void
+test_output_namer_reuses_its_transliterator(void **state)
+{
+    (void)state;
+    struct output_namer *nm = output_namer_new();
+    for (int i = 0; i < 3; i++) {
+        char *name = output_namer_safe_name(nm, "Олена");
+        assert_string_equal(name, "Olena");
+        free(name);
+    }
+    output_namer_free(nm);
+    output_namer_free(NULL);
 }
 
 static void
@@ -348,7 +364,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_output_safe_name_spells_german_letters_out),
         cmocka_unit_test(test_output_safe_name_drops_other_accents),
-        cmocka_unit_test(test_output_safe_name_drops_letters_without_ascii_form),
+        cmocka_unit_test(test_output_safe_name_transliterates_other_scripts),
+        cmocka_unit_test(test_output_namer_reuses_its_transliterator),
         cmocka_unit_test(test_output_safe_name_cannot_leave_the_folder),
         cmocka_unit_test(test_output_safe_name_collapses_separators),
         cmocka_unit_test(test_output_safe_name_cuts_long_names),
