@@ -330,13 +330,15 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     struct run_walk walk = {&r, a};
     walk_spans(run->doc, check_run_span, &walk);
 
-    /* What layout itself prints: bullets, the footer's separator, the class sheet's cut names. */
+    /* What layout itself prints: bullets, the footer's separator, cut names, the class sheet's and the
+     * pupil block's titles. */
     r.file = NULL;
     r.line = 0;
     r.col = 0;
     r.where = "that forms need for bullets, footers and the class sheet";
     check_text(&r, "•–·…", LAYOUT_FONT_REGULAR);
-    check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein", LAYOUT_FONT_BOLD);
+    check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein Angaben zur Schülerin / zum Schüler",
+               LAYOUT_FONT_BOLD);
 
     free(seen.v);
     arena_free(a);

@@ -38,6 +38,9 @@
 #define INDENT_PT (6.0 * MM)
 #define MIN_SIZE_PT 8.0
 #define MAX_VALUE_LINES 4 /* of a pupil block value at 8 pt */
+#define VALUE_LIFT_PT 3.5 /* baseline of a prefilled value above its rule: descenders stay clear */
+#define PUPIL_TITLE_PT 9.5
+#define PUPIL_BLOCK_TITLE "Angaben zur Schülerin / zum Schüler"
 #define EPS_PT 0.01
 
 /* Everything a layout call shares. */
@@ -737,14 +740,20 @@ caption_h_pt(size_t n_lines)
 }
 
 /*
- * Pupil block: each row's fields side by side in equal widths, 8 mm apart; the value (prefilled) sits 2 pt
- * above a thin rule with the caption below. A value too wide shrinks to 8 pt, then wraps in its field (up to
- * MAX_VALUE_LINES lines).
+ * Pupil block: a gray hairline and the title PUPIL_BLOCK_TITLE open it, so that it reads as one block about
+ * the child and not as a stray field under the signatures (where the school's paper form has it). Then each
+ * row's fields side by side in equal widths, 8 mm apart; the value (prefilled) sits VALUE_LIFT_PT above a
+ * thin rule, clear of descenders, with the caption below. A value too wide shrinks to 8 pt, then wraps in its
+ * field (up to MAX_VALUE_LINES lines).
  */
 static void
 add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
 {
-    struct unit *u = flow_add(c, fl, UNIT_KEEP, 6.0 * MM);
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, 1.2 * LINE_PT);
+    struct frag *head = unit_add_frag(c, u, 4.0 * MM + PUPIL_TITLE_PT * LEADING);
+    frag_shape(c, head, LAYOUT_ITEM_LINE, LEFT_PT, 0.0, TEXT_W_PT, 0.0, 0.5, 0.6);
+    frag_text(c, head, LEFT_PT, 2.5 * MM + 0.8 * PUPIL_TITLE_PT, LAYOUT_FONT_BOLD, PUPIL_TITLE_PT, 0.0,
+              PUPIL_BLOCK_TITLE);
     for (size_t r = 0; r < b->n_rows; r++) {
         const struct template_row *row = &b->rows[r];
         size_t                     n = row->n_fields;
@@ -770,15 +779,15 @@ add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
             if (h_pt > rule_y)
                 rule_y = h_pt;
         }
-        rule_y += 2.0;
+        rule_y += VALUE_LIFT_PT;
         struct frag *f = unit_add_frag(c, u, 0.0);
         size_t       n_cap = 1;
         for (size_t i = 0; i < n; i++) {
             double x_pt = LEFT_PT + i * (w_pt + gap_pt);
             double lh = sizes[i] * LEADING;
             for (size_t k = 0; k < values[i].n; k++)
-                frag_tline(c, f, &values[i].v[k], x_pt, rule_y - 2.0 - (values[i].n - 1 - k) * lh, sizes[i],
-                           0.0);
+                frag_tline(c, f, &values[i].v[k], x_pt, rule_y - VALUE_LIFT_PT - (values[i].n - 1 - k) * lh,
+                           sizes[i], 0.0);
             frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, 0.5, 0.0);
             size_t k = frag_caption(c, f, row->fields[i].caption, x_pt, w_pt, rule_y);
             if (k > n_cap)
@@ -786,7 +795,7 @@ add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
         }
         f->h_pt = rule_y + caption_h_pt(n_cap) + (r + 1 < b->n_rows ? 6.0 * MM : 0.0);
     }
-    if (u->n_frags == 0)
+    if (u->n_frags == 1) /* no field at all: no title alone either */
         fl->n--;
 }
 
@@ -884,10 +893,15 @@ build_form_flow(struct ctx *c, const struct template_doc *doc, const struct layo
             segs_from_spans(c, &sg, b->spans, b->n_spans, TEMPLATE_STYLE_BOLD);
             add_heading(c, fl, &sg, heading_size_pt(b->level), 0.4 * LINE_PT);
             break;
-        case TEMPLATE_BLOCK_PARAGRAPH:
+        case TEMPLATE_BLOCK_PARAGRAPH: {
+            /* Text after a form block (the return note) stands apart from the last caption. */
+            bool after_form =
+                prev && (prev->kind == TEMPLATE_BLOCK_PUPIL || prev->kind == TEMPLATE_BLOCK_SIGNATURE);
             segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
-            add_text_unit(c, fl, UNIT_FLOW, &sg, LEFT_PT, TEXT_W_PT, BODY_PT, 0.6 * LINE_PT);
+            add_text_unit(c, fl, UNIT_FLOW, &sg, LEFT_PT, TEXT_W_PT, BODY_PT,
+                          (after_form ? 1.4 : 0.6) * LINE_PT);
             break;
+        }
         case TEMPLATE_BLOCK_BULLET:
             add_bullet(c, fl, b, in_list ? 0.2 * LINE_PT : 0.6 * LINE_PT);
             break;
@@ -1117,22 +1131,31 @@ paginate(struct pager *p, const struct flow *fl)
     }
 }
 
-/* "<prefix> · Seite X von Y" at every printed page's foot; a long prefix shrinks, then is cut. */
+/*
+ * "<prefix> · Seite X von Y" at every printed page's foot; a long prefix shrinks to 7 pt, then its name part
+ * is cut with "…". The prefix's last part ("Klasse 7b") and the page count are never cut: the secretary
+ * sorts loose sheets by them.
+ */
 static void
 add_footers(struct ctx *c, struct layout_doc *d, const char *prefix)
 {
+    prefix = prefix ? prefix : "";
+    const char *last_sep = NULL;
+    for (const char *s = strstr(prefix, " · "); s; s = strstr(s + 1, " · "))
+        last_sep = s;
+    size_t head_len = last_sep ? (size_t)(last_sep - prefix) : strlen(prefix);
     for (size_t i = 0; i < d->n_pages; i++) {
         struct layout_page *pg = &d->pages[i];
         if (pg->is_blank)
             continue;
         const char *pages = arena_printf(c->a, "Seite %zu von %zu", i + 1, d->n_pages);
-        const char *text = prefix && *prefix ? arena_printf(c->a, "%s · %s", prefix, pages) : pages;
+        const char *text = *prefix ? arena_printf(c->a, "%s · %s", prefix, pages) : pages;
         double      size = 8.5;
-        while (size > 6.5 && str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
+        while (size > 7.0 && str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
             size -= 0.5;
         if (str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
-            text = cut_to_width(c, LAYOUT_FONT_REGULAR, prefix ? prefix : "",
-                                arena_printf(c->a, " · %s", pages), size, TEXT_W_PT);
+            text = cut_to_width(c, LAYOUT_FONT_REGULAR, arena_strndup(c->a, prefix, head_len),
+                                arena_printf(c->a, "%s · %s", prefix + head_len, pages), size, TEXT_W_PT);
         struct layout_item *it = PUSH(c->a, pg->items, pg->n_items, pg->cap);
         it->kind = LAYOUT_ITEM_TEXT;
         it->x_pt = LEFT_PT;
@@ -1183,18 +1206,53 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
 #define NR_W_PT (12.0 * MM)
 #define MARK_W_PT (18.0 * MM)
 #define NAME_W_PT ((TEXT_W_PT - NR_W_PT - 3 * MARK_W_PT) / 2)
+#define SHEET_MIN_PT 9.0 /* a name shrinks no further before it wraps: a list is read at a glance */
+#define SHEET_MAX_LINES 4
+#define SHEET_LEADING 1.15
 
-/* A name cell: shrinks to 8 pt, then is cut with "…" (on the sheet only; the form never cuts a name). */
-static void
-sheet_name(struct ctx *c, struct frag *f, const char *name, double x_pt)
+/*
+ * A name cell's lines: the name shrinks to SHEET_MIN_PT on one line, then wraps at that size (after hyphens,
+ * between code points if it must) into at most SHEET_MAX_LINES lines; only beyond that is it cut with "…".
+ * The teacher ticks names off by reading them, so a name stays whole where it can.
+ */
+static double
+sheet_name_lines(struct ctx *c, const char *name, struct tlines *tl)
 {
-    double width_pt = NAME_W_PT - 2.0 * MM, size = BODY_PT;
+    double      width_pt = NAME_W_PT - 2.0 * MM, size = BODY_PT;
+    struct segs sg = {0};
     name = name ? name : "";
-    while (size > MIN_SIZE_PT && str_w(c, LAYOUT_FONT_REGULAR, name, size) > width_pt + EPS_PT)
+    while (size > SHEET_MIN_PT && str_w(c, LAYOUT_FONT_REGULAR, name, size) > width_pt + EPS_PT)
         size -= 0.5;
-    if (str_w(c, LAYOUT_FONT_REGULAR, name, size) > width_pt + EPS_PT)
-        name = cut_to_width(c, LAYOUT_FONT_REGULAR, name, "", size, width_pt);
-    frag_text(c, f, x_pt, ROW_H_PT / 2 + 0.35 * size, LAYOUT_FONT_REGULAR, size, 0.0, name);
+    segs_add(c, &sg, name, LAYOUT_FONT_REGULAR);
+    memset(tl, 0, sizeof *tl);
+    break_text(c, &sg, size, width_pt, tl);
+    if (tl->n > SHEET_MAX_LINES) {
+        tl->n = SHEET_MAX_LINES;
+        struct tline *last = &tl->v[SHEET_MAX_LINES - 1];
+        struct run   *r = &last->runs[last->n_runs - 1];
+        r->text = arena_printf(c->a, "%s…", r->text);
+        r->text = cut_to_width(c, r->font, r->text, "", size, width_pt - r->x_pt);
+    }
+    return size;
+}
+
+/* Height of a row whose tallest cell has n_lines lines at size_pt; one-line rows are ROW_H_PT. */
+static double
+sheet_row_h(size_t n_lines, double size_pt)
+{
+    double h_pt = n_lines * size_pt * SHEET_LEADING + 2.0 * MM;
+    return h_pt > ROW_H_PT ? h_pt : ROW_H_PT;
+}
+
+/* A cell's lines, centred as a block on the row's middle. */
+static void
+sheet_cell(struct ctx *c, struct frag *f, const struct tlines *tl, double size_pt, double x_pt,
+           double row_h_pt)
+{
+    double lh_pt = size_pt * SHEET_LEADING;
+    double y_pt = row_h_pt / 2 - (tl->n - 1) * lh_pt / 2 + 0.35 * size_pt;
+    for (size_t k = 0; k < tl->n; k++, y_pt += lh_pt)
+        frag_tline(c, f, &tl->v[k], x_pt, y_pt, size_pt, 0.0);
 }
 
 static void
@@ -1213,19 +1271,27 @@ sheet_header(struct ctx *c, struct frag *f)
     frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, 0.6, 0.0);
 }
 
+/* One pupil's row; a wrapped name makes the whole row taller, the boxes stay in its middle. */
 static void
-sheet_row(struct ctx *c, struct frag *f, size_t nr, const struct layout_sheet_row *row)
+sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_row *row)
 {
-    frag_text(c, f, LEFT_PT + 1.0 * MM, ROW_H_PT / 2 + 0.35 * BODY_PT, LAYOUT_FONT_REGULAR, BODY_PT, 0.0,
+    struct tlines last, first;
+    double        last_pt = sheet_name_lines(c, row->last_name, &last);
+    double        first_pt = sheet_name_lines(c, row->first_name, &first);
+    double        h_pt = sheet_row_h(last.n, last_pt);
+    if (sheet_row_h(first.n, first_pt) > h_pt)
+        h_pt = sheet_row_h(first.n, first_pt);
+    struct frag *f = unit_add_frag(c, u, h_pt);
+    frag_text(c, f, LEFT_PT + 1.0 * MM, h_pt / 2 + 0.35 * BODY_PT, LAYOUT_FONT_REGULAR, BODY_PT, 0.0,
               arena_printf(c->a, "%zu.", nr));
-    sheet_name(c, f, row->last_name, LEFT_PT + NR_W_PT);
-    sheet_name(c, f, row->first_name, LEFT_PT + NR_W_PT + NAME_W_PT);
+    sheet_cell(c, f, &last, last_pt, LEFT_PT + NR_W_PT, h_pt);
+    sheet_cell(c, f, &first, first_pt, LEFT_PT + NR_W_PT + NAME_W_PT, h_pt);
     for (size_t k = 0; k < 3; k++) {
         double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
-        frag_shape(c, f, LAYOUT_ITEM_BOX, col + (MARK_W_PT - BOX_PT) / 2, (ROW_H_PT - BOX_PT) / 2, BOX_PT,
-                   BOX_PT, 0.6, 0.0);
+        frag_shape(c, f, LAYOUT_ITEM_BOX, col + (MARK_W_PT - BOX_PT) / 2, (h_pt - BOX_PT) / 2, BOX_PT, BOX_PT,
+                   0.6, 0.0);
     }
-    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, 0.3, 0.5);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, h_pt, TEXT_W_PT, 0.0, 0.3, 0.5);
 }
 
 void
@@ -1263,7 +1329,7 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct layout
     sheet_header(&c, unit_add_frag(&c, header, ROW_H_PT));
     for (size_t i = 0; i < params->n_rows; i++) {
         struct unit *u = flow_add(&c, &fl, UNIT_KEEP, 0.0);
-        sheet_row(&c, unit_add_frag(&c, u, ROW_H_PT), i + 1, &params->rows[i]);
+        sheet_row(&c, u, i + 1, &params->rows[i]);
     }
     apply_heading_space(&fl);
     run_pages(&c, &params->setup, &fl, arena_printf(a, "Klasse %s · Rücklaufliste", class_name), out);

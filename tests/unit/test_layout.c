@@ -1,6 +1,7 @@
 /* Unit tests for layout: geometry, line breaking, pagination rules, class sheet, dump; with fake metrics. */
 #include "consentgen/layout.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -675,17 +676,13 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
     assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 1 von 2"));
     assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 2 von 2"));
 
-    /* A name too long even at 8 pt is cut with "…", on the sheet only. */
-    bool cut = false;
-    for (size_t i = 0; i < d.pages[0].n_items; i++) {
-        const struct layout_item *it = &d.pages[0].items[i];
-        if (it->kind == LAYOUT_ITEM_TEXT && strncmp(it->text, "Papadopoulou", 12) == 0) {
-            assert_float_equal(it->size_pt, 8.0, EPS);
-            assert_non_null(strstr(it->text, "…"));
-            cut = true;
-        }
-    }
-    assert_true(cut);
+    /* A name too long for its cell even at 9 pt wraps after a hyphen, whole, in a taller row. */
+    const struct layout_item *l1 = find_text(&d, "Papadopoulou-Konstantinidou-");
+    const struct layout_item *l2 = find_text(&d, "Alexandropoulou-Kayaa-Yılmaz");
+    assert_true(l1 && l2);
+    assert_float_equal(l1->size_pt, 9.0, EPS);
+    assert_float_equal(l2->x_pt, l1->x_pt, EPS);
+    assert_true(l2->y_pt > l1->y_pt + 9.0);
     assert_inside_margins(&d);
 
     /* Three boxes per row, 3.5 mm square. */
@@ -697,6 +694,167 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
                 assert_float_equal(d.pages[pg].items[i].w_pt, 3.5 * MM, EPS);
             }
     assert_int_equal(n_boxes, 120);
+    arena_free(a);
+}
+
+/* Lays out a class sheet of n rows for class 5a. */
+static void
+lay_sheet(const struct layout_sheet_row *rows, size_t n, struct arena *a, struct layout_doc *d)
+{
+    struct layout_sheet_params p = {0};
+    p.setup.school = &school;
+    p.class_name = "5a";
+    p.form_title = "Einwilligung";
+    p.form_date = "27.11.2026";
+    p.rows = rows;
+    p.n_rows = n;
+    struct layout_metrics m = fake_metrics(NULL);
+    layout_class_sheet(&p, &m, a, d);
+}
+
+/* The boxes of the row whose number is nr ("2."), and that number's item. */
+static size_t
+sheet_row_boxes(const struct layout_doc *d, const char *nr, const struct layout_item **boxes)
+{
+    const struct layout_item *num = find_text(d, nr);
+    assert_non_null(num);
+    size_t n = 0;
+    for (size_t i = 0; i < d->pages[0].n_items; i++) {
+        const struct layout_item *it = &d->pages[0].items[i];
+        if (it->kind == LAYOUT_ITEM_BOX && fabs(it->y_pt + it->h_pt / 2 - (num->y_pt - 0.35 * 11.0)) < 0.5 &&
+            n < 3)
+            boxes[n++] = it;
+    }
+    return n;
+}
+
+static void
+test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row(void **state)
+{
+    (void)state;
+    struct arena                 *a = arena_new();
+    struct layout_doc             d;
+    const struct layout_sheet_row rows[] = {
+        {"Abel", "Anna"},
+        {"Schulze-Wiedemann-Hoffmann-Brandenburger", "Maximiliane-Charlotte"},
+        {"Zander", "Zoe"},
+    };
+    lay_sheet(rows, 3, a, &d);
+    /* 40 characters at 9 pt (4.5 pt each) do not fit the 134.7 pt cell: two lines, broken after "-". */
+    const struct layout_item *l1 = find_text(&d, "Schulze-Wiedemann-Hoffmann-");
+    const struct layout_item *l2 = find_text(&d, "Brandenburger");
+    assert_true(l1 && l2);
+    const struct layout_item *b1[3], *b2[3], *b3[3];
+    assert_int_equal(sheet_row_boxes(&d, "1.", b1), 3);
+    assert_int_equal(sheet_row_boxes(&d, "2.", b2), 3);
+    assert_int_equal(sheet_row_boxes(&d, "3.", b3), 3);
+    /* Row 2 is taller than 7.5 mm; its boxes and number sit between its two name lines. */
+    double mid = b2[0]->y_pt + b2[0]->h_pt / 2;
+    assert_true(mid > l1->y_pt - 9.0 && mid < l2->y_pt);
+    assert_true(b3[0]->y_pt - b1[0]->y_pt > 2 * 7.5 * MM + 1.0); /* rows 1 and 2: row 2 grew */
+    assert_float_equal(b1[0]->y_pt - find_text(&d, "Abel")->y_pt, b3[0]->y_pt - find_text(&d, "Zander")->y_pt,
+                       EPS);
+    assert_inside_margins(&d);
+    arena_free(a);
+}
+
+static void
+test_layout_class_sheet_cuts_a_name_only_beyond_four_lines(void **state)
+{
+    (void)state;
+    char name[201];
+    for (int i = 0; i < 200; i++)
+        name[i] = (char)('a' + i % 26);
+    name[200] = '\0';
+    struct arena                 *a = arena_new();
+    struct layout_doc             d;
+    const struct layout_sheet_row rows[] = {{name, "Anna"}};
+    lay_sheet(rows, 1, a, &d);
+    /* 29 characters a line at 9 pt: four lines, the last ending in "…", nothing of the name beyond. */
+    size_t n_lines = 0;
+    bool   has_ellipsis = false;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        if (it->kind != LAYOUT_ITEM_TEXT || fabs(it->x_pt - (LEFT_PT + 12.0 * MM)) > EPS ||
+            it->font == LAYOUT_FONT_BOLD)
+            continue; /* the Nachname column below its bold header */
+        assert_float_equal(it->size_pt, 9.0, EPS);
+        n_lines++;
+        has_ellipsis |= strstr(it->text, "…") != NULL;
+    }
+    assert_int_equal(n_lines, 4);
+    assert_true(has_ellipsis);
+    assert_non_null(find_text(&d, "Anna"));
+    assert_inside_margins(&d);
+    arena_free(a);
+}
+
+static void
+test_layout_footer_cuts_a_long_name_but_keeps_class_and_page(void **state)
+{
+    (void)state;
+    struct template_doc      *doc = parse("Text.\n");
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(10);
+    struct layout_metrics     m = fake_metrics(NULL);
+    struct arena             *a = arena_new();
+    struct layout_doc         d;
+    char                      footer[200];
+    memset(footer, 'W', 150);
+    strcpy(footer + 150, ", Hubert · Klasse 10a");
+    p.footer = footer;
+    layout_form(doc, &lv, &p, &m, a, &d);
+    const struct layout_item *f = NULL;
+    for (size_t i = 0; i < d.pages[0].n_items; i++)
+        if (is_footer(&d.pages[0].items[i]))
+            f = &d.pages[0].items[i];
+    assert_non_null(f);
+    assert_float_equal(f->size_pt, 7.0, EPS);
+    size_t      len = strlen(f->text);
+    const char *tail = "… · Klasse 10a · Seite 1 von 1";
+    assert_true(len > strlen(tail));
+    assert_string_equal(f->text + len - strlen(tail), tail);
+    assert_true(strncmp(f->text, "WWWW", 4) == 0);
+    assert_inside_margins(&d);
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay("Text.\n\n```signature\n[guardian] Unterschrift\n```\n\n```pupil\n```\n\nBitte zurückgeben.\n", NULL,
+        10, a, &d);
+    const struct layout_item *title = find_text(&d, "Angaben zur Schülerin / zum Schüler");
+    const struct layout_item *value = find_text(&d, "Yılmaz"), *cap = find_text(&d, "Name");
+    const struct layout_item *sig = find_text(&d, "Unterschrift");
+    assert_true(title && value && cap && sig);
+    assert_int_equal(title->font, LAYOUT_FONT_BOLD);
+    assert_true(title->y_pt > sig->y_pt && title->y_pt < value->y_pt);
+    /* A gray hairline across the text width above the title; the value's rule 3.5 pt under its baseline. */
+    const struct layout_item *hair = NULL, *rule = NULL;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        if (it->kind != LAYOUT_ITEM_LINE)
+            continue;
+        if (it->y_pt < title->y_pt && it->y_pt > sig->y_pt && it->gray > 0.0)
+            hair = it;
+        if (it->y_pt > value->y_pt && it->y_pt < cap->y_pt && it->x_pt == value->x_pt)
+            rule = it;
+    }
+    assert_true(hair && rule);
+    assert_float_equal(hair->x_pt, LEFT_PT, EPS);
+    assert_float_equal(hair->x_pt + hair->w_pt, RIGHT_PT, EPS);
+    assert_float_equal(rule->y_pt - value->y_pt, 3.5, EPS);
+    /* The return note after the block keeps more distance than paragraphs keep between them. */
+    const struct layout_item *note = find_text(&d, "Bitte zurückgeben.");
+    const struct layout_item *klasse = find_text(&d, "Klasse");
+    assert_true(note && klasse);
+    assert_true(note->y_pt - klasse->y_pt > 1.2 * 11.0 * 1.3);
     arena_free(a);
 }
 
@@ -751,6 +909,10 @@ main(void)
         cmocka_unit_test(test_layout_breaks_a_block_taller_than_a_page_and_ends),
         cmocka_unit_test(test_layout_pads_to_an_even_page_count),
         cmocka_unit_test(test_layout_class_sheet_lists_every_pupil_and_repeats_the_header),
+        cmocka_unit_test(test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row),
+        cmocka_unit_test(test_layout_class_sheet_cuts_a_name_only_beyond_four_lines),
+        cmocka_unit_test(test_layout_footer_cuts_a_long_name_but_keeps_class_and_page),
+        cmocka_unit_test(test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule),
         cmocka_unit_test(test_layout_dump_of_a_tiny_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
