@@ -8,7 +8,7 @@ packages=(
   fonts-liberation2 fonts-dejavu-core
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(libcmocka-dev poppler-utils qpdf valgrind libclang-rt-14-dev llvm)
+  packages+=(libcmocka-dev poppler-utils qpdf valgrind strace libclang-rt-14-dev llvm)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -7,7 +7,9 @@
 #   check.sh        optional extra assertions, run in the work folder with $CONSENTGEN set
 #   base            optional: name of a folder under tests/fixtures/e2e/ whose files are
 #                   copied in first (the case's own files override them)
-#   setup.sh        optional: prepares the work folder before the run (e.g. a file in the way)
+#   setup.sh        optional: prepares the work folder before the run (e.g. a file in the way);
+#                   exit 77 means "cannot be set up here" and skips the case
+#   wrap            optional: a command prefix the binary runs under (e.g. a shell that sets ulimit)
 # The case runs on a temp copy (with the repo's templates/ beside it). Every
 # PDF must pass qpdf --check and embed all its fonts; a second run must give
 # byte-identical PDFs. After status 1 or 3 no file at all may have appeared.
@@ -17,7 +19,12 @@ bin=$(realpath "$1") case_dir=$(realpath "$2") update=${3:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=$(basename "$case_dir")
 tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
+cleanup() {
+    grep -o " $tmp/[^ ]*" /proc/mounts | xargs -r -n1 umount 2>/dev/null
+    chmod -R u+w "$tmp" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
 fail=0
 say() { echo "e2e $name: $*" >&2; fail=1; }
 
@@ -30,11 +37,18 @@ run_once() { # $1: work folder
     fi
     cp -r "$case_dir/." "$1/case/"
     rm -rf "$1/case/expect" "$1/case"/expect.* "$1/case/args" "$1/case/check.sh" "$1/case/base"
-    [ -f "$case_dir/setup.sh" ] && (cd "$1/case" && bash "$case_dir/setup.sh")
-    rm -f "$1/case/setup.sh"
+    rm -f "$1/case/setup.sh" "$1/case/wrap"
+    if [ -f "$case_dir/setup.sh" ]; then
+        local rc=0
+        (cd "$1/case" && bash "$case_dir/setup.sh") || rc=$?
+        if [ "$rc" = 77 ]; then echo "e2e $name: skipped: cannot be set up on this machine"; exit 77; fi
+        [ "$rc" = 0 ] || { echo "e2e $name: setup.sh failed" >&2; exit 1; }
+    fi
     (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/before"
     local status=0
-    (cd "$1/case" && eval "exec \"\$bin\" $(cat "$case_dir/args")" \
+    local wrap=""
+    [ -f "$case_dir/wrap" ] && wrap=$(cat "$case_dir/wrap")
+    (cd "$1/case" && eval "exec $wrap \"\$bin\" $(cat "$case_dir/args")" \
         >"$1/stdout" 2>"$1/stderr" </dev/null) || status=$?
     echo "$status" >"$1/status"
     (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/after"

@@ -6,6 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 jobs=$(nproc)
+echo "== module boundaries and self-contained headers"
+.ci/check-includes.sh
 run_suite() { # name, cmake args...
   local dir=build-test-$1
   shift

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -393,6 +394,25 @@ select_pupils(struct run *r, struct diags *d)
 }
 
 /*
+ * A file the config names that cannot be read ("cannot read roster ...") gets
+ * no position from its loader; point such problems, added to d from index
+ * `from` on, at the config line that names the file, so an editor jumps there.
+ */
+static void
+point_at_config(struct diags *d, size_t from, const struct config *c, struct config_pos at)
+{
+    for (size_t i = from; at.line && i < d->n; i++) {
+        struct diag *g = &d->v[i];
+        if (g->line != 0 || (g->file && strcmp(g->file, c->path) != 0))
+            continue;
+        free(g->file);
+        g->file = xstrdup(c->path);
+        g->line = at.line;
+        g->col = at.col;
+    }
+}
+
+/*
  * Loads and cross-checks every input. Returns false with all problems in d
  * when the run must not write anything.
  */
@@ -405,14 +425,22 @@ run_load(struct run *r, bool need_fonts, struct diags *d)
     struct config *c = r->config;
 
     /* A config with errors still names the other inputs where it can: their problems are reported too. */
+    size_t from = d->n;
     if (c->roster.file)
         r->roster = roster_load(c->roster.file, &c->roster, d);
+    point_at_config(d, from, c, c->roster_at);
     if (need_fonts) {
+        from = d->n;
         if (c->form.template_path)
             r->doc = template_load(c->form.template_path, d);
+        point_at_config(d, from, c, c->template_at);
+        from = d->n;
         r->fonts = pdf_fonts_load(&c->page, c->path, d);
+        point_at_config(d, from, c, c->font_at);
+        from = d->n;
         if (c->school.logo)
             pdf_logo_probe(c->school.logo, c->path, &r->logo_aspect, d);
+        point_at_config(d, from, c, c->logo_at);
     }
     if (r->roster) {
         roster_check_plausible(r->roster, c->form.date, d);
@@ -581,6 +609,43 @@ show_progress(const struct run *r, size_t done, size_t total, const char *class_
         (void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
 
+/*
+ * Finds the targets that cannot be written before the first file is, so such
+ * a run writes nothing: a folder where a class PDF goes, a file where a class
+ * folder goes. Other failures (disk full) still show up while writing.
+ */
+static bool
+check_targets(const struct run *r, struct diags *d)
+{
+    struct output_namer *nm = output_namer_new();
+    size_t               errors_before = d->n_errors;
+    for (size_t j = 0; j < r->n_jobs; j++) {
+        const struct class_job *job = &r->jobs[j];
+        bool                    any = false;
+        for (size_t k = 0; k < job->n_pupils; k++)
+            any |= job->selected[k];
+        char       *safe = output_namer_safe_name(nm, job->name);
+        struct stat st;
+        if (job->write_class_file) {
+            char *path = xasprintf("%s/%s.pdf", r->out_dir, safe);
+            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
+                         path);
+            free(path);
+        }
+        if (any) {
+            char *dir = join_path(r->out_dir, safe);
+            if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+                diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                         "cannot create folder \"%s\": a file with that name is in the way", dir);
+            free(dir);
+        }
+        free(safe);
+    }
+    output_namer_free(nm);
+    return d->n_errors == errors_before;
+}
+
 /* Renders the jobs with index % n_workers == worker; returns the exit status. */
 static int
 render_share(const struct run *r, size_t worker, size_t n_workers, struct buf *written)
@@ -709,7 +774,8 @@ print_written(struct buf *written)
         lines = xrealloc(lines, (n + 1) * sizeof(*lines));
         lines[n++] = s;
     }
-    qsort(lines, n, sizeof(*lines), compare_lines);
+    if (n)
+        qsort(lines, n, sizeof(*lines), compare_lines);
     for (size_t i = 0; i < n; i++)
         printf("%s\n", strchr(lines[i], '\t') + 1);
     free(lines);
@@ -730,7 +796,7 @@ cmd_render(const struct cli_opts *o)
     }
     r.out_dir = o->out_dir ? o->out_dir : r.config->output.dir;
     r.progress = !o->quiet && isatty(STDERR_FILENO);
-    if (!output_make_dir(r.out_dir, &d)) {
+    if (!output_make_dir(r.out_dir, &d) || !check_targets(&r, &d)) {
         print_diags(&d);
         diags_fini(&d);
         run_fini(&r);
@@ -837,6 +903,7 @@ cli_main(int argc, char **argv)
         abort();
     }
     cli_opts_fini(&o);
+    output_cleanup();
     if (fflush(stdout) != 0 && status == CLI_EXIT_OK) {
         fprintf(stderr, "consentgen: error: cannot write to standard output: %s\n", strerror(errno));
         status = CLI_EXIT_OUTPUT;

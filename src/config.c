@@ -177,6 +177,11 @@ report_syntax_error(struct yctx *y)
     if (p->context) {
         struct pos pc = pos_of(y, p->context_mark);
         diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col, "%s", p->context);
+        /* libyaml reports an unclosed quote only at the end of the file; say where it opened and why. */
+        char q = char_at(y->text, y->len, p->context_mark);
+        if (strstr(p->context, "quoted scalar") && strstr(problem, "end of stream") && (q == '"' || q == '\''))
+            diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col,
+                     "the quote (%c) that starts here is never closed; end the text with the same quote", q);
     }
     /* The usual mistakes of hand-written YAML get a plain hint. */
     char c = char_at(y->text, y->len, at);
@@ -950,6 +955,21 @@ read_page(const struct walk *w, struct pair sp, struct config_page *pg)
     get_bool(w, f[1], "page.marks", &pg->marks);
 }
 
+/* Position of the value of key in section (a mapping node), or line 0 when it is not there. */
+static struct config_pos
+value_pos(const struct node *section, const char *key)
+{
+    struct config_pos at = {0, 0};
+    for (size_t k = 0; section && section->kind == NODE_MAPPING && k + 1 < section->n_kids; k += 2) {
+        const struct node *kn = section->kids[k];
+        if (kn->kind == NODE_SCALAR && kn->text && strcmp(kn->text, key) == 0) {
+            at = (struct config_pos){section->kids[k + 1]->line, section->kids[k + 1]->col};
+            break; /* the first of two wins, as in match_keys */
+        }
+    }
+    return at;
+}
+
 static void
 set_defaults(struct config *c, const char *path)
 {
@@ -1000,6 +1020,10 @@ config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
     read_roster(&w, f[2], &c->roster);
     read_output(&w, f[3], &c->output);
     read_page(&w, f[4], &c->page);
+    c->template_at = value_pos(f[1].value, "template");
+    c->roster_at = value_pos(f[2].value, "file");
+    c->logo_at = value_pos(f[0].value, "logo");
+    c->font_at = value_pos(f[4].value, "font");
     node_free(root);
     return c;
 }

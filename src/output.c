@@ -22,9 +22,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <unicode/uclean.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
-#include <utf8proc.h>
 
 /* Longer names are cut: a file name must stay below 255 bytes with ".pdf" and "_2" added. */
 #define MAX_NAME_LEN 120
@@ -49,24 +49,6 @@ is_ascii_alnum(int32_t c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-static bool
-is_letter_or_mark(int32_t cp)
-{
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-        return true;
-    default:
-        return false;
-    }
-}
-
 enum spell { SPELL_SEPARATOR, SPELL_DROP, SPELL_TEXT };
 
 /* How one code point appears in a file name; SPELL_TEXT fills out (at most 18 bytes + NUL). */
@@ -86,20 +68,18 @@ spell(int32_t cp, char out[static 19])
             return SPELL_TEXT;
         }
     }
-    utf8proc_int32_t parts[18];
-    int              boundclass = UTF8PROC_BOUNDCLASS_START;
-    utf8proc_ssize_t n = utf8proc_decompose_char(
-        cp, parts, 18, UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &boundclass);
-    size_t len = 0;
-    bool   ascii = n > 0 && n <= 18;
-    for (utf8proc_ssize_t i = 0; ascii && i < n; i++) {
+    int32_t parts[18];
+    size_t  n = utf8_decompose_base(cp, parts, 18);
+    size_t  len = 0;
+    bool    ascii = n > 0;
+    for (size_t i = 0; ascii && i < n; i++) {
         ascii = is_ascii_alnum(parts[i]);
         out[len++] = (char)parts[i];
     }
     out[len] = '\0';
     if (ascii && len > 0)
         return SPELL_TEXT;
-    return is_letter_or_mark(cp) ? SPELL_DROP : SPELL_SEPARATOR;
+    return utf8_is_letter_or_mark(cp) ? SPELL_DROP : SPELL_SEPARATOR;
 }
 
 /* True if text has a letter that spell() can only drop: one of another script. */
@@ -138,6 +118,12 @@ output_namer_free(struct output_namer *nm)
     if (nm->any_latin)
         utrans_close(nm->any_latin);
     free(nm);
+}
+
+void
+output_cleanup(void)
+{
+    u_cleanup();
 }
 
 /* Latin transliteration of s (accents kept, so German spelling still applies); NULL on failure. */
@@ -362,18 +348,14 @@ write_all(int fd, const char *data, size_t len)
     return true;
 }
 
-/* Writes and renames; returns 0 or the errno of the failing step. The temp file never survives. */
+/* Writes a complete, synced temp file from the template tmp (mkstemp, modified in place); 0 or errno. */
 static int
-write_and_rename(const char *dir, const char *tmp_path, const char *path, const void *data, size_t len)
+write_temp(char *tmp, const void *data, size_t len)
 {
-    char *tmp = xstrdup(tmp_path);
-    int   fd = mkstemp(tmp);
-    int   e = 0;
-    if (fd < 0) {
-        e = errno;
-        free(tmp);
-        return e;
-    }
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return errno;
+    int e = 0;
     (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
     /* mkstemp makes 0600; a PDF is for sharing, so 0666 less the umask, like fopen(). */
     mode_t mask = umask(0);
@@ -383,25 +365,40 @@ write_and_rename(const char *dir, const char *tmp_path, const char *path, const 
     /* close can report a delayed write error (NFS). */
     if (close(fd) != 0 && e == 0)
         e = errno;
-    if (e == 0 && rename(tmp, path) != 0)
-        e = errno;
-    if (e != 0) {
+    if (e != 0)
         unlink(tmp);
-    } else {
-        /* The rename itself reaches the disk only with the folder. */
-        int dfd = open(dir, O_RDONLY);
-        if (dfd >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
-    }
-    free(tmp);
     return e;
 }
 
-bool
-output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d)
+/* The folder of path, for fsync after a rename ("." if none). */
+static void
+sync_folder_of(const char *path)
 {
+    const char *slash = strrchr(path, '/');
+    char       *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    int         dfd = open(dir, O_RDONLY);
+    if (dfd >= 0) {
+        (void)fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
+}
+
+static void
+report_write_error(const char *path, int e, struct diags *d)
+{
+    if (e == EISDIR || (e == EEXIST && is_dir(path)))
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
+                 path);
+    else
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": %s", path, strerror(e));
+}
+
+bool
+output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path, char **final_path,
+             struct diags *d)
+{
+    *tmp_path = *final_path = NULL;
     size_t dlen = strlen(dir);
     bool   slash = dlen > 0 && dir[dlen - 1] == '/';
     char  *path = dlen ? xasprintf("%s%s%s", dir, slash ? "" : "/", name) : xstrdup(name);
@@ -413,24 +410,52 @@ output_write_atomic(const char *dir, const char *name, const void *data, size_t 
     /* Hidden, so a reader of the folder never takes the temp file for a finished PDF. */
     char *tmp =
         dlen ? xasprintf("%s%s.%s.XXXXXX", dir, slash ? "" : "/", name) : xasprintf(".%s.XXXXXX", name);
+    int e = write_temp(tmp, data, len);
+    if (e != 0) {
+        report_write_error(path, e, d);
+        free(tmp);
+        free(path);
+        return false;
+    }
+    *tmp_path = tmp;
+    *final_path = path;
+    return true;
+}
 
-    /* Held back, not ignored: a signal that arrives meanwhile is delivered once the file is complete or gone.
-     */
+bool
+output_commit(const char *tmp_path, const char *final_path, struct diags *d)
+{
+    if (rename(tmp_path, final_path) != 0) {
+        int e = errno;
+        unlink(tmp_path);
+        report_write_error(final_path, e, d);
+        return false;
+    }
+    /* The rename itself reaches the disk only with the folder. */
+    sync_folder_of(final_path);
+    return true;
+}
+
+void
+output_discard(const char *tmp_path)
+{
+    unlink(tmp_path);
+}
+
+bool
+output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d)
+{
+    /* Held back, not ignored: a signal that arrives meanwhile is delivered once the file is complete or gone. */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigaddset(&block, SIGTERM);
     sigaddset(&block, SIGHUP);
     sigprocmask(SIG_BLOCK, &block, &old);
-    int e = write_and_rename(dlen ? dir : ".", tmp, path, data, len);
+    char *tmp, *path;
+    bool  ok = output_stage(dir, name, data, len, &tmp, &path, d) && output_commit(tmp, path, d);
     sigprocmask(SIG_SETMASK, &old, NULL);
-
-    if (e == EISDIR || (e == EEXIST && is_dir(path)))
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
-                 path);
-    else if (e != 0)
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": %s", path, strerror(e));
     free(tmp);
     free(path);
-    return e == 0;
+    return ok;
 }

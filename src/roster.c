@@ -21,7 +21,7 @@
 
 #include <csv.h>
 
-#define ROSTER_MAX_FILE_BYTES ((size_t)64 * 1024 * 1024)
+#define ROSTER_MAX_FILE_BYTES ((size_t)16 * 1024 * 1024) /* 250,000 pupils; a large school needs 0.1 MiB */
 #define ROSTER_MAX_FIELD_CHARS 1000
 #define NO_COLUMN SIZE_MAX
 
@@ -447,7 +447,7 @@ check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
         return true;
     case DATE_BAD_FORMAT:
         diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
-                 "birth date \"%s\" is not a date; expected dd.mm.yyyy or yyyy-mm-dd", value);
+                 "birth date \"%s\" is not a date; expected a date like 30.01.2016 or 2016-01-30", value);
         return false;
     case DATE_NOT_REAL:
         diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "birth date \"%s\" is not a real date", value);
@@ -468,8 +468,17 @@ read_data_row(struct parser *ps, size_t end)
     if (r->was_windows_1252 && row_has_bad_byte_marker(ps))
         return; /* reported with its position by report_bad_bytes() */
     if (ps->n_fields < r->n_headers || (ps->n_fields > r->n_headers && !fields_all_empty(ps, r->n_headers))) {
-        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0, "row has %zu fields, the header has %zu",
-                 ps->n_fields, r->n_headers);
+        /* Name the separator: the secretary looks for a missing or an extra one in the row. */
+        const char *sep = r->delimiter == '\t' ? "tab" : r->delimiter == ',' ? "\",\"" : "\";\"";
+        if (ps->n_fields < r->n_headers)
+            diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                     "row has %zu fields, but the header line has %zu: a value or a %s is missing", ps->n_fields,
+                     r->n_headers, sep);
+        else
+            diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                     "row has %zu fields, but the header line has %zu: a %s too many, or text with a %s that is "
+                     "not in double quotes",
+                     ps->n_fields, r->n_headers, sep, sep);
         return;
     }
 
@@ -749,7 +758,8 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
         len -= 3;
     }
     if (is_blank_text(data, len)) {
-        diag_add(d, DIAG_ERROR, path, 0, 0, "the file is empty");
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "the file is empty; expected a header line and one line per pupil");
         return NULL;
     }
 
@@ -783,7 +793,8 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
     feed(&ps);
 
     if (!ps.is_fatal && !ps.has_header)
-        diag_add(d, DIAG_ERROR, path, 0, 0, "the file is empty");
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "the file is empty; expected a header line and one line per pupil");
     else if (!ps.is_fatal && ps.n_rows == 0)
         diag_add(d, DIAG_ERROR, path, 0, 0, "no pupils: the file has only a header line");
     clear_row(&ps);
@@ -807,7 +818,7 @@ roster_load(const char *path_as_written, const struct config_roster *opts, struc
         int err = errno;
         if (err == EFBIG)
             diag_add(d, DIAG_ERROR, path_as_written, 0, 0,
-                     "the file is larger than 64 MiB, far too large for a pupil list: is it the right file?");
+                     "the file is larger than 16 MiB, far too large for a pupil list: is it the right file?");
         else
             diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read roster \"%s\": %s", path_as_written,
                      strerror(err));
@@ -952,7 +963,7 @@ roster_check_plausible(const struct roster *r, struct date form_date, struct dia
             int age = date_age_on(p->birth_date, form_date);
             if (age < 4 || age > 25)
                 diag_add(d, DIAG_WARNING, r->path, p->line, 0,
-                         "\"%s, %s\" (born %s) is %d years old on the form date %s; expected 4 to 25",
+                         "\"%s, %s\" (born %s) is %d years old on the form date %s; expected an age from 4 to 25",
                          p->last_name, p->first_name, born, age, form);
         }
         if (occurrence[i] == 2)

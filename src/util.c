@@ -288,9 +288,16 @@ util_read_file(const char *path, size_t max_len, char **data, size_t *len)
     if (!f)
         return false;
     struct stat st;
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool        has_stat = fstat(fileno(f), &st) == 0;
+    if (has_stat && S_ISDIR(st.st_mode)) {
         fclose(f);
         errno = EISDIR;
+        return false;
+    }
+    /* A regular file that is too large is refused before reading it: a 100 MB file costs no memory. */
+    if (has_stat && S_ISREG(st.st_mode) && st.st_size > 0 && (unsigned long long)st.st_size > max_len) {
+        fclose(f);
+        errno = EFBIG;
         return false;
     }
     struct buf b;
@@ -471,6 +478,34 @@ utf8_sort_key(const char *s)
     if (n < 0)
         return xstrdup(s);
     return (char *)out;
+}
+
+bool
+utf8_is_letter_or_mark(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ME:
+        return true;
+    default:
+        return false;
+    }
+}
+
+size_t
+utf8_decompose_base(int32_t cp, int32_t *out, size_t max)
+{
+    int              boundclass = UTF8PROC_BOUNDCLASS_START;
+    utf8proc_ssize_t n = utf8proc_decompose_char(cp, out, (utf8proc_ssize_t)max,
+                                                 UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK,
+                                                 &boundclass);
+    return n > 0 && (size_t)n <= max ? (size_t)n : 0;
 }
 
 /* ---- dates ---- */

@@ -67,6 +67,11 @@ struct config_page {
     bool  marks;     /* fold and hole marks; default false */
 };
 
+/* A place in the config file, 1-based; line 0: not written there. */
+struct config_pos {
+    unsigned line, col;
+};
+
 struct config {
     char                *path; /* as given on the command line */
     struct config_school school;
@@ -74,6 +79,8 @@ struct config {
     struct config_roster roster;
     struct config_output output;
     struct config_page   page;
+    /* Where the files are named (form.template, roster.file, school.logo, page.font), for messages about them. */
+    struct config_pos    template_at, roster_at, logo_at, font_at;
 };
 
 /*

@@ -27,6 +27,8 @@ struct output_namer;
 struct output_namer *output_namer_new(void);
 void                 output_namer_free(struct output_namer *nm);
 char                *output_namer_safe_name(struct output_namer *nm, const char *text);
+/* Frees ICU's process-wide caches; call once, after the last namer is freed, before exit. */
+void                 output_cleanup(void);
 
 /* Makes names unique within one folder, ignoring ASCII case: "a", "a_2", "a_3". */
 struct output_names;
@@ -44,5 +46,17 @@ bool output_make_dir(const char *dir, struct diags *d);
  * leave the temp file. On failure nothing is left and a diag says why.
  */
 bool output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d);
+
+/*
+ * The two halves of output_write_atomic, for a run that must write all of its
+ * files or none: output_stage writes data completely (synced) to a hidden temp
+ * file in dir and returns its path and the final path dir/name (caller frees
+ * both); output_commit renames it into place; output_discard removes it.
+ * The caller holds signals back while a temp file is not yet recorded.
+ */
+bool output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path, char **final_path,
+                  struct diags *d);
+bool output_commit(const char *tmp_path, const char *final_path, struct diags *d);
+void output_discard(const char *tmp_path);
 
 #endif

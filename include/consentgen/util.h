@@ -73,6 +73,10 @@ char    *utf8_nfc(const char *s);                          /* NFC copy, NULL if 
 char    *utf8_fold(const char *s);
 /* DIN 5007-1 sort key: ä sorts as a, ß as ss, other accents dropped, case ignored; caller frees. */
 char    *utf8_sort_key(const char *s);
+/* Whether cp is a letter or a combining mark (Unicode categories L* and M*). */
+bool     utf8_is_letter_or_mark(int32_t cp);
+/* Compatibility decomposition of cp without marks (é -> e, ﬁ -> f i); returns the count, 0 if over max. */
+size_t   utf8_decompose_base(int32_t cp, int32_t *out, size_t max);
 
 /* Calendar dates. */
 struct date {

@@ -245,7 +245,9 @@ static const struct diag_case diag_cases[] = {
      "schule.yaml:7:13: error: roster.encoding must be auto, utf-8 or windows-1252, not \"latin1\"\n", false},
     {"YAML syntax error with its context as a note", "school:\n  name: \"S\n",
      "schule.yaml:3:1: error: found unexpected end of stream\n"
-     "schule.yaml:2:9: note: while scanning a quoted scalar\n",
+     "schule.yaml:2:9: note: while scanning a quoted scalar\n"
+     "schule.yaml:2:9: note: the quote (\") that starts here is never closed; end the text with the same "
+     "quote\n",
      true},
     {"colon in a value", "school:\n  name: Schule: Gymnasium\n",
      "schule.yaml:2:15: error: mapping values are not allowed in this context\n"
@@ -597,7 +599,8 @@ test_config_front_matter_reports_at_template_lines(void **state)
          "t.md:2:27: error: pupil_signature_from_age (20) must not be above adult_age (18)\n"},
         {"title: [a]\n", "t.md:2:8: error: title must be text, not a list\n"},
         {"title: \"x\n",
-         "t.md:3:1: error: found unexpected end of stream\nt.md:2:8: note: while scanning a quoted scalar\n"},
+         "t.md:3:1: error: found unexpected end of stream\nt.md:2:8: note: while scanning a quoted scalar\n"
+         "t.md:2:8: note: the quote (\") that starts here is never closed; end the text with the same quote\n"},
         {"- a\n",
          "t.md:2:1: error: the front matter must consist of the keys title, pupil_signature_from_age and "
          "adult_age, not a list\n"},
@@ -615,6 +618,35 @@ test_config_front_matter_reports_at_template_lines(void **state)
         free(text);
         diags_fini(&d);
     }
+}
+
+static void
+test_config_keeps_where_each_file_is_named(void **state)
+{
+    (void)state;
+    char          *text;
+    struct config *c = parse("school:\n  name: S\n  logo:   logo.png\nform:\n  template: t.md\n"
+                             "roster:\n  file: \"k.csv\"\npage:\n  font: Schrift.ttf\n",
+                             "schule.yaml", &text);
+    assert_string_equal(text, "");
+    assert_non_null(c);
+    assert_int_equal(c->logo_at.line, 3);
+    assert_int_equal(c->logo_at.col, 11);
+    assert_int_equal(c->template_at.line, 5);
+    assert_int_equal(c->template_at.col, 13);
+    assert_int_equal(c->roster_at.line, 7);
+    assert_int_equal(c->roster_at.col, 9);
+    assert_int_equal(c->font_at.line, 9);
+    assert_int_equal(c->font_at.col, 9);
+    config_free(c);
+    free(text);
+
+    c = parse(MINIMAL, "schule.yaml", &text);
+    assert_non_null(c);
+    assert_int_equal(c->logo_at.line, 0); /* not written: messages about the default have no place */
+    assert_int_equal(c->font_at.line, 0);
+    config_free(c);
+    free(text);
 }
 
 int
@@ -635,6 +667,7 @@ main(void)
         cmocka_unit_test(test_config_example_school_loads_clean),
         cmocka_unit_test(test_config_front_matter_reads_keys_and_defaults),
         cmocka_unit_test(test_config_front_matter_reports_at_template_lines),
+        cmocka_unit_test(test_config_keeps_where_each_file_is_named),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

@@ -273,6 +273,69 @@ test_output_write_atomic_writes_content_and_mode(void **state)
 }
 
 static void
+test_output_stage_hides_the_file_until_commit(void **state)
+{
+    struct tmp  *t = *state;
+    struct diags d = { 0 };
+    char        *tmp, *final;
+    assert_true(output_stage(t->dir, "5a.pdf", "%PDF-", 5, &tmp, &final, &d));
+    char *want = xasprintf("%s/5a.pdf", t->dir);
+    assert_string_equal(final, want);
+    char *names = list_dir(t->dir);
+    /* Only the hidden temp file: ".5a.pdf.XXXXXX\n". */
+    assert_int_equal(strncmp(names, ".5a.pdf.", 8), 0);
+    assert_int_equal(strlen(names), strlen(".5a.pdf.XXXXXX\n"));
+    free(names);
+    assert_true(output_commit(tmp, final, &d));
+    names = list_dir(t->dir);
+    assert_string_equal(names, "5a.pdf\n");
+    free(names);
+    assert_int_equal(d.n, 0);
+    free(want);
+    free(tmp);
+    free(final);
+}
+
+static void
+test_output_discard_leaves_nothing(void **state)
+{
+    struct tmp  *t = *state;
+    struct diags d = { 0 };
+    char        *tmp, *final;
+    assert_true(output_stage(t->dir, "7b.pdf", "x", 1, &tmp, &final, &d));
+    output_discard(tmp);
+    char *names = list_dir(t->dir);
+    assert_string_equal(names, "");
+    free(names);
+    free(tmp);
+    free(final);
+}
+
+static void
+test_output_commit_onto_a_folder_fails_and_cleans_up(void **state)
+{
+    struct tmp  *t = *state;
+    struct diags d = { 0 };
+    char        *tmp, *final;
+    char        *sub = xasprintf("%s/5a.pdf", t->dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_true(output_stage(t->dir, "5a.pdf", "x", 1, &tmp, &final, &d));
+    assert_false(output_commit(tmp, final, &d));
+    char *names = list_dir(t->dir);
+    assert_string_equal(names, "5a.pdf\n");
+    free(names);
+    char *msg = formatted(&d);
+    char *want = xasprintf("consentgen: error: cannot write \"%s\": a folder with that name is in the way\n", sub);
+    assert_string_equal(msg, want);
+    free(want);
+    free(msg);
+    free(sub);
+    free(tmp);
+    free(final);
+    diags_fini(&d);
+}
+
+static void
 test_output_write_atomic_accepts_empty_data(void **state)
 {
     struct tmp  *t = *state;
@@ -376,6 +439,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_output_write_atomic_writes_content_and_mode, setup_tmp,
                                         teardown_tmp),
         cmocka_unit_test_setup_teardown(test_output_write_atomic_accepts_empty_data, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_output_stage_hides_the_file_until_commit, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_output_discard_leaves_nothing, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_output_commit_onto_a_folder_fails_and_cleans_up, setup_tmp,
+                                        teardown_tmp),
         cmocka_unit_test_setup_teardown(test_output_write_atomic_fails_when_folder_is_missing, setup_tmp,
                                         teardown_tmp),
         cmocka_unit_test_setup_teardown(test_output_write_atomic_fails_when_target_is_a_folder, setup_tmp,

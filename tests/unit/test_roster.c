@@ -499,9 +499,9 @@ test_roster_rejects_impossible_and_malformed_dates(void **state)
                                     "k.csv:3:14: error: birth date \"29.02.2013\" is not a real date\n"
                                     "k.csv:4:14: error: birth date \"2013-02-30\" is not a real date\n"
                                     "k.csv:5:14: error: birth date \"2013/04/03\" is not a date; expected "
-                                    "dd.mm.yyyy or yyyy-mm-dd\n"
+                                    "a date like 30.01.2016 or 2016-01-30\n"
                                     "k.csv:6:14: error: birth date \"03.04.13\" is not a date; expected "
-                                    "dd.mm.yyyy or yyyy-mm-dd\n"
+                                    "a date like 30.01.2016 or 2016-01-30\n"
                                     "k.csv:7:14: error: birth date \"0.4.2013\" is not a real date\n");
     assert_non_null(r);
     assert_int_equal(r->n_pupils, 0);
@@ -517,8 +517,10 @@ test_roster_reports_field_count_and_tolerates_empty_trailing_fields(void **state
                                            "Weber;Ben;5a\n"
                                            "Schmidt;Clara;5a;03.04.2015\n",
                                     NULL,
-                                    "k.csv:3: error: row has 5 fields, the header has 4\n"
-                                    "k.csv:4: error: row has 3 fields, the header has 4\n");
+                                    "k.csv:3: error: row has 5 fields, but the header line has 4: a \";\" too many, or text "
+                                    "with a \";\" that is not in double quotes\n"
+                                    "k.csv:4: error: row has 3 fields, but the header line has 4: a value or a \";\" is "
+                                    "missing\n");
     assert_non_null(r);
     assert_int_equal(r->n_pupils, 2);
     assert_string_equal(r->pupils[0].last_name, "Weber");
@@ -609,7 +611,8 @@ test_roster_rejects_an_empty_file(void **state)
     (void)state;
     static const char *const empties[] = { "", "\xEF\xBB\xBF", "\r\n\r\n", ";;;\n;;\n" };
     for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++)
-        assert_null(parse_expect(empties[i], NULL, "k.csv: error: the file is empty\n"));
+        assert_null(parse_expect(empties[i], NULL, "k.csv: error: the file is empty; expected a header line and one "
+                                                           "line per pupil\n"));
 }
 
 static void
@@ -635,7 +638,7 @@ test_roster_load_reports_unreadable_and_oversize_files(void **state)
     char path[] = "/tmp/test_roster_XXXXXX";
     int  fd = mkstemp(path);
     assert_true(fd >= 0);
-    assert_int_equal(ftruncate(fd, (off_t)64 * 1024 * 1024 + 1), 0);
+    assert_int_equal(ftruncate(fd, (off_t)16 * 1024 * 1024 + 1), 0);
     close(fd);
     struct config_roster big = { .file = path };
     assert_null(roster_load("big.csv", &big, &d));
@@ -646,7 +649,7 @@ test_roster_load_reports_unreadable_and_oversize_files(void **state)
     diags_format(&d, &out);
     assert_string_equal(
         out.data, "consentgen: error: cannot read roster \"klassen.csv\": No such file or directory\n"
-                  "big.csv: error: the file is larger than 64 MiB, far too large for a pupil list: is it "
+                  "big.csv: error: the file is larger than 16 MiB, far too large for a pupil list: is it "
                   "the right file?\n");
     buf_fini(&out);
     diags_fini(&d);
@@ -678,9 +681,9 @@ test_roster_warns_about_implausible_birth_dates(void **state)
         out.data, "k.csv:3: warning: \"Zukunft, Zoe\" (born 28.11.2026): the birth date is after the form "
                   "date 27.11.2026\n"
                   "k.csv:4: warning: \"Klein, Kim\" (born 28.11.2022) is 3 years old on the form date "
-                  "27.11.2026; expected 4 to 25\n"
+                  "27.11.2026; expected an age from 4 to 25\n"
                   "k.csv:7: warning: \"Uralt, Ulla\" (born 27.11.2000) is 26 years old on the form date "
-                  "27.11.2026; expected 4 to 25\n");
+                  "27.11.2026; expected an age from 4 to 25\n");
     assert_int_equal(d.n_warnings, 3);
     assert_int_equal(d.n_errors, 0);
     buf_fini(&out);

@@ -1,0 +1,2 @@
+mkdir out
+printf "kein Ordner\\n" > out/5a

@@ -1,0 +1,1 @@
+printf "keine PDF\\n" > out

@@ -1,0 +1,1 @@
+mkdir -p out/10a.pdf
