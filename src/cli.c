@@ -10,14 +10,9 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "consentgen/form.h"
@@ -26,6 +21,8 @@
 #include "consentgen/roster.h"
 #include "consentgen/template.h"
 #include "consentgen/util.h"
+
+#include "cli_int.h"
 
 #define USAGE_LINE "usage: consentgen render|check|list CONFIG [OPTIONS]"
 
@@ -218,8 +215,8 @@ cli_opts_fini(struct cli_opts *opts)
 
 /* ---- printing ---- */
 
-static void
-print_diags(struct diags *d)
+void
+cli_print_diags(struct diags *d)
 {
     struct buf b;
     buf_init(&b);
@@ -233,37 +230,13 @@ print_diags(struct diags *d)
 static void
 print_usage_error(struct diags *d)
 {
-    print_diags(d);
+    cli_print_diags(d);
     fprintf(stderr, "%s\nTry 'consentgen --help'.\n", USAGE_LINE);
 }
 
 /* ---- the run: inputs loaded once, read-only afterwards ---- */
 
-/* One class and the pupils of it that this run prints, in print order. */
-struct class_job {
-    const char          *name;
-    const struct pupil **pupils;   /* every pupil of the class: file names stay stable */
-    size_t               n_pupils;
-    bool                *selected; /* per pupil: print a per-pupil file */
-    bool                 write_class_file;
-};
-
-struct run {
-    const struct cli_opts *opts;
-    struct config         *config;
-    struct roster         *roster;
-    struct template_doc   *doc;
-    struct pdf_fonts      *fonts;
-    double                 logo_aspect;
-    struct form_run        form;
-    const char            *out_dir;
-    struct class_job      *jobs;
-    size_t                 n_jobs;
-    enum config_split      split;
-    bool                   progress;
-};
-
-static void
+void
 run_fini(struct run *r)
 {
     for (size_t i = 0; i < r->n_jobs; i++) {
@@ -470,315 +443,13 @@ run_load(struct run *r, bool need_fonts, struct diags *d)
     return d->n_errors == 0 && (!r->opts->strict || d->n_warnings == 0);
 }
 
-/* ---- rendering ---- */
-
-static char *
-join_path(const char *dir, const char *name)
-{
-    return xasprintf("%s/%s", dir, name);
-}
-
-/* Renders pages into a fresh PDF and writes it atomically to dir/name. */
-struct pdf_job {
-    struct pdf_writer *writer;
-    struct arena      *arena;
-};
-
-static bool
-start_pdf(const struct run *r, struct pdf_job *pj, const char *title, struct diags *d)
-{
-    struct pdf_meta meta = { title, r->config->school.name, template_title(r->doc) };
-    pj->writer = pdf_writer_new(r->fonts, r->config->school.logo, &meta, d);
-    return pj->writer != NULL;
-}
-
-static bool
-finish_pdf(struct pdf_job *pj, const char *dir, const char *name, struct diags *d)
-{
-    struct buf pdf;
-    buf_init(&pdf);
-    bool ok = pdf_writer_save(pj->writer, &pdf, d) && output_write_atomic(dir, name, pdf.data, pdf.len, d);
-    buf_fini(&pdf);
-    pdf_writer_free(pj->writer);
-    pj->writer = NULL;
-    return ok;
-}
-
-static bool
-add_pupil_form(const struct run *r, struct pdf_job *pj, const struct pupil *p, bool pad, struct diags *d)
-{
-    struct layout_doc pages = { 0 };
-    form_layout_pupil(&r->form, p, pj->arena, &pages);
-    if (pad)
-        layout_pad_to_even(&pages, pj->arena);
-    bool ok = pdf_writer_add(pj->writer, &pages, d);
-    arena_reset(pj->arena);
-    return ok;
-}
-
-/*
- * Each written path goes into `written` behind a sort key (class index, file
- * index), so stdout lists files in class order whatever the worker timing.
- */
-static bool
-write_class_file(const struct run *r, size_t j, struct output_namer *nm, struct arena *a, struct buf *written,
-                 struct diags *d)
-{
-    const struct config    *c = r->config;
-    const struct class_job *job = &r->jobs[j];
-    struct pdf_job          pj = { NULL, a };
-    char *title = xasprintf("%s \xE2\x80\x93 Klasse %s", template_title(r->doc), job->name);
-    bool  ok = start_pdf(r, &pj, title, d);
-    free(title);
-    if (ok && c->output.class_sheet) {
-        struct layout_doc pages = { 0 };
-        form_layout_class_sheet(&r->form, job->name, job->pupils, job->n_pupils, a, &pages);
-        if (c->output.duplex)
-            layout_pad_to_even(&pages, a);
-        ok = pdf_writer_add(pj.writer, &pages, d);
-        arena_reset(a);
-    }
-    for (size_t k = 0; ok && k < job->n_pupils; k++)
-        ok = add_pupil_form(r, &pj, job->pupils[k], c->output.duplex, d);
-    if (!ok) {
-        pdf_writer_free(pj.writer);
-        return false;
-    }
-    char *safe = output_namer_safe_name(nm, job->name);
-    char *name = xasprintf("%s.pdf", safe);
-    ok = finish_pdf(&pj, r->out_dir, name, d);
-    if (ok)
-        buf_printf(written, "%06zu.000000\t%s/%s\n", j, r->out_dir, name);
-    free(name);
-    free(safe);
-    return ok;
-}
-
-static bool
-write_pupil_files(const struct run *r, size_t j, struct output_namer *nm, struct arena *a, struct buf *written,
-                  struct diags *d)
-{
-    const struct class_job *job = &r->jobs[j];
-    bool any = false;
-    for (size_t k = 0; k < job->n_pupils; k++)
-        any |= job->selected[k];
-    if (!any)
-        return true;
-    char *safe_class = output_namer_safe_name(nm, job->name);
-    char *dir = join_path(r->out_dir, safe_class);
-    bool  ok = output_make_dir(dir, d);
-    /* Names are made unique over the whole class, so a pupil's file name does not depend on the selection. */
-    struct output_names *names = output_names_new();
-    for (size_t k = 0; ok && k < job->n_pupils; k++) {
-        const struct pupil *p = job->pupils[k];
-        char *base_last = output_namer_safe_name(nm, p->last_name);
-        char *base_first = output_namer_safe_name(nm, p->first_name);
-        char *base = xasprintf("%s_%s", base_last, base_first);
-        const char *unique = output_names_unique(names, base);
-        free(base);
-        free(base_last);
-        free(base_first);
-        if (!job->selected[k])
-            continue;
-        char          *file = xasprintf("%s.pdf", unique);
-        struct pdf_job pj = { NULL, a };
-        char *title = xasprintf("%s \xE2\x80\x93 %s, %s (Klasse %s)", template_title(r->doc), p->last_name,
-                                p->first_name, p->class_name);
-        ok = start_pdf(r, &pj, title, d) && add_pupil_form(r, &pj, p, false, d) && finish_pdf(&pj, dir, file, d);
-        if (!ok && pj.writer)
-            pdf_writer_free(pj.writer);
-        if (ok)
-            buf_printf(written, "%06zu.%06zu\t%s/%s\n", j, k + 1, dir, file);
-        free(title);
-        free(file);
-    }
-    output_names_free(names);
-    free(dir);
-    free(safe_class);
-    return ok;
-}
-
-static void
-show_progress(const struct run *r, size_t done, size_t total, const char *class_name)
-{
-    if (!r->progress)
-        return;
-    char line[160];
-    int  n = snprintf(line, sizeof line, "\r\033[KKlasse %-8.8s %zu von %zu Klassen fertig", class_name, done, total);
-    if (n > 0)
-        (void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
-
-/*
- * Finds the targets that cannot be written before the first file is, so such
- * a run writes nothing: a folder where a class PDF goes, a file where a class
- * folder goes. Other failures (disk full) still show up while writing.
- */
-static bool
-check_targets(const struct run *r, struct diags *d)
-{
-    struct output_namer *nm = output_namer_new();
-    size_t               errors_before = d->n_errors;
-    for (size_t j = 0; j < r->n_jobs; j++) {
-        const struct class_job *job = &r->jobs[j];
-        bool                    any = false;
-        for (size_t k = 0; k < job->n_pupils; k++)
-            any |= job->selected[k];
-        char       *safe = output_namer_safe_name(nm, job->name);
-        struct stat st;
-        if (job->write_class_file) {
-            char *path = xasprintf("%s/%s.pdf", r->out_dir, safe);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
-                         path);
-            free(path);
-        }
-        if (any) {
-            char *dir = join_path(r->out_dir, safe);
-            if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-                diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                         "cannot create folder \"%s\": a file with that name is in the way", dir);
-            free(dir);
-        }
-        free(safe);
-    }
-    output_namer_free(nm);
-    return d->n_errors == errors_before;
-}
-
-/* Renders the jobs with index % n_workers == worker; returns the exit status. */
-static int
-render_share(const struct run *r, size_t worker, size_t n_workers, struct buf *written)
-{
-    struct diags  d = { 0 };
-    struct arena        *a = arena_new();
-    struct output_namer *nm = output_namer_new();
-    int                  status = CLI_EXIT_OK;
-    size_t        done = 0;
-    for (size_t j = worker; j < r->n_jobs && status == CLI_EXIT_OK; j += n_workers) {
-        const struct class_job *job = &r->jobs[j];
-        if (job->write_class_file && !write_class_file(r, j, nm, a, written, &d))
-            status = CLI_EXIT_OUTPUT;
-        if (status == CLI_EXIT_OK && !write_pupil_files(r, j, nm, a, written, &d))
-            status = CLI_EXIT_OUTPUT;
-        show_progress(r, ++done * n_workers, r->n_jobs, job->name);
-    }
-    output_namer_free(nm);
-    arena_free(a);
-    print_diags(&d);
-    diags_fini(&d);
-    return status;
-}
+/* ---- commands ---- */
 
 static size_t
 count_cores(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (size_t)n : 1;
-}
-
-/*
- * Worker processes share the loaded inputs copy-on-write. Each writes its
- * files and sends the list of paths back through a pipe, so stdout lists
- * them in class order whatever the timing.
- */
-static int
-render_all(const struct run *r, size_t n_workers, struct buf *written)
-{
-    if (n_workers <= 1)
-        return render_share(r, 0, 1, written);
-
-    pid_t *pids = xcalloc(n_workers, sizeof(*pids));
-    int   *fds = xcalloc(n_workers, sizeof(*fds));
-    int    status = CLI_EXIT_OK;
-    pid_t  parent = getpid();
-    fflush(NULL);
-    for (size_t w = 0; w < n_workers; w++) {
-        int p[2];
-        if (pipe(p) != 0 || (pids[w] = fork()) < 0) {
-            fprintf(stderr, "consentgen: error: cannot start a worker process: %s\n", strerror(errno));
-            status = CLI_EXIT_OUTPUT;
-            n_workers = w;
-            break;
-        }
-        if (pids[w] == 0) {
-            /* A worker must not outlive an interrupted parent. */
-            prctl(PR_SET_PDEATHSIG, SIGTERM);
-            if (getppid() != parent)
-                _exit(CLI_EXIT_OUTPUT);
-            close(p[0]);
-            struct buf mine;
-            buf_init(&mine);
-            int rc = render_share(r, w, n_workers, &mine);
-            for (size_t off = 0; off < mine.len;) {
-                ssize_t n = write(p[1], mine.data + off, mine.len - off);
-                if (n <= 0 && errno != EINTR)
-                    break;
-                if (n > 0)
-                    off += (size_t)n;
-            }
-            buf_fini(&mine);
-            close(p[1]);
-            _exit(rc);
-        }
-        close(p[1]);
-        fds[w] = p[0];
-    }
-    struct buf *parts = xcalloc(n_workers, sizeof(*parts));
-    for (size_t w = 0; w < n_workers; w++) {
-        char    chunk[4096];
-        ssize_t n;
-        buf_init(&parts[w]);
-        while ((n = read(fds[w], chunk, sizeof chunk)) != 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0)
-                break;
-            buf_append(&parts[w], chunk, (size_t)n);
-        }
-        close(fds[w]);
-        int ws;
-        while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
-            ;
-        int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : CLI_EXIT_OUTPUT;
-        if (rc > status)
-            status = rc;
-    }
-    for (size_t w = 0; w < n_workers; w++)
-        buf_append(written, parts[w].data ? parts[w].data : "", parts[w].len);
-    for (size_t w = 0; w < n_workers; w++)
-        buf_fini(&parts[w]);
-    free(parts);
-    free(pids);
-    free(fds);
-    return status;
-}
-
-/* Sorts the written paths by their key and prints them without it. */
-static int
-compare_lines(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void
-print_written(struct buf *written)
-{
-    size_t n = 0;
-    char **lines = NULL;
-    for (char *s = written->data, *nl; s && *s; s = nl + 1) {
-        nl = strchr(s, '\n');
-        if (!nl)
-            break;
-        *nl = '\0';
-        lines = xrealloc(lines, (n + 1) * sizeof(*lines));
-        lines[n++] = s;
-    }
-    if (n)
-        qsort(lines, n, sizeof(*lines), compare_lines);
-    for (size_t i = 0; i < n; i++)
-        printf("%s\n", strchr(lines[i], '\t') + 1);
-    free(lines);
 }
 
 static int
@@ -788,7 +459,7 @@ cmd_render(const struct cli_opts *o)
     struct diags d = { 0 };
     r.opts = o;
     bool ok = run_load(&r, true, &d);
-    print_diags(&d);
+    cli_print_diags(&d);
     diags_fini(&d);
     if (!ok) {
         run_fini(&r);
@@ -796,22 +467,10 @@ cmd_render(const struct cli_opts *o)
     }
     r.out_dir = o->out_dir ? o->out_dir : r.config->output.dir;
     r.progress = !o->quiet && isatty(STDERR_FILENO);
-    if (!output_make_dir(r.out_dir, &d) || !check_targets(&r, &d)) {
-        print_diags(&d);
-        diags_fini(&d);
-        run_fini(&r);
-        return CLI_EXIT_OUTPUT;
-    }
     size_t n_workers = o->jobs ? (size_t)o->jobs : count_cores();
     if (n_workers > r.n_jobs)
         n_workers = r.n_jobs ? r.n_jobs : 1;
-    struct buf written;
-    buf_init(&written);
-    int status = render_all(&r, n_workers, &written);
-    if (r.progress)
-        fputs("\r\033[K", stderr);
-    print_written(&written);
-    buf_fini(&written);
+    int status = cli_render_run(&r, n_workers);
     run_fini(&r);
     return status;
 }
@@ -823,7 +482,7 @@ cmd_check(const struct cli_opts *o)
     struct diags d = { 0 };
     r.opts = o;
     bool ok = run_load(&r, true, &d);
-    print_diags(&d);
+    cli_print_diags(&d);
     if (ok)
         printf("%s: ok: %zu classes, %zu pupils, %zu warnings\n", o->config_path, r.n_jobs,
                r.roster->n_pupils, d.n_warnings);
@@ -839,7 +498,7 @@ cmd_list(const struct cli_opts *o)
     struct diags d = { 0 };
     r.opts = o;
     bool ok = run_load(&r, false, &d);
-    print_diags(&d);
+    cli_print_diags(&d);
     diags_fini(&d);
     if (!ok) {
         run_fini(&r);

@@ -8,7 +8,8 @@
  * Greek, Arabic, CJK) are first transliterated to Latin with ICU's "Any-Latin"
  * (Олена -> Olena), and every other run of characters becomes one '_'. So a
  * name can never contain '/' or be "." or "..".
- * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c).
+ * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c);
+ * many files at once get one syncfs for all their data (docs/performance.md).
  */
 #include "consentgen/output.h"
 
@@ -360,7 +361,8 @@ write_temp(char *tmp, const void *data, size_t len)
     /* mkstemp makes 0600; a PDF is for sharing, so 0666 less the umask, like fopen(). */
     mode_t mask = umask(0);
     umask(mask);
-    if (!write_all(fd, data, len) || fsync(fd) != 0 || fchmod(fd, 0666 & ~mask) != 0)
+    /* Synced when committed: one file-system flush for a whole run costs less than an fsync per file. */
+    if (!write_all(fd, data, len) || fchmod(fd, 0666 & ~mask) != 0)
         e = errno;
     /* close can report a delayed write error (NFS). */
     if (close(fd) != 0 && e == 0)
@@ -422,18 +424,101 @@ output_stage(const char *dir, const char *name, const void *data, size_t len, ch
     return true;
 }
 
-bool
-output_commit(const char *tmp_path, const char *final_path, struct diags *d)
+/* Puts the data of a staged file on disk; 0 or the errno (a delayed write error shows here). */
+static int
+sync_file(const char *path)
 {
-    if (rename(tmp_path, final_path) != 0) {
-        int e = errno;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    int e = fsync(fd) == 0 ? 0 : errno;
+    close(fd);
+    return e;
+}
+
+/* Syncs and renames one staged file; on failure removes it and reports. */
+static bool
+sync_and_rename(const char *tmp_path, const char *final_path, bool synced, struct diags *d)
+{
+    int e = synced ? 0 : sync_file(tmp_path);
+    if (e == 0 && rename(tmp_path, final_path) != 0)
+        e = errno;
+    if (e != 0) {
         unlink(tmp_path);
         report_write_error(final_path, e, d);
         return false;
     }
+    return true;
+}
+
+bool
+output_commit(const char *tmp_path, const char *final_path, struct diags *d)
+{
+    if (!sync_and_rename(tmp_path, final_path, false, d))
+        return false;
     /* The rename itself reaches the disk only with the folder. */
     sync_folder_of(final_path);
     return true;
+}
+
+/* Linux: flushes the whole file system that fd is on; unistd.h declares it only with _GNU_SOURCE. */
+int syncfs(int fd);
+
+/* The folder part of path ("." if none), caller frees. */
+static char *
+folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+}
+
+bool
+output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, size_t *n_committed,
+                  struct diags *d)
+{
+    /* The distinct folders, in first-seen order: a run writes to a few (OUT and its class folders). */
+    char **folders = NULL;
+    size_t n_folders = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *f = folder_of(final_paths[i]);
+        bool  seen = false;
+        for (size_t k = n_folders; k-- > 0 && !seen;)
+            seen = strcmp(folders[k], f) == 0;
+        if (seen) {
+            free(f);
+            continue;
+        }
+        folders = xrealloc(folders, (n_folders + 1) * sizeof(*folders));
+        folders[n_folders++] = f;
+    }
+    /*
+     * One journal commit for all the data instead of one per file (an fsync
+     * costs milliseconds on a disk). A folder is a mount point only rarely, so
+     * the second and later syncfs find nothing left to do.
+     */
+    bool synced = n_folders > 0;
+    for (size_t k = 0; k < n_folders && synced; k++) {
+        int fd = open(folders[k], O_RDONLY | O_CLOEXEC);
+        synced = fd >= 0 && syncfs(fd) == 0;
+        if (fd >= 0)
+            close(fd);
+    }
+    /* Without syncfs (or after a write error it reports), each file is synced on its own and says which failed. */
+    size_t i = 0;
+    while (i < n && sync_and_rename(tmp_paths[i], final_paths[i], synced, d))
+        i++;
+    *n_committed = i;
+    /* The renames reach the disk with their folders. */
+    for (size_t k = 0; k < n_folders; k++) {
+        int dfd = open(folders[k], O_RDONLY | O_CLOEXEC);
+        if (dfd >= 0) {
+            (void)fsync(dfd);
+            close(dfd);
+        }
+        free(folders[k]);
+    }
+    free(folders);
+    return i == n;
 }
 
 void

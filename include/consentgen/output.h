@@ -49,14 +49,24 @@ bool output_write_atomic(const char *dir, const char *name, const void *data, si
 
 /*
  * The two halves of output_write_atomic, for a run that must write all of its
- * files or none: output_stage writes data completely (synced) to a hidden temp
- * file in dir and returns its path and the final path dir/name (caller frees
- * both); output_commit renames it into place; output_discard removes it.
- * The caller holds signals back while a temp file is not yet recorded.
+ * files or none: output_stage writes data completely (not yet synced) to a
+ * hidden temp file in dir and returns its path and the final path dir/name
+ * (caller frees both); output_commit syncs it to disk and renames it into
+ * place; output_discard removes it. The caller holds signals back while a
+ * temp file is not yet recorded.
  */
 bool output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path, char **final_path,
                   struct diags *d);
 bool output_commit(const char *tmp_path, const char *final_path, struct diags *d);
 void output_discard(const char *tmp_path);
+
+/*
+ * output_commit for many staged files, in order: one flush of the file system
+ * for all their data (syncfs), then each rename, then one fsync per folder,
+ * instead of two fsyncs per file. Stops at the first failure, which is removed
+ * and reported; *n_committed files were renamed (the rest are the caller's).
+ */
+bool output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, size_t *n_committed,
+                       struct diags *d);
 
 #endif

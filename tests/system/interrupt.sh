@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Interrupts (issue 4): SIGINT, SIGTERM or SIGHUP while a render runs end it
+# at once with status 128 + signal, and leave no file at all: no PDF, no
+# temporary file, no new folder. Also for Control-C, which the terminal sends
+# to the whole process group (the workers too). Each signal is sent at several
+# moments of the run; a run that is already done when it arrives must be complete.
+# usage: interrupt.sh CONSENTGEN
+set -u
+bin=$(realpath "$1")
+root=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp -r "$root/examples" "$root/templates" "$tmp/"
+cd "$tmp"
+# Eight copies of the example school (576 pupils in 24 classes), so a render lasts long enough to be hit.
+awk -F';' -v OFS=';' 'NR == 1 { print; next } { for (i = 1; i <= 8; i++) { r = $0; $4 = $4 "-" i; print; $0 = r } }' \
+    examples/klassen.csv >big.csv && mv big.csv examples/klassen.csv
+fail=0 interrupted=0 finished=0
+for sig in INT TERM HUP; do
+  for group in no yes; do
+    for delay in 0.02 0.05 0.1 0.25; do
+      rm -rf out
+      if [ "$group" = yes ]; then
+        setsid "$bin" render examples/schule.yaml --out out --split both --jobs 2 --quiet >stdout 2>stderr &
+      else
+        "$bin" render examples/schule.yaml --out out --split both --jobs 2 --quiet >stdout 2>stderr &
+      fi
+      pid=$!
+      sleep "$delay"
+      if [ "$group" = yes ]; then kill -"$sig" -- -"$pid" 2>/dev/null; else kill -"$sig" "$pid" 2>/dev/null; fi
+      { wait "$pid"; } 2>/dev/null
+      status=$?
+      files=$(find out -type f 2>/dev/null | wc -l)
+      if [ "$status" = 0 ]; then
+        finished=$((finished + 1))
+        # Done before the signal: every file there, each one complete.
+        [ "$files" = "$(wc -l <stdout)" ] || { echo "SIG$sig group=$group $delay: $files files, $(wc -l <stdout) listed"; fail=1; }
+        for f in $(find out -name '*.pdf'); do
+          qpdf --check "$f" >/dev/null 2>&1 || { echo "SIG$sig: $f is not a complete PDF"; fail=1; }
+        done
+        find out -name '.*' | grep -q . && { echo "SIG$sig: temporary files left"; fail=1; }
+      else
+        interrupted=$((interrupted + 1))
+        want=$((128 + $(kill -l "$sig")))
+        [ "$status" = "$want" ] || { echo "SIG$sig group=$group $delay: status $status, expected $want"; cat stderr; fail=1; }
+        [ "$files" = 0 ] || { echo "SIG$sig group=$group $delay: $files files left:"; find out -type f; fail=1; }
+        [ -e out ] && [ -n "$(ls -A out)" ] && { echo "SIG$sig group=$group $delay: folders left in out/"; fail=1; }
+        [ -s stdout ] && { echo "SIG$sig group=$group $delay: stdout lists files"; fail=1; }
+      fi
+    done
+  done
+done
+# A check that never interrupts anything proves nothing.
+[ "$interrupted" -ge 12 ] || { echo "interrupt: only $interrupted of 24 runs were interrupted; the render is too fast for the delays"; fail=1; }
+[ "$fail" = 0 ] && echo "interrupt: ok ($interrupted runs interrupted and left nothing, $finished finished complete)"
+exit "$fail"
