@@ -37,10 +37,14 @@ struct pdf_meta {
 
 struct pdf_writer; /* opaque: one PDF document being built */
 
-/* Starts a document; logo_path may be NULL. Keeps a reference to fonts. */
+/*
+ * Starts a document; logo_path may be NULL. Keeps a reference to fonts. The
+ * first writer open at a time borrows the fonts' libharu document (loaded once
+ * per run); a second one open at the same time loads the font files again.
+ */
 struct pdf_writer *pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struct pdf_meta *meta,
                                   struct diags *d);
-/* Appends the pages of doc (copied: doc may be freed afterwards). */
+/* Appends the pages of doc (copied: doc may be freed afterwards); they are drawn by pdf_writer_save. */
 bool pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags *d);
 /* Writes the finished PDF into out. No timestamp unless SOURCE_DATE_EPOCH is set. */
 bool pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d);

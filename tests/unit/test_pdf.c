@@ -425,6 +425,100 @@ test_pdf_writer_is_byte_identical_for_same_input(void **state)
     buf_fini(&b);
 }
 
+/* One page of the given text items, saved with a fresh writer. */
+static void
+render_items(const struct pdf_fonts *f, struct layout_item *items, size_t n, struct buf *out)
+{
+    struct layout_page page = { items, n, 0, false };
+    struct layout_doc  doc = { &page, 1, 0 };
+    struct pdf_meta    meta = { "Test", "Schule", NULL };
+    struct diags       d = { 0 };
+    struct pdf_writer *w = pdf_writer_new(f, NULL, &meta, &d);
+    assert_non_null(w);
+    assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, out, &d));
+    assert_int_equal(d.n, 0);
+    pdf_writer_free(w);
+}
+
+static void
+test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
+{
+    const struct pdf_fonts *f = *state;
+    struct layout_item      a[] = {
+        { LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0 },
+        { LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0 },
+    };
+    struct layout_item b[] = {
+        { LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0 },
+        { LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0 },
+    };
+    struct buf first, other, again, alone;
+    buf_init(&first);
+    buf_init(&other);
+    buf_init(&again);
+    buf_init(&alone);
+    unsetenv("SOURCE_DATE_EPOCH");
+    /* The run's fonts lend one libharu document to every PDF in turn. */
+    render_items(f, a, 2, &first);
+    render_items(f, b, 2, &other);
+    render_items(f, a, 2, &again);
+    assert_int_equal(first.len, again.len);
+    assert_memory_equal(first.data, again.data, first.len);
+    /* A second writer while the first is open gets a document of its own: same bytes. */
+    struct diags       d = { 0 };
+    struct pdf_writer *busy = pdf_writer_new(f, NULL, NULL, &d);
+    assert_non_null(busy);
+    render_items(f, a, 2, &alone);
+    pdf_writer_free(busy);
+    assert_int_equal(first.len, alone.len);
+    assert_memory_equal(first.data, alone.data, first.len);
+    buf_fini(&first);
+    buf_fini(&other);
+    buf_fini(&again);
+    buf_fini(&alone);
+}
+
+static void
+test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
+{
+    const struct pdf_fonts *f = *state;
+    struct layout_item      items[] = {
+        { LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0 },
+        { LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0 },
+    };
+    struct buf b;
+    buf_init(&b);
+    render_items(f, items, 2, &b);
+    /* No bold or italic font object at all; a subset, not the whole 400 KB font file. */
+    assert_false(contains(&b, "LiberationSans-Bold"));
+    assert_false(contains(&b, "LiberationSans-Italic"));
+    assert_true(b.len < 80000);
+    char *path = write_temp("form.pdf", b.data, b.len);
+    char *cmd = xasprintf("pdffonts '%s' 2>/dev/null | tail -n +3 | awk '{print $1, $(NF-4), $(NF-3)}'", path);
+    char *text = run(cmd);
+    assert_string_equal(text, "HPDFAA+LiberationSans yes yes\n");
+    free(text);
+    free(cmd);
+    /*
+     * The subset font program draws: dark pixels where "Ja" and "Nein" stand (a 100 x 45 pt crop
+     * at 72 dpi, gray, header cut off). A broken glyph table draws nothing there.
+     */
+    cmd = xasprintf("pdftoppm -r 72 -gray -x 60 -y 85 -W 100 -H 45 '%s' 2>/dev/null | tail -c 4500 | "
+                    "tr -d '\\200-\\377' | wc -c",
+                    path);
+    text = run(cmd);
+    assert_true(atoi(text) > 40);
+    free(text);
+    free(cmd);
+    cmd = xasprintf("pdftotext '%s' - 2>/dev/null", path);
+    text = run(cmd);
+    assert_string_equal(text, "Ja\nNein\n\n\f");
+    free(text);
+    free(cmd);
+    remove_temp(path);
+    buf_fini(&b);
+}
+
 static void
 test_pdf_writer_dates_come_from_source_date_epoch(void **state)
 {
@@ -502,6 +596,10 @@ main(void)
                                         teardown_fonts),
         cmocka_unit_test(test_pdf_writer_embeds_a_shared_font_file_once),
         cmocka_unit_test_setup_teardown(test_pdf_writer_is_byte_identical_for_same_input, setup_fonts,
+                                        teardown_fonts),
+        cmocka_unit_test_setup_teardown(test_pdf_writer_output_does_not_depend_on_earlier_pdfs, setup_fonts,
+                                        teardown_fonts),
+        cmocka_unit_test_setup_teardown(test_pdf_writer_embeds_only_styles_and_glyphs_it_prints, setup_fonts,
                                         teardown_fonts),
         cmocka_unit_test_setup_teardown(test_pdf_writer_dates_come_from_source_date_epoch, setup_fonts,
                                         teardown_fonts),
