@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: unit and end-to-end tests built with
-# gcc and with clang (-Werror), then once more under AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# The whole test suite, as CI runs it: the module boundary check, unit and
+# end-to-end tests built with gcc and with clang (-Werror), then once more under
+# AddressSanitizer and UndefinedBehaviorSanitizer, and each libFuzzer harness
+# for 60 seconds.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -20,3 +21,5 @@ run_suite gcc -DCMAKE_C_COMPILER=gcc
 run_suite clang -DCMAKE_C_COMPILER=clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite sanitize -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCONSENTGEN_SANITIZE=ON
+echo "== fuzzing: each libFuzzer harness for 60 seconds"
+scripts/fuzz.sh 60

@@ -1060,18 +1060,23 @@ fits(const struct pager *p, double h_pt)
     return p->y_pt + h_pt <= BOTTOM_PT + EPS_PT;
 }
 
-/* Height that must fit on the page for unit i to start there. */
-static double
-min_start_h(const struct flow *fl, size_t i)
+/*
+ * Height that must fit on the page for each unit to start there. A heading counts what it is kept with, so
+ * a run of headings chains: computed back to front, once, as a recursion would be quadratic and deep.
+ */
+static double *
+min_start_heights(struct arena *a, const struct flow *fl)
 {
-    const struct unit *u = &fl->v[i];
-    size_t             n = u->n_frags;
-    double             h = 0;
-    size_t             k_n = u->kind == UNIT_FLOW && n > 3 ? 2 : n; /* 2-3 lines move whole */
-    for (size_t k = 0; k < k_n; k++)
-        h += u->frags[k].h_pt;
-    if (u->kind == UNIT_HEADING && i + 1 < fl->n)
-        h += fl->v[i + 1].space_before_pt + min_start_h(fl, i + 1);
+    double *h = arena_alloc(a, (fl->n ? fl->n : 1) * sizeof *h);
+    for (size_t i = fl->n; i-- > 0;) {
+        const struct unit *u = &fl->v[i];
+        size_t             n = u->n_frags;
+        size_t             k_n = u->kind == UNIT_FLOW && n > 3 ? 2 : n; /* 2-3 lines move whole */
+        for (size_t k = 0; k < k_n; k++)
+            h[i] += u->frags[k].h_pt;
+        if (u->kind == UNIT_HEADING && i + 1 < fl->n)
+            h[i] += fl->v[i + 1].space_before_pt + h[i + 1];
+    }
     return h;
 }
 
@@ -1109,10 +1114,11 @@ place_flow(struct pager *p, const struct unit *u)
 static void
 paginate(struct pager *p, const struct flow *fl)
 {
+    const double *start_h = min_start_heights(p->c->a, fl);
     for (size_t i = 0; i < fl->n; i++) {
         const struct unit *u = &fl->v[i];
         double             gap = p->at_top ? 0.0 : u->space_before_pt;
-        if (!p->at_top && !fits(p, gap + min_start_h(fl, i))) {
+        if (!p->at_top && !fits(p, gap + start_h[i])) {
             new_page(p);
             gap = 0;
         }

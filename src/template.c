@@ -40,6 +40,12 @@ struct raw_placeholder {
     unsigned line, col;
 };
 
+/* A raw placeholder in the name-sorted index, so matching by name is a binary search. */
+struct ph_ref {
+    const char *name;
+    size_t      i; /* into parser.ph */
+};
+
 struct list_level {
     unsigned group;
     bool     is_ordered;
@@ -61,8 +67,11 @@ struct parser {
 
     size_t                 *line_starts; /* byte offset of each line */
     size_t                  n_lines;
+    size_t                  col_off; /* col_of's last offset and its column, to count on from there */
+    unsigned                col_chars;
     struct raw_placeholder *ph;
     size_t                  n_ph, next_ph;
+    struct ph_ref          *ph_by_name;  /* ph sorted by name, then by position */
     unsigned               *fence_lines; /* line of each fence opener, in order */
     size_t                  n_fences, next_fence;
 
@@ -124,12 +133,21 @@ line_of(const struct parser *p, size_t off)
     return (unsigned)(lo + 1);
 }
 
-/* Column in characters, 1-based, of byte offset off on its line. */
+/*
+ * Column in characters, 1-based, of byte offset off on its line. Offsets mostly come in text order, often
+ * many on one long line: counting on from the previous one keeps that linear, not quadratic.
+ */
 static unsigned
-col_of(const struct parser *p, size_t off)
+col_of(struct parser *p, size_t off)
 {
     size_t start = p->line_starts[line_of(p, off) - 1];
-    return (unsigned)utf8_count_chars(p->text + start, off - start) + 1;
+    if (p->col_off < start || p->col_off > off) {
+        p->col_off = start;
+        p->col_chars = 0;
+    }
+    p->col_chars += (unsigned)utf8_count_chars(p->text + p->col_off, off - p->col_off);
+    p->col_off = off;
+    return p->col_chars + 1;
 }
 
 /* Offset of s in the source, or NOT_FOUND: md4c hands on pointers into the text for most of it. */
@@ -251,6 +269,14 @@ find_close(const char *t, size_t len, size_t from)
 
 /* ---- pre-scans of the raw text ---- */
 
+static int
+compare_ph_ref(const void *a, const void *b)
+{
+    const struct ph_ref *x = a, *y = b;
+    int                  c = strcmp(x->name, y->name);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
 /* Finds every "{{...}}" with its position; reports unterminated ones and bad names. */
 static void
 scan_placeholders(struct parser *p, size_t from)
@@ -286,6 +312,10 @@ scan_placeholders(struct parser *p, size_t from)
         p->ph[p->n_ph++] = (struct raw_placeholder){name, line, col};
         i = close + 2;
     }
+    p->ph_by_name = xmalloc((p->n_ph ? p->n_ph : 1) * sizeof *p->ph_by_name);
+    for (size_t k = 0; k < p->n_ph; k++)
+        p->ph_by_name[k] = (struct ph_ref){p->ph[k].name, k};
+    qsort(p->ph_by_name, p->n_ph, sizeof *p->ph_by_name, compare_ph_ref);
 }
 
 /* Skips block-quote marks, and a list marker when allowed, at the start of a line. */
@@ -403,11 +433,19 @@ find_rule_line(const struct parser *p)
 static const struct raw_placeholder *
 match_placeholder(struct parser *p, const char *name)
 {
-    for (size_t k = p->next_ph; k < p->n_ph; k++) {
-        if (strcmp(p->ph[k].name, name) == 0) {
-            p->next_ph = k + 1;
-            return &p->ph[k];
-        }
+    /* The first index entry not before (name, next_ph): a scan of all the rest would be quadratic. */
+    size_t lo = 0, hi = p->n_ph;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int    c = strcmp(p->ph_by_name[mid].name, name);
+        if (c < 0 || (c == 0 && p->ph_by_name[mid].i < p->next_ph))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < p->n_ph && strcmp(p->ph_by_name[lo].name, name) == 0) {
+        p->next_ph = p->ph_by_name[lo].i + 1;
+        return &p->ph[p->ph_by_name[lo].i];
     }
     return p->next_ph < p->n_ph ? &p->ph[p->next_ph++] : NULL;
 }
@@ -750,19 +788,30 @@ free_fields(struct template_field *f, size_t n)
     free(f);
 }
 
-/* Column of byte k of a body line that starts at base_col; 0 if that is unknown. */
+/* Where the columns of a body line stand: it starts at base_col (0: unknown); s[0, done) has chars. */
+struct row_cols {
+    unsigned base_col;
+    size_t   done;
+    unsigned chars;
+};
+
+/* Column of byte k of the body line, 0 if unknown. k only grows, so a row of many fields stays linear. */
 static unsigned
-col_in_row(unsigned base_col, const char *s, size_t k)
+col_in_row(struct row_cols *rc, const char *s, size_t k)
 {
-    return base_col ? base_col + (unsigned)utf8_count_chars(s, k) : 0;
+    rc->chars += (unsigned)utf8_count_chars(s + rc->done, k - rc->done);
+    rc->done = k;
+    return rc->base_col ? rc->base_col + rc->chars : 0;
 }
+
+#define TEMPLATE_MAX_ROW_FIELDS 4
 
 /* One body line of a form block: "[guardian] a | b". */
 static void
 parse_row(struct parser *p, struct template_block *b, size_t *cap_rows, const char *s, size_t len,
           unsigned line)
 {
-    unsigned                   base_col = body_col(p, line, s, len);
+    struct row_cols            cols = {body_col(p, line, s, len), 0, 0};
     size_t                     i = 0;
     enum template_row_audience audience = TEMPLATE_ROW_ALWAYS;
     while (i < len && is_blank(s[i]))
@@ -775,10 +824,10 @@ parse_row(struct parser *p, struct template_block *b, size_t *cap_rows, const ch
         else if (b->kind == TEMPLATE_BLOCK_SIGNATURE && mark && util_strcasecmp_ascii(mark, "pupil") == 0)
             audience = TEMPLATE_ROW_PUPIL;
         else if (b->kind == TEMPLATE_BLOCK_PUPIL)
-            diag_add(p->d, DIAG_ERROR, p->path, line, col_in_row(base_col, s, i),
+            diag_add(p->d, DIAG_ERROR, p->path, line, col_in_row(&cols, s, i),
                      "row marks such as \"[guardian]\" belong in a signature block, not in the pupil block");
         else
-            diag_add(p->d, DIAG_ERROR, p->path, line, col_in_row(base_col, s, i),
+            diag_add(p->d, DIAG_ERROR, p->path, line, col_in_row(&cols, s, i),
                      "unknown row mark \"[%s]\": expected \"[guardian]\" or \"[pupil]\"", mark ? mark : "");
         if (close)
             i = (size_t)(close - s) + 1;
@@ -804,13 +853,20 @@ parse_row(struct parser *p, struct template_block *b, size_t *cap_rows, const ch
             cap_fields = cap_fields ? 2 * cap_fields : 2;
             row.fields = xrealloc(row.fields, cap_fields * sizeof *row.fields);
         }
-        if (parse_field(p, b, s + i, end - i, line, col_in_row(base_col, s, k), &row.fields[row.n_fields]))
+        if (parse_field(p, b, s + i, end - i, line, col_in_row(&cols, s, k), &row.fields[row.n_fields]))
             row.n_fields++;
         else
             is_ok = false;
         if (!bar)
             break;
         i = end + 1;
+    }
+    /* An A4 line has room for a few fields side by side; more would run past the margin. */
+    if (is_ok && row.n_fields > TEMPLATE_MAX_ROW_FIELDS) {
+        diag_add(p->d, DIAG_ERROR, p->path, line, 0,
+                 "row has %zu fields side by side; at most %d fit on a line: put the others on a new line",
+                 row.n_fields, TEMPLATE_MAX_ROW_FIELDS);
+        is_ok = false;
     }
     if (is_ok)
         push_row(&b->rows, &b->n_rows, cap_rows, row);
@@ -1173,6 +1229,7 @@ template_parse(const char *text, size_t len, const char *path, struct diags *d)
     for (size_t i = 0; i < p.n_ph; i++)
         free(p.ph[i].name);
     free(p.ph);
+    free(p.ph_by_name);
     free(p.fence_lines);
     free(p.line_starts);
     free(p.styles);

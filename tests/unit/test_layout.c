@@ -2,6 +2,7 @@
 #include "consentgen/layout.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -888,6 +889,57 @@ test_layout_dump_of_a_tiny_form(void **state)
     template_free(doc);
 }
 
+struct heading_run {
+    struct template_doc *doc;
+    struct arena        *a;
+    struct layout_doc    d;
+};
+
+static void *
+lay_heading_run(void *arg)
+{
+    struct heading_run       *h = arg;
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(12);
+    struct layout_metrics     m = fake_metrics(NULL);
+    layout_form(h->doc, &lv, &p, &m, h->a, &h->d);
+    return NULL;
+}
+
+/*
+ * Found by fuzzing: each heading measured the run of headings after it recursively (a heading is kept
+ * with what follows), so 20,000 headings took quadratic time and overflowed a small thread stack.
+ */
+static void
+test_layout_paginates_a_run_of_20000_headings_on_a_small_stack(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < 20000; i++)
+        buf_puts(&b, "## Abschnitt\n\n");
+    struct heading_run h = {parse(b.data), arena_new(), {0}};
+    pthread_attr_t     attr;
+    pthread_t          t;
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+    assert_int_equal(pthread_create(&t, &attr, lay_heading_run, &h), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    pthread_attr_destroy(&attr);
+    /* 20,000 heading lines of 14 pt or more: hundreds of pages, every heading placed. */
+    size_t n_headings = 0;
+    for (size_t pg = 0; pg < h.d.n_pages; pg++)
+        for (size_t i = 0; i < h.d.pages[pg].n_items; i++)
+            if (h.d.pages[pg].items[i].text && strcmp(h.d.pages[pg].items[i].text, "Abschnitt") == 0)
+                n_headings++;
+    assert_int_equal(n_headings, 20000);
+    assert_true(h.d.n_pages > 300);
+    arena_free(h.a);
+    template_free(h.doc);
+    buf_fini(&b);
+}
+
 int
 main(void)
 {
@@ -914,6 +966,7 @@ main(void)
         cmocka_unit_test(test_layout_footer_cuts_a_long_name_but_keeps_class_and_page),
         cmocka_unit_test(test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule),
         cmocka_unit_test(test_layout_dump_of_a_tiny_form),
+        cmocka_unit_test(test_layout_paginates_a_run_of_20000_headings_on_a_small_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

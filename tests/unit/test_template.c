@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -422,6 +423,19 @@ test_template_reports_unknown_form_block(void **state)
                  "\"```\"\n");
 }
 
+/* Found by fuzzing: 22 or more fields in a row gave fields of negative width that ran past the margin. */
+static void
+test_template_refuses_more_than_four_fields_in_a_row(void **state)
+{
+    (void)state;
+    assert_diags("```pupil\n"
+                 "A: {{pupil.last_name}} | B: x | C: x | D: x\n"
+                 "A | B | C | D | E\n"
+                 "```\n",
+                 "t.md:3: error: row has 5 fields side by side; at most 4 fit on a line: put the others on "
+                 "a new line\n");
+}
+
 static void
 test_template_reports_unknown_row_mark_and_empty_field(void **state)
 {
@@ -801,6 +815,96 @@ test_template_free_accepts_null(void **state)
     template_free(NULL);
 }
 
+/* ---- found by fuzzing ---- */
+
+static double
+cpu_seconds(void)
+{
+    return (double)clock() / CLOCKS_PER_SEC;
+}
+
+/*
+ * Each placeholder's column was counted from the start of its line, so 100,000 placeholders on one line
+ * (1 MB, the template size limit) took minutes. Counting on from the previous one is linear: well under
+ * a second of CPU even with sanitizers.
+ */
+static void
+test_template_counts_columns_of_100000_placeholders_on_one_line_in_linear_time(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < 100000; i++)
+        buf_puts(&b, "{{a}} ");
+    double               t0 = cpu_seconds();
+    char                *diags;
+    struct template_doc *doc = parse(b.data, &diags);
+    double               used = cpu_seconds() - t0;
+    assert_string_equal(diags, "");
+    assert_int_equal(template_n_blocks(doc), 1);
+    const struct template_block *bl = template_block(doc, 0);
+    assert_int_equal(bl->n_spans, 2 * 100000 - 1); /* placeholder, " ", placeholder ... */
+    assert_int_equal(bl->spans[bl->n_spans - 1].col, 6 * 99999 + 1);
+    assert_true(used < 5.0);
+    free(diags);
+    template_free(doc);
+    buf_fini(&b);
+}
+
+/* The same for the fields of a form block row: each field's column was counted from the row's start. */
+static void
+test_template_counts_columns_of_a_100000_field_row_in_linear_time(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "```signature\n");
+    for (int i = 0; i < 100000; i++)
+        buf_puts(&b, i ? "| Ort " : "Ort ");
+    buf_puts(&b, "| \n```\n");
+    double               t0 = cpu_seconds();
+    char                *diags;
+    struct template_doc *doc = parse(b.data, &diags);
+    double               used = cpu_seconds() - t0;
+    /* the empty last field is reported at its character column, after the line's last blank */
+    assert_string_equal(diags,
+                        "t.md:2:600001: error: empty field: expected a caption between the \"|\" signs\n");
+    assert_true(used < 5.0);
+    free(diags);
+    template_free(doc);
+    buf_fini(&b);
+}
+
+/*
+ * A placeholder md4c hands on (here written with entities, "&#123;&#123;a}}") that has no raw "{{a}}"
+ * searched all raw placeholders after it: 100,000 of each took quadratic time. Now a binary search.
+ */
+static void
+test_template_matches_100000_entity_written_placeholders_in_linear_time(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < 100000; i++)
+        buf_puts(&b, "&#123;&#123;a}} ");
+    buf_puts(&b, "\n\n");
+    for (int i = 0; i < 100000; i++)
+        buf_puts(&b, "{{b}} ");
+    double               t0 = cpu_seconds();
+    char                *diags;
+    struct template_doc *doc = parse(b.data, &diags);
+    double               used = cpu_seconds() - t0;
+    assert_string_equal(diags, "");
+    assert_int_equal(template_n_blocks(doc), 2);
+    assert_int_equal(template_block(doc, 0)->n_spans, 2 * 100000 - 1);
+    assert_string_equal(template_block(doc, 0)->spans[0].text, "a");
+    assert_int_equal(template_block(doc, 1)->n_spans, 2 * 100000 - 1);
+    assert_true(used < 5.0);
+    free(diags);
+    template_free(doc);
+    buf_fini(&b);
+}
+
 int
 main(void)
 {
@@ -829,6 +933,7 @@ main(void)
         cmocka_unit_test(test_template_places_form_block_placeholders_after_others),
         cmocka_unit_test(test_template_reports_unknown_form_block),
         cmocka_unit_test(test_template_reports_unknown_row_mark_and_empty_field),
+        cmocka_unit_test(test_template_refuses_more_than_four_fields_in_a_row),
         cmocka_unit_test(test_template_reads_front_matter),
         cmocka_unit_test(test_template_reports_front_matter_errors_at_template_lines),
         cmocka_unit_test(test_template_without_front_matter_has_defaults),
@@ -840,6 +945,9 @@ main(void)
         cmocka_unit_test(test_template_check_reports_unknown_placeholders_with_hint),
         cmocka_unit_test(test_template_shipped_text_is_the_schools_word_for_word),
         cmocka_unit_test(test_template_free_accepts_null),
+        cmocka_unit_test(test_template_counts_columns_of_100000_placeholders_on_one_line_in_linear_time),
+        cmocka_unit_test(test_template_counts_columns_of_a_100000_field_row_in_linear_time),
+        cmocka_unit_test(test_template_matches_100000_entity_written_placeholders_in_linear_time),
     };
     return cmocka_run_group_tests_name("template", tests, NULL, NULL);
 }
