@@ -348,7 +348,7 @@ show_progress(const struct run *r, size_t done)
     if (!r->progress)
         return;
     char line[96];
-    int  n = snprintf(line, sizeof line, "\r\033[K%zu von %zu Klassen fertig", done, r->n_jobs);
+    int  n = snprintf(line, sizeof line, "\r\033[K%zu of %zu classes done", done, r->n_jobs);
     if (n > 0)
         (void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
 }
