@@ -51,7 +51,8 @@ static const char HELP_TEXT[] =
     "\n"
     "Exit status:\n"
     "  0  done\n"
-    "  1  the input is invalid (config, roster, template, a name the font cannot print); nothing was written\n"
+    "  1  the input is invalid (config, roster, template, a name the font cannot print); nothing was "
+    "written\n"
     "  2  the command line is wrong\n"
     "  3  an output file could not be written; no partial file is left behind\n"
     "\n"
@@ -85,12 +86,17 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
 {
     enum { OPT_CLASS = 256, OPT_PUPIL, OPT_ID, OPT_OUT, OPT_SPLIT, OPT_JOBS, OPT_QUIET, OPT_STRICT };
     static const struct option longopts[] = {
-        { "class", required_argument, NULL, OPT_CLASS }, { "pupil", required_argument, NULL, OPT_PUPIL },
-        { "id", required_argument, NULL, OPT_ID },       { "out", required_argument, NULL, OPT_OUT },
-        { "split", required_argument, NULL, OPT_SPLIT }, { "jobs", required_argument, NULL, OPT_JOBS },
-        { "quiet", no_argument, NULL, OPT_QUIET },       { "strict", no_argument, NULL, OPT_STRICT },
-        { "help", no_argument, NULL, 'h' },              { "version", no_argument, NULL, 'V' },
-        { NULL, 0, NULL, 0 },
+        {"class", required_argument, NULL, OPT_CLASS},
+        {"pupil", required_argument, NULL, OPT_PUPIL},
+        {"id", required_argument, NULL, OPT_ID},
+        {"out", required_argument, NULL, OPT_OUT},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"jobs", required_argument, NULL, OPT_JOBS},
+        {"quiet", no_argument, NULL, OPT_QUIET},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
     };
     memset(opts, 0, sizeof(*opts));
     if (argc < 2) {
@@ -122,7 +128,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         if (c == -1) { /* a positional argument: the config; options may follow it */
             const char *arg = argv[1 + optind++];
             if (opts->config_path) {
-                diag_add(d, DIAG_ERROR, NULL, 0, 0, "unexpected argument \"%s\": only one CONFIG is taken", arg);
+                diag_add(d, DIAG_ERROR, NULL, 0, 0, "unexpected argument \"%s\": only one CONFIG is taken",
+                         arg);
                 return false;
             }
             opts->config_path = arg;
@@ -143,7 +150,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
             break;
         case OPT_SPLIT:
             if (!parse_split(optarg, &opts->split)) {
-                diag_add(d, DIAG_ERROR, NULL, 0, 0, "--split: \"%s\" is not one of class, pupil, both", optarg);
+                diag_add(d, DIAG_ERROR, NULL, 0, 0, "--split: \"%s\" is not one of class, pupil, both",
+                         optarg);
                 return false;
             }
             opts->has_split = true;
@@ -190,7 +198,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
     bool selects_pupils = opts->n_pupils || opts->n_ids;
     if (opts->command != CLI_CMD_RENDER &&
         (selects_pupils || opts->out_dir || opts->has_split || opts->jobs || opts->quiet)) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--pupil, --id, --out, --split, --jobs and --quiet belong to render");
+        diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                 "--pupil, --id, --out, --split, --jobs and --quiet belong to render");
         return false;
     }
     if (opts->command == CLI_CMD_CHECK && opts->n_classes) {
@@ -319,16 +328,17 @@ select_pupils(struct run *r, struct diags *d)
         return;
 
     for (size_t q = 0; q < o->n_pupils; q++) {
-        size_t idx[16];
-        size_t n = roster_find_by_name(r->roster, o->pupils[q], idx, 16);
-        size_t n_in = 0;
+        size_t              idx[16];
+        size_t              n = roster_find_by_name(r->roster, o->pupils[q], idx, 16);
+        size_t              n_in = 0;
         const struct pupil *hit[16];
         for (size_t k = 0; k < n && k < 16; k++)
             if (class_selected(o, r->roster->pupils[idx[k]].class_name))
                 hit[n_in++] = &r->roster->pupils[idx[k]];
         if (n_in == 0) {
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil \"%s\" in the roster%s (write \"Nachname, Vorname\")",
-                     o->pupils[q], o->n_classes ? " in the named classes" : "");
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
+                     "no pupil \"%s\" in the roster%s (write \"Nachname, Vorname\")", o->pupils[q],
+                     o->n_classes ? " in the named classes" : "");
             continue;
         }
         if (n_in > 1) {
@@ -420,10 +430,15 @@ run_load(struct run *r, bool need_fonts, struct diags *d)
         roster_sort(r->roster);
     }
     if (r->doc && r->roster)
-        template_check_placeholders(r->doc, c, (const char *const *)r->roster->headers, r->roster->n_headers, d);
+        template_check_placeholders(r->doc, c, (const char *const *)r->roster->headers, r->roster->n_headers,
+                                    d);
 
-    r->form = (struct form_run){ c, r->roster, r->doc, r->fonts ? pdf_fonts_metrics(r->fonts) : NULL,
-                                 r->fonts ? pdf_fonts_name(r->fonts) : c->page.font, r->logo_aspect };
+    r->form = (struct form_run){c,
+                                r->roster,
+                                r->doc,
+                                r->fonts ? pdf_fonts_metrics(r->fonts) : NULL,
+                                r->fonts ? pdf_fonts_name(r->fonts) : c->page.font,
+                                r->logo_aspect};
     r->split = r->opts->has_split ? r->opts->split : c->output.split;
     if (r->opts->n_pupils || r->opts->n_ids)
         r->split = CONFIG_SPLIT_PUPIL;
@@ -455,8 +470,8 @@ count_cores(void)
 static int
 cmd_render(const struct cli_opts *o)
 {
-    struct run   r = { 0 };
-    struct diags d = { 0 };
+    struct run   r = {0};
+    struct diags d = {0};
     r.opts = o;
     bool ok = run_load(&r, true, &d);
     cli_print_diags(&d);
@@ -478,8 +493,8 @@ cmd_render(const struct cli_opts *o)
 static int
 cmd_check(const struct cli_opts *o)
 {
-    struct run   r = { 0 };
-    struct diags d = { 0 };
+    struct run   r = {0};
+    struct diags d = {0};
     r.opts = o;
     bool ok = run_load(&r, true, &d);
     cli_print_diags(&d);
@@ -494,8 +509,8 @@ cmd_check(const struct cli_opts *o)
 static int
 cmd_list(const struct cli_opts *o)
 {
-    struct run   r = { 0 };
-    struct diags d = { 0 };
+    struct run   r = {0};
+    struct diags d = {0};
     r.opts = o;
     bool ok = run_load(&r, false, &d);
     cli_print_diags(&d);
@@ -530,7 +545,7 @@ int
 cli_main(int argc, char **argv)
 {
     struct cli_opts o;
-    struct diags    d = { 0 };
+    struct diags    d = {0};
     if (!cli_parse(argc, argv, &o, &d)) {
         print_usage_error(&d);
         diags_fini(&d);

@@ -18,7 +18,7 @@
 /* One class and the pupils of it that this run prints, in print order. */
 struct class_job {
     const char          *name;
-    const struct pupil **pupils;   /* every pupil of the class: file names stay stable */
+    const struct pupil **pupils; /* every pupil of the class: file names stay stable */
     size_t               n_pupils;
     bool                *selected; /* per pupil: print a per-pupil file */
     bool                 write_class_file;

@@ -97,7 +97,7 @@ stage_pdf(struct worker *w, struct pdf_writer *pdf, const char *dir, const char 
         sigprocmask(SIG_BLOCK, &w->hold, &old);
         ok = output_stage(dir, name, bytes.data, bytes.len, &tmp, &final, &w->d);
         if (ok) {
-            const char *fields[] = { key, tmp, final };
+            const char *fields[] = {key, tmp, final};
             if (!send_record(w->fd, RECORD_STAGED, fields)) {
                 output_discard(tmp);
                 diag_add(&w->d, DIAG_ERROR, NULL, 0, 0, "cannot report \"%s\" to the main process: %s", final,
@@ -123,7 +123,7 @@ make_folder(struct worker *w, const char *dir)
     sigprocmask(SIG_BLOCK, &w->hold, &old);
     bool ok = output_make_dir(dir, &w->d);
     if (ok && !existed) {
-        const char *fields[] = { dir };
+        const char *fields[] = {dir};
         ok = send_record(w->fd, RECORD_FOLDER, fields);
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
@@ -134,14 +134,14 @@ static struct pdf_writer *
 start_pdf(struct worker *w, const char *title)
 {
     const struct run *r = w->r;
-    struct pdf_meta   meta = { title, r->config->school.name, template_title(r->doc) };
+    struct pdf_meta   meta = {title, r->config->school.name, template_title(r->doc)};
     return pdf_writer_new(r->fonts, r->config->school.logo, &meta, &w->d);
 }
 
 static bool
 add_pupil_form(struct worker *w, struct pdf_writer *pdf, const struct pupil *p, bool pad)
 {
-    struct layout_doc pages = { 0 };
+    struct layout_doc pages = {0};
     form_layout_pupil(&w->r->form, p, w->arena, &pages);
     if (pad)
         layout_pad_to_even(&pages, w->arena);
@@ -157,12 +157,12 @@ write_class_file(struct worker *w, size_t j)
     const struct run       *r = w->r;
     const struct config    *c = r->config;
     const struct class_job *job = &r->jobs[j];
-    char *title = xasprintf("%s \xE2\x80\x93 Klasse %s", template_title(r->doc), job->name);
-    struct pdf_writer *pdf = start_pdf(w, title);
+    char                   *title = xasprintf("%s \xE2\x80\x93 Klasse %s", template_title(r->doc), job->name);
+    struct pdf_writer      *pdf = start_pdf(w, title);
     free(title);
     bool ok = pdf != NULL;
     if (ok && c->output.class_sheet) {
-        struct layout_doc pages = { 0 };
+        struct layout_doc pages = {0};
         form_layout_class_sheet(&r->form, job->name, job->pupils, job->n_pupils, w->arena, &pages);
         if (c->output.duplex)
             layout_pad_to_even(&pages, w->arena);
@@ -230,13 +230,13 @@ write_pupil_files(struct worker *w, size_t j)
 static int
 worker_main(const struct run *r, size_t index, size_t n_workers, int fd, const sigset_t *hold)
 {
-    struct worker w = { r, fd, *hold, output_namer_new(), arena_new(), { 0 } };
+    struct worker w = {r, fd, *hold, output_namer_new(), arena_new(), {0}};
     int           status = CLI_EXIT_OK;
     for (size_t j = index; j < r->n_jobs && status == CLI_EXIT_OK; j += n_workers) {
         const struct class_job *job = &r->jobs[j];
         if ((job->write_class_file && !write_class_file(&w, j)) || !write_pupil_files(&w, j))
             status = CLI_EXIT_OUTPUT;
-        const char *fields[] = { job->name };
+        const char *fields[] = {job->name};
         if (status == CLI_EXIT_OK && !send_record(fd, RECORD_CLASS, fields))
             status = CLI_EXIT_OUTPUT;
     }
@@ -270,7 +270,7 @@ collect_record(struct collected *c, char kind, char **fields)
             c->cap_files = c->cap_files ? 2 * c->cap_files : 64;
             c->files = xrealloc(c->files, c->cap_files * sizeof(*c->files));
         }
-        c->files[c->n_files++] = (struct staged){ xstrdup(fields[0]), xstrdup(fields[1]), xstrdup(fields[2]) };
+        c->files[c->n_files++] = (struct staged){xstrdup(fields[0]), xstrdup(fields[1]), xstrdup(fields[2])};
         break;
     case RECORD_FOLDER:
         c->folders = xrealloc(c->folders, (c->n_folders + 1) * sizeof(*c->folders));
@@ -372,8 +372,8 @@ check_targets(const struct run *r, struct diags *d)
         if (job->write_class_file) {
             char *path = xasprintf("%s/%s.pdf", r->out_dir, safe);
             if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-                diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
-                         path);
+                diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                         "cannot write \"%s\": a folder with that name is in the way", path);
             free(path);
         }
         if (any) {
@@ -391,7 +391,8 @@ check_targets(const struct run *r, struct diags *d)
 
 /* Starts n workers; returns how many started. pids and fds get one entry per started worker. */
 static size_t
-start_workers(struct run *r, size_t n, const sigset_t *hold, const sigset_t *old, int sfd, pid_t *pids, int *fds)
+start_workers(struct run *r, size_t n, const sigset_t *hold, const sigset_t *old, int sfd, pid_t *pids,
+              int *fds)
 {
     pid_t parent = getpid();
     fflush(NULL);
@@ -441,9 +442,9 @@ gather(struct run *r, int sfd, const pid_t *pids, const int *fds, size_t n, stru
     struct buf    *in = xcalloc(n, sizeof(*in));
     size_t         open_pipes = n;
     int            signo = 0;
-    pfd[0] = (struct pollfd){ sfd, POLLIN, 0 };
+    pfd[0] = (struct pollfd){sfd, POLLIN, 0};
     for (size_t w = 0; w < n; w++) {
-        pfd[w + 1] = (struct pollfd){ fds[w], POLLIN, 0 };
+        pfd[w + 1] = (struct pollfd){fds[w], POLLIN, 0};
         buf_init(&in[w]);
     }
     while (open_pipes > 0) {
@@ -490,7 +491,7 @@ gather(struct run *r, int sfd, const pid_t *pids, const int *fds, size_t n, stru
 int
 cli_render_run(struct run *r, size_t n_workers)
 {
-    struct diags d = { 0 };
+    struct diags d = {0};
     sigset_t     hold, old;
     sigemptyset(&hold);
     sigaddset(&hold, SIGINT);
@@ -517,7 +518,7 @@ cli_render_run(struct run *r, size_t n_workers)
     int             *fds = xcalloc(n_workers, sizeof(*fds));
     size_t           started = start_workers(r, n_workers, &hold, &old, sfd, pids, fds);
     int              status = CLI_EXIT_OK;
-    struct collected c = { 0 };
+    struct collected c = {0};
     if (started < n_workers) {
         fprintf(stderr, "consentgen: error: cannot start a worker process: %s\n", strerror(errno));
         for (size_t w = 0; w < started; w++)

@@ -179,7 +179,8 @@ report_syntax_error(struct yctx *y)
         diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col, "%s", p->context);
         /* libyaml reports an unclosed quote only at the end of the file; say where it opened and why. */
         char q = char_at(y->text, y->len, p->context_mark);
-        if (strstr(p->context, "quoted scalar") && strstr(problem, "end of stream") && (q == '"' || q == '\''))
+        if (strstr(p->context, "quoted scalar") && strstr(problem, "end of stream") &&
+            (q == '"' || q == '\''))
             diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col,
                      "the quote (%c) that starts here is never closed; end the text with the same quote", q);
     }

@@ -42,12 +42,12 @@ push(struct diags *d, struct diag e)
 }
 
 void
-diag_add(struct diags *d, enum diag_level level, const char *file, unsigned line, unsigned col, const char *fmt,
-         ...)
+diag_add(struct diags *d, enum diag_level level, const char *file, unsigned line, unsigned col,
+         const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    struct diag e = { level, file ? xstrdup(file) : NULL, line, col, xvasprintf(fmt, ap), 0 };
+    struct diag e = {level, file ? xstrdup(file) : NULL, line, col, xvasprintf(fmt, ap), 0};
     va_end(ap);
     push(d, e);
 }
@@ -94,7 +94,7 @@ diags_sort(struct diags *d)
 {
     if (d->n < 2)
         return;
-    struct keyed *k = xmalloc(d->n * sizeof(*k));
+    struct keyed      *k = xmalloc(d->n * sizeof(*k));
     const struct diag *owner = &d->v[0];
     for (size_t i = 0; i < d->n; i++) {
         if (d->v[i].level != DIAG_NOTE || i == 0)

@@ -37,11 +37,11 @@ struct spelling {
 
 /* German spelling first; then letters NFKD cannot reduce to ASCII. */
 static const struct spelling SPELLINGS[] = {
-    { 0x00E4, "ae" }, { 0x00F6, "oe" }, { 0x00FC, "ue" }, { 0x00C4, "Ae" }, { 0x00D6, "Oe" },
-    { 0x00DC, "Ue" }, { 0x00DF, "ss" }, { 0x1E9E, "SS" }, { 0x0142, "l" },  { 0x0141, "L" },
-    { 0x00F8, "o" },  { 0x00D8, "O" },  { 0x0111, "d" },  { 0x0110, "D" },  { 0x00E6, "ae" },
-    { 0x00C6, "Ae" }, { 0x0153, "oe" }, { 0x0152, "Oe" }, { 0x0131, "i" },  { 0x00F0, "d" },
-    { 0x00D0, "D" },  { 0x00FE, "th" }, { 0x00DE, "Th" }, { 0x0127, "h" },  { 0x0126, "H" },
+    {0x00E4, "ae"}, {0x00F6, "oe"}, {0x00FC, "ue"}, {0x00C4, "Ae"}, {0x00D6, "Oe"},
+    {0x00DC, "Ue"}, {0x00DF, "ss"}, {0x1E9E, "SS"}, {0x0142, "l"},  {0x0141, "L"},
+    {0x00F8, "o"},  {0x00D8, "O"},  {0x0111, "d"},  {0x0110, "D"},  {0x00E6, "ae"},
+    {0x00C6, "Ae"}, {0x0153, "oe"}, {0x0152, "Oe"}, {0x0131, "i"},  {0x00F0, "d"},
+    {0x00D0, "D"},  {0x00FE, "th"}, {0x00DE, "Th"}, {0x0127, "h"},  {0x0126, "H"},
 };
 
 static bool
@@ -133,7 +133,7 @@ transliterate(struct output_namer *nm, const char *s)
 {
     UErrorCode st = U_ZERO_ERROR;
     if (!nm->any_latin && !nm->failed) {
-        static const UChar id[] = { 'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', 0 };
+        static const UChar id[] = {'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', 0};
         nm->any_latin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
         nm->failed = U_FAILURE(st);
         st = U_ZERO_ERROR;
@@ -397,8 +397,8 @@ report_write_error(const char *path, int e, struct diags *d)
 }
 
 bool
-output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path, char **final_path,
-             struct diags *d)
+output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path,
+             char **final_path, struct diags *d)
 {
     *tmp_path = *final_path = NULL;
     size_t dlen = strlen(dir);
@@ -503,7 +503,8 @@ output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, si
         if (fd >= 0)
             close(fd);
     }
-    /* Without syncfs (or after a write error it reports), each file is synced on its own and says which failed. */
+    /* Without syncfs (or after a write error it reports), each file is synced on its own and says which
+     * failed. */
     size_t i = 0;
     while (i < n && sync_and_rename(tmp_paths[i], final_paths[i], synced, d))
         i++;
@@ -530,7 +531,8 @@ output_discard(const char *tmp_path)
 bool
 output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d)
 {
-    /* Held back, not ignored: a signal that arrives meanwhile is delivered once the file is complete or gone. */
+    /* Held back, not ignored: a signal that arrives meanwhile is delivered once the file is complete or gone.
+     */
     sigset_t block, old;
     sigemptyset(&block);
     sigaddset(&block, SIGINT);

@@ -75,9 +75,9 @@ struct hpdf_slot {
 };
 
 struct pdf_fonts {
-    char                 *name; /* family, or the path */
-    bool                  is_path;
-    struct face           face[LAYOUT_N_FONTS];
+    char       *name; /* family, or the path */
+    bool        is_path;
+    struct face face[LAYOUT_N_FONTS];
     /* Lent to one writer at a time; pdf_fonts stays read-only for everyone else. */
     struct hpdf_slot     *slot;
     struct layout_metrics metrics;
@@ -184,7 +184,7 @@ static struct glyph_slot
 char_glyph(struct pdf_fonts *fonts, enum layout_font font, int32_t cp)
 {
     struct face      *f = &fonts->face[font];
-    struct glyph_slot g = { cp, 0, false };
+    struct glyph_slot g = {cp, 0, false};
     if (cp >= 0 && cp < NARROW_CPS) {
         if (f->narrow_w[cp] < 0)
             lookup_glyph(fonts->slot->def[font], cp, &f->narrow_w[cp], &f->narrow_has[cp]);
@@ -276,7 +276,7 @@ family_hints(FcConfig *cfg, const char *family)
             cap = cap ? 2 * cap : 8;
             hints = xrealloc(hints, cap * sizeof *hints);
         }
-        hints[n++] = (struct hint){ xstrdup((const char *)s), dist };
+        hints[n++] = (struct hint){xstrdup((const char *)s), dist};
     }
     /* FcFontList's order depends on the cache; sort so the message is stable. */
     if (n > 0)
@@ -351,8 +351,8 @@ out:
 static bool
 find_family(struct pdf_fonts *f, const char *family, const char *config_path, struct diags *d)
 {
-    static const int weight[LAYOUT_N_FONTS] = { FC_WEIGHT_REGULAR, FC_WEIGHT_BOLD, FC_WEIGHT_REGULAR };
-    static const int slant[LAYOUT_N_FONTS] = { FC_SLANT_ROMAN, FC_SLANT_ROMAN, FC_SLANT_ITALIC };
+    static const int weight[LAYOUT_N_FONTS] = {FC_WEIGHT_REGULAR, FC_WEIGHT_BOLD, FC_WEIGHT_REGULAR};
+    static const int slant[LAYOUT_N_FONTS] = {FC_SLANT_ROMAN, FC_SLANT_ROMAN, FC_SLANT_ITALIC};
 
     /* A private config, destroyed after the look-up: no fontconfig state outlives this call. */
     FcConfig *cfg = FcInitLoadConfigAndFonts();
@@ -469,9 +469,9 @@ static HPDF_STATUS
 init_text_encoder(HPDF_Encoder encoder)
 {
     /* The ranges of libharu's "UTF-8" encoder, so the ToUnicode CMap libharu writes stays the same. */
-    static const HPDF_CidRange_Rec cid_range[] = { { 0x0000, 0xFFFF, 0 }, { 0xFFFF, 0xFFFF, 0 } };
-    static const HPDF_CidRange_Rec space_range = { 0x0000, 0xFFFF, 0 };
-    static const HPDF_CidRange_Rec notdef_range = { 0x0000, 0x001F, 1 };
+    static const HPDF_CidRange_Rec cid_range[] = {{0x0000, 0xFFFF, 0}, {0xFFFF, 0xFFFF, 0}};
+    static const HPDF_CidRange_Rec space_range = {0x0000, 0xFFFF, 0};
+    static const HPDF_CidRange_Rec notdef_range = {0x0000, 0x001F, 1};
 
     HPDF_STATUS ret = HPDF_CMapEncoder_InitAttr(encoder);
     if (ret != HPDF_OK)
@@ -648,7 +648,7 @@ pdf_fonts_load(const struct config_page *page, const char *config_path, struct d
         for (int cp = 0; cp < NARROW_CPS; cp++)
             f->face[i].narrow_w[cp] = -1;
     }
-    f->metrics = (struct layout_metrics){ f, metrics_text_width_pt, metrics_has_glyph };
+    f->metrics = (struct layout_metrics){f, metrics_text_width_pt, metrics_has_glyph};
     return f;
 }
 
@@ -686,7 +686,7 @@ enum image_kind { IMAGE_UNKNOWN, IMAGE_PNG, IMAGE_JPEG };
 static bool
 sniff_image(const char *path, enum image_kind *kind, int *err)
 {
-    unsigned char head[8] = { 0 };
+    unsigned char head[8] = {0};
     FILE         *fp = fopen(path, "rb");
     if (!fp) {
         *err = errno;
@@ -694,7 +694,7 @@ sniff_image(const char *path, enum image_kind *kind, int *err)
     }
     size_t n = fread(head, 1, sizeof head, fp);
     fclose(fp);
-    static const unsigned char png[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     if (n == 8 && memcmp(head, png, 8) == 0)
         *kind = IMAGE_PNG;
     else if (n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF)
@@ -733,7 +733,7 @@ load_image(HPDF_Doc doc, const struct hpdf_error *err, const char *path, const c
 bool
 pdf_logo_probe(const char *path, const char *config_path, double *aspect, struct diags *d)
 {
-    struct hpdf_error err = { 0 };
+    struct hpdf_error err = {0};
     HPDF_Doc          doc = HPDF_New(on_hpdf_error, &err);
     if (!doc) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot start libharu");
@@ -776,8 +776,8 @@ set_dates(struct pdf_writer *w, struct diags *d)
                  "SOURCE_DATE_EPOCH \"%s\" is not a number of seconds since 1970; the PDF gets no date", s);
         return true;
     }
-    HPDF_Date date = { tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-                       tm.tm_sec,         'Z',           0,          0 };
+    HPDF_Date date = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                      tm.tm_sec,         'Z',           0,          0};
     return HPDF_SetInfoDateAttr(w->slot->doc, HPDF_INFO_CREATION_DATE, date) == HPDF_OK &&
            HPDF_SetInfoDateAttr(w->slot->doc, HPDF_INFO_MOD_DATE, date) == HPDF_OK;
 }
@@ -819,7 +819,7 @@ pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struc
     w->slot->in_use = true;
     w->arena = arena_new();
     /* A fresh PDF in the same document: objects of the last one freed, loaded fonts kept. */
-    w->slot->err = (struct hpdf_error){ 0 };
+    w->slot->err = (struct hpdf_error){0};
     if (HPDF_NewDoc(w->slot->doc) != HPDF_OK ||
         HPDF_SetCompressionMode(w->slot->doc, HPDF_COMP_ALL) != HPDF_OK) {
         report_writer_error(w, "start the PDF", d);
@@ -955,7 +955,7 @@ show_text(HPDF_Page page, double x_pt, double y_pt, const char *text)
         }
         HPDF_UINT16 code;
         i += next_code(text + i, len - i, &code);
-        unsigned char bytes[2] = { (unsigned char)(code >> 8), (unsigned char)code };
+        unsigned char bytes[2] = {(unsigned char)(code >> 8), (unsigned char)code};
         for (int k = 0; k < 2; k++) {
             /* In a literal string these need a backslash; a bare CR would be read as LF. */
             if (bytes[k] == '(' || bytes[k] == ')' || bytes[k] == '\\')
@@ -1043,7 +1043,7 @@ create_fonts(struct pdf_writer *w)
 {
     const struct pdf_fonts *f = w->fonts;
     uint64_t(*used)[BMP_WORDS] = w->used = xcalloc(LAYOUT_N_FONTS, sizeof *used);
-    bool any[LAYOUT_N_FONTS] = { false };
+    bool any[LAYOUT_N_FONTS] = {false};
     for (size_t p = 0; p < w->n_pages; p++)
         for (size_t i = 0; i < w->pages[p].n_items; i++) {
             const struct layout_item *it = &w->pages[p].items[i];
@@ -1107,7 +1107,7 @@ draw_pages(struct pdf_writer *w)
         if (sp->is_blank)
             continue;
         /* The PDF defaults: black fill and stroke, line width 1; no font yet. */
-        struct draw_state st = { false, LAYOUT_N_FONTS, 0, 0, 0, 1 };
+        struct draw_state st = {false, LAYOUT_N_FONTS, 0, 0, 0, 1};
         for (size_t i = 0; i < sp->n_items && !w->slot->err.error_no; i++)
             draw_item(w, page, &st, &sp->items[i]);
         end_text(page, &st);

@@ -29,11 +29,11 @@ enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_I
 
 /* The header names schools' exports use, best first: "Name" only when no better one is there. */
 static const char *const role_aliases[N_ROLES][5] = {
-    [ROLE_LAST_NAME] = { "Nachname", "Familienname", "SchuelerNachname", "Name", NULL },
-    [ROLE_FIRST_NAME] = { "Vorname", "Rufname", "SchuelerRufname", NULL },
-    [ROLE_BIRTH_DATE] = { "Geburtsdatum", "SchuelerGeburtsdatum", NULL },
-    [ROLE_CLASS] = { "Klasse", "GruppeBezeichnung", NULL },
-    [ROLE_ID] = { "Interne ID-Nummer", "ID", "SchuelerId", NULL },
+    [ROLE_LAST_NAME] = {"Nachname", "Familienname", "SchuelerNachname", "Name", NULL},
+    [ROLE_FIRST_NAME] = {"Vorname", "Rufname", "SchuelerRufname", NULL},
+    [ROLE_BIRTH_DATE] = {"Geburtsdatum", "SchuelerGeburtsdatum", NULL},
+    [ROLE_CLASS] = {"Klasse", "GruppeBezeichnung", NULL},
+    [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", NULL},
 };
 
 static const char *const role_names[N_ROLES] = {
@@ -141,7 +141,7 @@ convert_windows_1252(const char *in, size_t len, size_t *out_len, struct bad_byt
             cap_bad = cap_bad ? cap_bad * 2 : 8;
             *bad = xrealloc(*bad, cap_bad * sizeof(**bad));
         }
-        (*bad)[(*n_bad)++] = (struct bad_byte){ line, (unsigned)(off - line_start + 1), (unsigned char)*src };
+        (*bad)[(*n_bad)++] = (struct bad_byte){line, (unsigned)(off - line_start + 1), (unsigned char)*src};
         if (cap - used < 8) {
             cap *= 2;
             out = xrealloc(out, cap);
@@ -472,18 +472,19 @@ read_data_row(struct parser *ps, size_t end)
         const char *sep = r->delimiter == '\t' ? "tab" : r->delimiter == ',' ? "\",\"" : "\";\"";
         if (ps->n_fields < r->n_headers)
             diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
-                     "row has %zu fields, but the header line has %zu: a value or a %s is missing", ps->n_fields,
-                     r->n_headers, sep);
+                     "row has %zu fields, but the header line has %zu: a value or a %s is missing",
+                     ps->n_fields, r->n_headers, sep);
         else
-            diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
-                     "row has %zu fields, but the header line has %zu: a %s too many, or text with a %s that is "
-                     "not in double quotes",
-                     ps->n_fields, r->n_headers, sep, sep);
+            diag_add(
+                ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                "row has %zu fields, but the header line has %zu: a %s too many, or text with a %s that is "
+                "not in double quotes",
+                ps->n_fields, r->n_headers, sep, sep);
         return;
     }
 
     char      **values = xcalloc(r->n_headers ? r->n_headers : 1, sizeof(*values));
-    struct date birth = { 0, 0, 0 };
+    struct date birth = {0, 0, 0};
     bool        ok = true;
     for (size_t i = 0; i < r->n_headers; i++) {
         values[i] = clean_field(ps->fields[i].text, ps->fields[i].len);
@@ -763,7 +764,7 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
         return NULL;
     }
 
-    struct parser ps = { 0 };
+    struct parser ps = {0};
     ps.path = path;
     ps.opts = opts;
     ps.d = d;
@@ -939,7 +940,7 @@ roster_check_plausible(const struct roster *r, struct date form_date, struct dia
         char *last = name_key(r->pupils[i].last_name, strlen(r->pupils[i].last_name));
         char *first = name_key(r->pupils[i].first_name, strlen(r->pupils[i].first_name));
         keys[i] =
-            (struct dup_key){ xasprintf("%s\x1f%s", last, first), r->pupils[i].birth_date, i, &r->pupils[i] };
+            (struct dup_key){xasprintf("%s\x1f%s", last, first), r->pupils[i].birth_date, i, &r->pupils[i]};
         free(last);
         free(first);
     }
@@ -962,9 +963,10 @@ roster_check_plausible(const struct roster *r, struct date form_date, struct dia
         } else {
             int age = date_age_on(p->birth_date, form_date);
             if (age < 4 || age > 25)
-                diag_add(d, DIAG_WARNING, r->path, p->line, 0,
-                         "\"%s, %s\" (born %s) is %d years old on the form date %s; expected an age from 4 to 25",
-                         p->last_name, p->first_name, born, age, form);
+                diag_add(
+                    d, DIAG_WARNING, r->path, p->line, 0,
+                    "\"%s, %s\" (born %s) is %d years old on the form date %s; expected an age from 4 to 25",
+                    p->last_name, p->first_name, born, age, form);
         }
         if (occurrence[i] == 2)
             diag_add(d, DIAG_WARNING, r->path, p->line, 0,

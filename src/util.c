@@ -502,9 +502,9 @@ size_t
 utf8_decompose_base(int32_t cp, int32_t *out, size_t max)
 {
     int              boundclass = UTF8PROC_BOUNDCLASS_START;
-    utf8proc_ssize_t n = utf8proc_decompose_char(cp, out, (utf8proc_ssize_t)max,
-                                                 UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK,
-                                                 &boundclass);
+    utf8proc_ssize_t n =
+        utf8proc_decompose_char(cp, out, (utf8proc_ssize_t)max,
+                                UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &boundclass);
     return n > 0 && (size_t)n <= max ? (size_t)n : 0;
 }
 
@@ -519,7 +519,7 @@ is_leap(int y)
 static int
 days_in_month(int y, int m)
 {
-    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
@@ -550,7 +550,7 @@ date_parse(const char *s, struct date *out)
     const char *p = s;
     while (*p == ' ' || *p == '\t')
         p++;
-    struct date d = { 0, 0, 0 };
+    struct date d = {0, 0, 0};
     int         n1 = read_digits(&p, 4, &d.day);
     if (n1 == 4 && *p == '-') { /* yyyy-mm-dd */
         d.year = d.day;
@@ -614,11 +614,11 @@ date_today(void)
         if (*end == '\0' && v >= 0) {
             now = (time_t)v;
             gmtime_r(&now, &tm);
-            return (struct date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+            return (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
         }
     }
     localtime_r(&now, &tm);
-    return (struct date){ tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday };
+    return (struct date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 }
 
 void

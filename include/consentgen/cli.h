@@ -21,14 +21,14 @@ struct cli_opts {
     const char       *config_path;
     const char      **classes; /* --class, in argv order */
     size_t            n_classes;
-    const char      **pupils;  /* --pupil "Nachname, Vorname" */
+    const char      **pupils; /* --pupil "Nachname, Vorname" */
     size_t            n_pupils;
-    const char      **ids;     /* --id */
+    const char      **ids; /* --id */
     size_t            n_ids;
     const char       *out_dir; /* NULL: config output.dir */
     bool              has_split;
     enum config_split split;
-    int               jobs;    /* 0: number of cores */
+    int               jobs; /* 0: number of cores */
     bool              quiet;
     bool              strict;
 };

@@ -26,12 +26,12 @@ struct config_school {
 };
 
 struct config_form {
-    char               *template_path; /* resolved, required */
-    char               *template_path_as_written;
-    struct date         date;          /* form.date, or today */
-    bool                has_date;      /* false: date is today */
+    char                *template_path; /* resolved, required */
+    char                *template_path_as_written;
+    struct date          date;     /* form.date, or today */
+    bool                 has_date; /* false: date is today */
     struct config_value *values;
-    size_t              n_values;
+    size_t               n_values;
 };
 
 struct config_columns { /* header names in the roster; NULL: the usual aliases */
@@ -45,10 +45,10 @@ struct config_columns { /* header names in the roster; NULL: the usual aliases *
 enum config_encoding { CONFIG_ENCODING_AUTO, CONFIG_ENCODING_UTF8, CONFIG_ENCODING_WINDOWS_1252 };
 
 struct config_roster {
-    char                *file;            /* resolved path, required */
-    char                *file_as_written; /* for messages */
-    char                 delimiter;       /* 0: detect from the header line */
-    enum config_encoding encoding;
+    char                 *file;            /* resolved path, required */
+    char                 *file_as_written; /* for messages */
+    char                  delimiter;       /* 0: detect from the header line */
+    enum config_encoding  encoding;
     struct config_columns columns;
 };
 
@@ -62,9 +62,9 @@ struct config_output {
 };
 
 struct config_page {
-    char *font;      /* family name, or a resolved path ending in .ttf; default "Liberation Sans" */
+    char *font; /* family name, or a resolved path ending in .ttf; default "Liberation Sans" */
     bool  font_is_path;
-    bool  marks;     /* fold and hole marks; default false */
+    bool  marks; /* fold and hole marks; default false */
 };
 
 /* A place in the config file, 1-based; line 0: not written there. */
@@ -79,8 +79,9 @@ struct config {
     struct config_roster roster;
     struct config_output output;
     struct config_page   page;
-    /* Where the files are named (form.template, roster.file, school.logo, page.font), for messages about them. */
-    struct config_pos    template_at, roster_at, logo_at, font_at;
+    /* Where the files are named (form.template, roster.file, school.logo, page.font), for messages about
+     * them. */
+    struct config_pos template_at, roster_at, logo_at, font_at;
 };
 
 /*
@@ -99,9 +100,9 @@ const char *config_value(const struct config *c, const char *key);
 
 /* A template's front matter (the YAML between the leading "---" lines). */
 struct config_front_matter {
-    char    *title;                    /* NULL: none; the PDF title then comes from the first heading */
-    int      pupil_signature_from_age; /* default 14 */
-    int      adult_age;                /* default 18: from this age only the pupil signs */
+    char *title;                    /* NULL: none; the PDF title then comes from the first heading */
+    int   pupil_signature_from_age; /* default 14 */
+    int   adult_age;                /* default 18: from this age only the pupil signs */
 };
 /*
  * Parses front matter YAML that starts at first_line of file path (for

@@ -31,11 +31,13 @@ const char *form_value(const struct form_run *run, const struct pupil *p, const 
 const char *form_pupil_name(const struct pupil *p, struct arena *a);
 
 /* Lays out pupil p's form into out (allocated in a). */
-void form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_doc *out);
+void form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a,
+                       struct layout_doc *out);
 
 /* Lays out the return list of one class; pupils in print order. */
-void form_layout_class_sheet(const struct form_run *run, const char *class_name, const struct pupil *const *pupils,
-                             size_t n_pupils, struct arena *a, struct layout_doc *out);
+void form_layout_class_sheet(const struct form_run *run, const char *class_name,
+                             const struct pupil *const *pupils, size_t n_pupils, struct arena *a,
+                             struct layout_doc *out);
 
 /*
  * Checks that the fonts can print every character of pupil p that the form

@@ -15,9 +15,9 @@
 #include "consentgen/template.h"
 #include "consentgen/util.h"
 
-#define LAYOUT_PAGE_WIDTH_PT  595.276 /* A4, 210 mm */
+#define LAYOUT_PAGE_WIDTH_PT 595.276  /* A4, 210 mm */
 #define LAYOUT_PAGE_HEIGHT_PT 841.890 /* A4, 297 mm */
-#define LAYOUT_PT_PER_MM      (72.0 / 25.4)
+#define LAYOUT_PT_PER_MM (72.0 / 25.4)
 
 enum layout_font { LAYOUT_FONT_REGULAR, LAYOUT_FONT_BOLD, LAYOUT_FONT_ITALIC, LAYOUT_N_FONTS };
 
@@ -62,7 +62,7 @@ struct layout_doc {
 
 /* Placeholder values: returns the text for a name such as "pupil.first_name", NULL if unknown. */
 struct layout_values {
-    void       *ctx;
+    void *ctx;
     const char *(*lookup)(void *ctx, const char *name);
 };
 

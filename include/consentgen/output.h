@@ -28,14 +28,14 @@ struct output_namer *output_namer_new(void);
 void                 output_namer_free(struct output_namer *nm);
 char                *output_namer_safe_name(struct output_namer *nm, const char *text);
 /* Frees ICU's process-wide caches; call once, after the last namer is freed, before exit. */
-void                 output_cleanup(void);
+void output_cleanup(void);
 
 /* Makes names unique within one folder, ignoring ASCII case: "a", "a_2", "a_3". */
 struct output_names;
 struct output_names *output_names_new(void);
 void                 output_names_free(struct output_names *n);
 /* Returns a unique variant of base (owned by n). */
-const char          *output_names_unique(struct output_names *n, const char *base);
+const char *output_names_unique(struct output_names *n, const char *base);
 
 /* Creates dir and missing parents. False and a diag ("consentgen: error: ...") on failure. */
 bool output_make_dir(const char *dir, struct diags *d);
@@ -55,8 +55,8 @@ bool output_write_atomic(const char *dir, const char *name, const void *data, si
  * place; output_discard removes it. The caller holds signals back while a
  * temp file is not yet recorded.
  */
-bool output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path, char **final_path,
-                  struct diags *d);
+bool output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path,
+                  char **final_path, struct diags *d);
 bool output_commit(const char *tmp_path, const char *final_path, struct diags *d);
 void output_discard(const char *tmp_path);
 

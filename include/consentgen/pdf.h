@@ -21,8 +21,8 @@ struct pdf_fonts; /* opaque: font files for regular, bold, italic, and their met
  * or one .ttf file used for all three. config_path names the config in
  * messages. NULL and a diag if a font cannot be found or read.
  */
-struct pdf_fonts            *pdf_fonts_load(const struct config_page *page, const char *config_path, struct diags *d);
-void                         pdf_fonts_free(struct pdf_fonts *f);
+struct pdf_fonts *pdf_fonts_load(const struct config_page *page, const char *config_path, struct diags *d);
+void              pdf_fonts_free(struct pdf_fonts *f);
 const struct layout_metrics *pdf_fonts_metrics(const struct pdf_fonts *f);
 const char                  *pdf_fonts_name(const struct pdf_fonts *f); /* family, for messages */
 
@@ -42,8 +42,8 @@ struct pdf_writer; /* opaque: one PDF document being built */
  * first writer open at a time borrows the fonts' libharu document (loaded once
  * per run); a second one open at the same time loads the font files again.
  */
-struct pdf_writer *pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struct pdf_meta *meta,
-                                  struct diags *d);
+struct pdf_writer *pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path,
+                                  const struct pdf_meta *meta, struct diags *d);
 /* Appends the pages of doc (copied: doc may be freed afterwards); they are drawn by pdf_writer_save. */
 bool pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags *d);
 /* Writes the finished PDF into out. No timestamp unless SOURCE_DATE_EPOCH is set. */

@@ -14,23 +14,23 @@
 #include "consentgen/util.h"
 
 struct pupil {
-    char       *last_name;  /* NFC, as written (trimmed) */
+    char       *last_name; /* NFC, as written (trimmed) */
     char       *first_name;
     char       *class_name;
-    char       *id;         /* NULL: no id column */
+    char       *id; /* NULL: no id column */
     struct date birth_date;
-    char      **fields;     /* every column of the row, NFC, indexed like roster.headers */
-    unsigned    line;       /* physical line where the row starts */
-    size_t      row;        /* 1-based data row number */
+    char      **fields; /* every column of the row, NFC, indexed like roster.headers */
+    unsigned    line;   /* physical line where the row starts */
+    size_t      row;    /* 1-based data row number */
 };
 
 struct roster {
-    char         *path;         /* as written in the config, for messages */
-    char        **headers;      /* NFC, as in the file */
+    char         *path;    /* as written in the config, for messages */
+    char        **headers; /* NFC, as in the file */
     size_t        n_headers;
-    struct pupil *pupils;       /* valid rows only, in file order */
+    struct pupil *pupils; /* valid rows only, in file order */
     size_t        n_pupils;
-    char          delimiter;    /* the one used */
+    char          delimiter; /* the one used */
     bool          was_windows_1252;
 };
 
@@ -59,7 +59,7 @@ const char *roster_field(const struct roster *r, const struct pupil *p, const ch
  */
 void roster_sort(struct roster *r);
 /* Natural-order comparison of class names. */
-int  roster_compare_class(const char *a, const char *b);
+int roster_compare_class(const char *a, const char *b);
 
 /*
  * Finds pupils whose "Nachname, Vorname" matches query ignoring case and

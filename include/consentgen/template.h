@@ -30,7 +30,7 @@ struct template_span {
 };
 
 enum template_block_kind {
-    TEMPLATE_BLOCK_HEADING,   /* level 1..6 */
+    TEMPLATE_BLOCK_HEADING, /* level 1..6 */
     TEMPLATE_BLOCK_PARAGRAPH,
     TEMPLATE_BLOCK_BULLET,    /* one list item; level = nesting depth, 1-based */
     TEMPLATE_BLOCK_CHECKBOX,  /* one task-list item "- [ ] Ja" */
@@ -41,8 +41,8 @@ enum template_block_kind {
 
 /* A field of a form block: a caption and, for the pupil block, its value. */
 struct template_field {
-    char                 *caption;  /* "Unterschrift der Erziehungsberechtigten" */
-    struct template_span *value;    /* pupil block only; NULL for signature fields */
+    char                 *caption; /* "Unterschrift der Erziehungsberechtigten" */
+    struct template_span *value;   /* pupil block only; NULL for signature fields */
     size_t                n_value;
 };
 
@@ -67,9 +67,9 @@ struct template_block {
     bool                     is_checked; /* checkbox: "- [x]" */
     struct template_span    *spans;      /* inline content (not for form blocks) */
     size_t                   n_spans;
-    struct template_row     *rows;       /* form blocks */
+    struct template_row     *rows; /* form blocks */
     size_t                   n_rows;
-    unsigned                 line;       /* first line of the block in the template */
+    unsigned                 line; /* first line of the block in the template */
 };
 
 struct template_doc; /* opaque */
@@ -83,12 +83,12 @@ struct template_doc *template_parse(const char *text, size_t len, const char *pa
 struct template_doc *template_load(const char *path, struct diags *d);
 void                 template_free(struct template_doc *doc);
 
-size_t                              template_n_blocks(const struct template_doc *doc);
-const struct template_block        *template_block(const struct template_doc *doc, size_t i);
-const struct config_front_matter   *template_front_matter(const struct template_doc *doc);
-const char                         *template_path(const struct template_doc *doc);
+size_t                            template_n_blocks(const struct template_doc *doc);
+const struct template_block      *template_block(const struct template_doc *doc, size_t i);
+const struct config_front_matter *template_front_matter(const struct template_doc *doc);
+const char                       *template_path(const struct template_doc *doc);
 /* Title for PDF metadata: front matter "title", else the first heading's plain text. Never NULL. */
-const char                         *template_title(const struct template_doc *doc);
+const char *template_title(const struct template_doc *doc);
 
 /*
  * Checks every placeholder name against what a run can fill: school.name,

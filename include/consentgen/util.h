@@ -28,12 +28,12 @@ struct buf {
 };
 void  buf_init(struct buf *b);
 void  buf_fini(struct buf *b);
-void  buf_reset(struct buf *b);                       /* len = 0, memory kept */
+void  buf_reset(struct buf *b); /* len = 0, memory kept */
 void  buf_append(struct buf *b, const char *s, size_t len);
 void  buf_puts(struct buf *b, const char *s);
 void  buf_putc(struct buf *b, char c);
 void  buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *buf_detach(struct buf *b);                      /* caller frees; b is empty afterwards */
+char *buf_detach(struct buf *b); /* caller frees; b is empty afterwards */
 
 /*
  * Arena: many small allocations freed together. cli resets one after each
@@ -43,7 +43,7 @@ struct arena;
 struct arena *arena_new(void);
 void          arena_free(struct arena *a);
 void          arena_reset(struct arena *a);
-void         *arena_alloc(struct arena *a, size_t size);      /* zeroed, max-aligned */
+void         *arena_alloc(struct arena *a, size_t size); /* zeroed, max-aligned */
 char         *arena_strdup(struct arena *a, const char *s);
 char         *arena_strndup(struct arena *a, const char *s, size_t len);
 char         *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -64,19 +64,19 @@ int util_strcasecmp_ascii(const char *a, const char *b);
 size_t util_edit_distance(const char *a, const char *b);
 
 /* UTF-8. */
-bool     utf8_is_valid(const char *s, size_t len);
+bool utf8_is_valid(const char *s, size_t len);
 /* Decodes one code point at s; returns bytes used, 0 if invalid or len == 0. */
-size_t   utf8_decode(const char *s, size_t len, int32_t *cp);
-size_t   utf8_count_chars(const char *s, size_t len);     /* code points */
-char    *utf8_nfc(const char *s);                          /* NFC copy, NULL if invalid UTF-8 */
+size_t utf8_decode(const char *s, size_t len, int32_t *cp);
+size_t utf8_count_chars(const char *s, size_t len); /* code points */
+char  *utf8_nfc(const char *s);                     /* NFC copy, NULL if invalid UTF-8 */
 /* Case- and normalisation-insensitive key (NFKC + case fold) for name matching; caller frees. */
-char    *utf8_fold(const char *s);
+char *utf8_fold(const char *s);
 /* DIN 5007-1 sort key: ä sorts as a, ß as ss, other accents dropped, case ignored; caller frees. */
-char    *utf8_sort_key(const char *s);
+char *utf8_sort_key(const char *s);
 /* Whether cp is a letter or a combining mark (Unicode categories L* and M*). */
-bool     utf8_is_letter_or_mark(int32_t cp);
+bool utf8_is_letter_or_mark(int32_t cp);
 /* Compatibility decomposition of cp without marks (é -> e, ﬁ -> f i); returns the count, 0 if over max. */
-size_t   utf8_decompose_base(int32_t cp, int32_t *out, size_t max);
+size_t utf8_decompose_base(int32_t cp, int32_t *out, size_t max);
 
 /* Calendar dates. */
 struct date {
@@ -87,10 +87,10 @@ struct date {
 enum date_parse_result { DATE_OK, DATE_BAD_FORMAT, DATE_NOT_REAL };
 /* Parses "dd.mm.yyyy", "d.m.yyyy" or "yyyy-mm-dd" (surrounding spaces allowed). */
 enum date_parse_result date_parse(const char *s, struct date *out);
-bool date_is_valid(struct date d);
-int  date_compare(struct date a, struct date b);
+bool                   date_is_valid(struct date d);
+int                    date_compare(struct date a, struct date b);
 /* Whole years from birth to on (the day of the birthday counts; 29 Feb -> 1 Mar). */
-int  date_age_on(struct date birth, struct date on);
+int date_age_on(struct date birth, struct date on);
 /* Today in local time, or the day of SOURCE_DATE_EPOCH (UTC) when that is set. */
 struct date date_today(void);
 /* "dd.mm.yyyy" into out (at least 11 bytes). */

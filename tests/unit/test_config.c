@@ -600,7 +600,8 @@ test_config_front_matter_reports_at_template_lines(void **state)
         {"title: [a]\n", "t.md:2:8: error: title must be text, not a list\n"},
         {"title: \"x\n",
          "t.md:3:1: error: found unexpected end of stream\nt.md:2:8: note: while scanning a quoted scalar\n"
-         "t.md:2:8: note: the quote (\") that starts here is never closed; end the text with the same quote\n"},
+         "t.md:2:8: note: the quote (\") that starts here is never closed; end the text with the same "
+         "quote\n"},
         {"- a\n",
          "t.md:2:1: error: the front matter must consist of the keys title, pupil_signature_from_age and "
          "adult_age, not a list\n"},

@@ -11,7 +11,7 @@ static void
 test_diag_formats_gnu_positions(void **state)
 {
     (void)state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     diag_add(&d, DIAG_ERROR, "k.csv", 17, 24, "birth date \"%s\" is not a real date", "31.02.2013");
     diag_add(&d, DIAG_WARNING, "k.csv", 3, 0, "listed twice");
     diag_add(&d, DIAG_ERROR, "k.csv", 0, 0, "the file is empty");
@@ -33,7 +33,7 @@ static void
 test_diag_sort_keeps_notes_with_their_entry(void **state)
 {
     (void)state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     diag_add(&d, DIAG_ERROR, "b.yaml", 5, 1, "second");
     diag_add(&d, DIAG_NOTE, "b.yaml", 1, 1, "note of second");
     diag_add(&d, DIAG_ERROR, "b.yaml", 2, 3, "first");
@@ -56,7 +56,7 @@ static void
 test_diag_move_keeps_counts(void **state)
 {
     (void)state;
-    struct diags a = { 0 }, b = { 0 };
+    struct diags a = {0}, b = {0};
     diag_add(&b, DIAG_WARNING, "x", 1, 1, "w");
     diag_add(&b, DIAG_ERROR, "x", 2, 1, "e");
     diags_move(&a, &b);

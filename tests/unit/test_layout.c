@@ -592,7 +592,8 @@ static void
 test_layout_breaks_a_block_taller_than_a_page_and_ends(void **state)
 {
     (void)state;
-    /* 6000 letters without a space: 71 lines, more than a page; in the pupil block it is cut after 4 lines. */
+    /* 6000 letters without a space: 71 lines, more than a page; in the pupil block it is cut after 4 lines.
+     */
     char *word = calloc(6001, 1);
     memset(word, 'w', 6000);
     const struct kv   extra[] = {{"pupil.last_name", word}, {NULL, NULL}};

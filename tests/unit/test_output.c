@@ -201,7 +201,7 @@ static void
 test_output_make_dir_creates_parents(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *dir = xasprintf("%s/out/5a/", t->dir);
     assert_true(output_make_dir(dir, &d));
     assert_true(output_make_dir(dir, &d)); /* existing: fine */
@@ -216,7 +216,7 @@ static void
 test_output_make_dir_reports_file_in_the_way(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *file = xasprintf("%s/out", t->dir);
     FILE        *fp = fopen(file, "w");
     assert_non_null(fp);
@@ -238,7 +238,7 @@ static void
 test_output_write_atomic_writes_content_and_mode(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     const char   data[] = "%PDF-1.4 hello\n";
     mode_t       old = umask(022);
     assert_true(output_write_atomic(t->dir, "5a.pdf", data, sizeof data - 1, &d));
@@ -276,7 +276,7 @@ static void
 test_output_stage_hides_the_file_until_commit(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *tmp, *final;
     assert_true(output_stage(t->dir, "5a.pdf", "%PDF-", 5, &tmp, &final, &d));
     char *want = xasprintf("%s/5a.pdf", t->dir);
@@ -300,7 +300,7 @@ static void
 test_output_discard_leaves_nothing(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *tmp, *final;
     assert_true(output_stage(t->dir, "7b.pdf", "x", 1, &tmp, &final, &d));
     output_discard(tmp);
@@ -315,7 +315,7 @@ static void
 test_output_commit_onto_a_folder_fails_and_cleans_up(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *tmp, *final;
     char        *sub = xasprintf("%s/5a.pdf", t->dir);
     assert_int_equal(mkdir(sub, 0755), 0);
@@ -325,7 +325,8 @@ test_output_commit_onto_a_folder_fails_and_cleans_up(void **state)
     assert_string_equal(names, "5a.pdf\n");
     free(names);
     char *msg = formatted(&d);
-    char *want = xasprintf("consentgen: error: cannot write \"%s\": a folder with that name is in the way\n", sub);
+    char *want =
+        xasprintf("consentgen: error: cannot write \"%s\": a folder with that name is in the way\n", sub);
     assert_string_equal(msg, want);
     free(want);
     free(msg);
@@ -339,7 +340,7 @@ static void
 test_output_write_atomic_accepts_empty_data(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     assert_true(output_write_atomic(t->dir, "empty.pdf", "", 0, &d));
     char *names = list_dir(t->dir);
     assert_string_equal(names, "empty.pdf\n");
@@ -350,7 +351,7 @@ static void
 test_output_write_atomic_fails_when_folder_is_missing(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *dir = xasprintf("%s/missing", t->dir);
     assert_false(output_write_atomic(dir, "5a.pdf", "x", 1, &d));
     char *msg = formatted(&d);
@@ -369,7 +370,7 @@ static void
 test_output_write_atomic_fails_when_target_is_a_folder(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     char        *target = xasprintf("%s/5a.pdf", t->dir);
     assert_int_equal(mkdir(target, 0777), 0);
     char *inner = xasprintf("%s/keep", target);
@@ -394,7 +395,7 @@ static void
 test_output_write_atomic_rejects_names_with_slash(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     assert_false(output_write_atomic(t->dir, "../x.pdf", "x", 1, &d));
     assert_int_equal(d.n_errors, 1);
     char *names = list_dir(t->dir);
@@ -407,7 +408,7 @@ static void
 test_output_write_atomic_restores_signal_mask(void **state)
 {
     struct tmp  *t = *state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     sigset_t     before, after;
     sigemptyset(&before);
     sigaddset(&before, SIGUSR1);
@@ -439,7 +440,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_output_write_atomic_writes_content_and_mode, setup_tmp,
                                         teardown_tmp),
         cmocka_unit_test_setup_teardown(test_output_write_atomic_accepts_empty_data, setup_tmp, teardown_tmp),
-        cmocka_unit_test_setup_teardown(test_output_stage_hides_the_file_until_commit, setup_tmp, teardown_tmp),
+        cmocka_unit_test_setup_teardown(test_output_stage_hides_the_file_until_commit, setup_tmp,
+                                        teardown_tmp),
         cmocka_unit_test_setup_teardown(test_output_discard_leaves_nothing, setup_tmp, teardown_tmp),
         cmocka_unit_test_setup_teardown(test_output_commit_onto_a_folder_fails_and_cleans_up, setup_tmp,
                                         teardown_tmp),

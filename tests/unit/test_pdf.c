@@ -37,14 +37,14 @@ formatted(const struct diags *d)
 static struct pdf_fonts *
 load_family(const char *family, struct diags *d)
 {
-    struct config_page page = { (char *)family, false, false };
+    struct config_page page = {(char *)family, false, false};
     return pdf_fonts_load(&page, "schule.yaml", d);
 }
 
 static struct pdf_fonts *
 load_path(const char *path, struct diags *d)
 {
-    struct config_page page = { (char *)path, true, false };
+    struct config_page page = {(char *)path, true, false};
     return pdf_fonts_load(&page, "schule.yaml", d);
 }
 
@@ -120,7 +120,7 @@ static void
 test_pdf_fonts_load_family_liberation_sans(void **state)
 {
     (void)state;
-    struct diags      d = { 0 };
+    struct diags      d = {0};
     struct pdf_fonts *f = load_family("Liberation Sans", &d);
     assert_non_null(f);
     assert_int_equal(d.n, 0);
@@ -133,7 +133,7 @@ static void
 test_pdf_fonts_family_typo_is_an_error_with_hint(void **state)
 {
     (void)state;
-    struct diags      d = { 0 };
+    struct diags      d = {0};
     struct pdf_fonts *f = load_family("Liberation Sanz", &d);
     assert_null(f);
     char       *msg = formatted(&d);
@@ -149,7 +149,7 @@ static void
 test_pdf_fonts_unknown_family_is_an_error(void **state)
 {
     (void)state;
-    struct diags      d = { 0 };
+    struct diags      d = {0};
     struct pdf_fonts *f = load_family("Qqqqqqqqqqqqqqqqqqqqqqqq", &d);
     assert_null(f);
     char *msg = formatted(&d);
@@ -162,7 +162,7 @@ static void
 test_pdf_fonts_load_by_path(void **state)
 {
     (void)state;
-    struct diags      d = { 0 };
+    struct diags      d = {0};
     struct pdf_fonts *f = load_path(DEJAVU, &d);
     assert_non_null(f);
     assert_int_equal(d.n, 0);
@@ -177,7 +177,7 @@ static void
 test_pdf_fonts_missing_path_is_an_error(void **state)
 {
     (void)state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     assert_null(load_path("/nonexistent/font.ttf", &d));
     char *msg = formatted(&d);
     assert_string_equal(
@@ -191,7 +191,7 @@ static void
 test_pdf_fonts_path_that_is_no_font_is_an_error(void **state)
 {
     (void)state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     assert_null(load_path(FIXTURES_DIR "/pdf/logo.png", &d));
     char *path = write_temp("bad.ttf", "not a font at all", 17);
     assert_null(load_path(path, &d));
@@ -213,7 +213,7 @@ test_pdf_fonts_path_that_is_no_font_is_an_error(void **state)
 static int
 setup_fonts(void **state)
 {
-    struct diags d = { 0 };
+    struct diags d = {0};
     *state = load_family("Liberation Sans", &d);
     diags_fini(&d);
     return *state ? 0 : -1;
@@ -264,7 +264,7 @@ static void
 test_pdf_logo_probe_reads_png_and_jpeg(void **state)
 {
     (void)state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     double       aspect = 0;
     assert_true(pdf_logo_probe(FIXTURES_DIR "/pdf/logo.png", "schule.yaml", &aspect, &d));
     assert_true(fabs(aspect - 3.0) < 1e-9); /* 60 x 20 */
@@ -277,7 +277,7 @@ static void
 test_pdf_logo_probe_rejects_other_files(void **state)
 {
     (void)state;
-    struct diags d = { 0 };
+    struct diags d = {0};
     double       aspect = 0;
     assert_false(pdf_logo_probe(FIXTURES_DIR "/pdf/logo.gif", "schule.yaml", &aspect, &d));
     assert_false(pdf_logo_probe(FIXTURES_DIR "/pdf/missing.png", "schule.yaml", &aspect, &d));
@@ -296,22 +296,21 @@ static bool
 render(const struct pdf_fonts *f, const char *logo, double size_pt, struct buf *out, struct diags *d)
 {
     struct layout_item items[] = {
-        { LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0 },
-        { LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0 },
-        { LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0 },
-        { LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3 },
-        { LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0 },
-        { LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0 },
-        { LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0 },
-        { LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0 },
+        {LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0},
+        {LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0},
+        {LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0},
+        {LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3},
+        {LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0},
+        {LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0},
+        {LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0},
+        {LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0},
     };
     struct layout_page pages[] = {
-        { items, sizeof items / sizeof items[0], 0, false },
-        { NULL, 0, 0, true },
+        {items, sizeof items / sizeof items[0], 0, false},
+        {NULL, 0, 0, true},
     };
-    struct layout_doc doc = { pages, 2, 0 };
-    struct pdf_meta   meta = { "Einwilligung Videokonferenz – Şahin", "Städtisches Gymnasium Musterstadt",
-                               NULL };
+    struct layout_doc doc = {pages, 2, 0};
+    struct pdf_meta meta = {"Einwilligung Videokonferenz – Şahin", "Städtisches Gymnasium Musterstadt", NULL};
 
     struct pdf_writer *w = pdf_writer_new(f, logo, &meta, d);
     if (!w)
@@ -325,7 +324,7 @@ static void
 test_pdf_writer_prints_names_in_all_scripts(void **state)
 {
     const struct pdf_fonts *f = *state;
-    struct diags            d = { 0 };
+    struct diags            d = {0};
     struct buf              b;
     buf_init(&b);
     unsetenv("SOURCE_DATE_EPOCH");
@@ -383,7 +382,7 @@ static void
 test_pdf_writer_embeds_a_shared_font_file_once(void **state)
 {
     (void)state;
-    struct diags      d = { 0 };
+    struct diags      d = {0};
     struct pdf_fonts *f = load_path(DEJAVU, &d);
     struct buf        b;
     buf_init(&b);
@@ -409,7 +408,7 @@ static void
 test_pdf_writer_is_byte_identical_for_same_input(void **state)
 {
     const struct pdf_fonts *f = *state;
-    struct diags            d = { 0 };
+    struct diags            d = {0};
     struct buf              a, b;
     buf_init(&a);
     buf_init(&b);
@@ -429,10 +428,10 @@ test_pdf_writer_is_byte_identical_for_same_input(void **state)
 static void
 render_items(const struct pdf_fonts *f, struct layout_item *items, size_t n, struct buf *out)
 {
-    struct layout_page page = { items, n, 0, false };
-    struct layout_doc  doc = { &page, 1, 0 };
-    struct pdf_meta    meta = { "Test", "Schule", NULL };
-    struct diags       d = { 0 };
+    struct layout_page page = {items, n, 0, false};
+    struct layout_doc  doc = {&page, 1, 0};
+    struct pdf_meta    meta = {"Test", "Schule", NULL};
+    struct diags       d = {0};
     struct pdf_writer *w = pdf_writer_new(f, NULL, &meta, &d);
     assert_non_null(w);
     assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, out, &d));
@@ -445,12 +444,12 @@ test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
 {
     const struct pdf_fonts *f = *state;
     struct layout_item      a[] = {
-        { LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0 },
-        { LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0 },
+             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0},
+             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0},
     };
     struct layout_item b[] = {
-        { LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0 },
-        { LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0 },
+        {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0},
+        {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0},
     };
     struct buf first, other, again, alone;
     buf_init(&first);
@@ -465,7 +464,7 @@ test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
     assert_int_equal(first.len, again.len);
     assert_memory_equal(first.data, again.data, first.len);
     /* A second writer while the first is open gets a document of its own: same bytes. */
-    struct diags       d = { 0 };
+    struct diags       d = {0};
     struct pdf_writer *busy = pdf_writer_new(f, NULL, NULL, &d);
     assert_non_null(busy);
     render_items(f, a, 2, &alone);
@@ -483,8 +482,8 @@ test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
 {
     const struct pdf_fonts *f = *state;
     struct layout_item      items[] = {
-        { LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0 },
-        { LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0 },
+             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0},
+             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0},
     };
     struct buf b;
     buf_init(&b);
@@ -494,7 +493,8 @@ test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
     assert_false(contains(&b, "LiberationSans-Italic"));
     assert_true(b.len < 80000);
     char *path = write_temp("form.pdf", b.data, b.len);
-    char *cmd = xasprintf("pdffonts '%s' 2>/dev/null | tail -n +3 | awk '{print $1, $(NF-4), $(NF-3)}'", path);
+    char *cmd =
+        xasprintf("pdffonts '%s' 2>/dev/null | tail -n +3 | awk '{print $1, $(NF-4), $(NF-3)}'", path);
     char *text = run(cmd);
     assert_string_equal(text, "HPDFAA+LiberationSans yes yes\n");
     free(text);
@@ -523,7 +523,7 @@ static void
 test_pdf_writer_dates_come_from_source_date_epoch(void **state)
 {
     const struct pdf_fonts *f = *state;
-    struct diags            d = { 0 };
+    struct diags            d = {0};
     struct buf              b;
     buf_init(&b);
     setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
@@ -549,7 +549,7 @@ static void
 test_pdf_writer_reports_libharu_errors(void **state)
 {
     const struct pdf_fonts *f = *state;
-    struct diags            d = { 0 };
+    struct diags            d = {0};
     struct buf              b;
     buf_init(&b);
     /* libharu refuses font sizes above 600 pt. */
@@ -567,7 +567,7 @@ static void
 test_pdf_writer_rejects_bad_logo(void **state)
 {
     const struct pdf_fonts *f = *state;
-    struct diags            d = { 0 };
+    struct diags            d = {0};
     assert_null(pdf_writer_new(f, FIXTURES_DIR "/pdf/logo.gif", NULL, &d));
     char *msg = formatted(&d);
     assert_string_equal(msg, "consentgen: error: logo \"" FIXTURES_DIR

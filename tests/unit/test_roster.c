@@ -78,11 +78,11 @@ test_roster_detects_semicolon_comma_and_tab(void **state)
         const char *csv;
         char        delimiter;
     } cases[] = {
-        { "Nachname;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", ';' },
-        { "Nachname,Vorname,Klasse,Geburtsdatum\nWeber,Ben,5a,03.04.2015\n", ',' },
-        { "Nachname\tVorname\tKlasse\tGeburtsdatum\nWeber\tBen\t5a\t03.04.2015\n", '\t' },
+        {"Nachname;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", ';'},
+        {"Nachname,Vorname,Klasse,Geburtsdatum\nWeber,Ben,5a,03.04.2015\n", ','},
+        {"Nachname\tVorname\tKlasse\tGeburtsdatum\nWeber\tBen\t5a\t03.04.2015\n", '\t'},
         /* commas inside quotes do not count */
-        { "Nachname;Vorname;Klasse;Geburtsdatum;\"a, b, c, d, e\"\nWeber;Ben;5a;03.04.2015;x\n", ';' },
+        {"Nachname;Vorname;Klasse;Geburtsdatum;\"a, b, c, d, e\"\nWeber;Ben;5a;03.04.2015;x\n", ';'},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct roster *r = parse_expect(cases[i].csv, NULL, "");
@@ -116,7 +116,7 @@ static void
 test_roster_uses_configured_delimiter(void **state)
 {
     (void)state;
-    struct config_roster opts = { .delimiter = ',' };
+    struct config_roster opts = {.delimiter = ','};
     struct roster       *r =
         parse_expect("Nachname,Vorname,Klasse,Geburtsdatum,Info;x\nWeber,Ben,5a,03.04.2015,a;b\n", &opts, "");
     assert_non_null(r);
@@ -126,7 +126,7 @@ test_roster_uses_configured_delimiter(void **state)
     roster_free(r);
 
     /* A wrong delimiter leaves one column; the message says so. */
-    struct config_roster tab = { .delimiter = '\t' };
+    struct config_roster tab = {.delimiter = '\t'};
     r = parse_expect(
         "Nachname;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", &tab,
         "k.csv:1: error: no column for the last name (looked for \"Nachname\", \"Familienname\", "
@@ -201,7 +201,7 @@ static void
 test_roster_converts_declared_windows_1252_even_if_valid_utf8(void **state)
 {
     (void)state;
-    struct config_roster opts = { .encoding = CONFIG_ENCODING_WINDOWS_1252 };
+    struct config_roster opts = {.encoding = CONFIG_ENCODING_WINDOWS_1252};
     /* The UTF-8 bytes of "ü" read as Windows-1252 are "Ã¼": declared means converted. */
     struct roster *r = parse_expect(HEADER "M\xC3\xBCller;Anna;5a;03.04.2015\n", &opts, "");
     assert_non_null(r);
@@ -230,7 +230,7 @@ static void
 test_roster_reports_each_invalid_utf8_row_when_utf8_is_declared(void **state)
 {
     (void)state;
-    struct config_roster opts = { .encoding = CONFIG_ENCODING_UTF8 };
+    struct config_roster opts = {.encoding = CONFIG_ENCODING_UTF8};
     /* Columns count characters: "Öztürk;J" is 8 characters (10 bytes), the bad byte is at 9. */
     struct roster *r = parse_fixture(
         "utf8-invalid.csv", &opts,
@@ -255,7 +255,7 @@ static void
 test_roster_reports_invalid_utf8_in_the_header_and_goes_on(void **state)
 {
     (void)state;
-    struct config_roster opts = { .encoding = CONFIG_ENCODING_UTF8 };
+    struct config_roster opts = {.encoding = CONFIG_ENCODING_UTF8};
     static const char    expected[] = "k.csv:1:44: error: byte 0xFC is not valid UTF-8; roster.encoding says "
                                       "utf-8, but a Windows-1252 file needs \"windows-1252\" or \"auto\"\n";
     struct roster       *r = parse_expect("Nachname;Vorname;Klasse;Geburtsdatum;Bemerk\xFCng\n"
@@ -405,11 +405,11 @@ test_roster_uses_configured_column_names(void **state)
 {
     (void)state;
     struct config_roster opts = {
-        .columns = { .last_name = "Sch\xC3\xBCler",
-                     .first_name = "kind",
-                     .birth_date = "Geb",
-                     .class_name = "Gruppe",
-                     .id = "Nr" },
+        .columns = {.last_name = "Sch\xC3\xBCler",
+                    .first_name = "kind",
+                    .birth_date = "Geb",
+                    .class_name = "Gruppe",
+                    .id = "Nr"},
     };
     struct roster *r = parse_expect("Vorname;Kind;Sch\xC3\xBCler;Gruppe;Geb;Nr\n"
                                     "Falsch;Ben;Weber;7c;2013-01-31;12\n",
@@ -512,15 +512,16 @@ static void
 test_roster_reports_field_count_and_tolerates_empty_trailing_fields(void **state)
 {
     (void)state;
-    struct roster *r = parse_expect(HEADER "Weber;Ben;5a;03.04.2015;;;\n"
-                                           "Weber;Ben;5a;03.04.2015;x\n"
-                                           "Weber;Ben;5a\n"
-                                           "Schmidt;Clara;5a;03.04.2015\n",
-                                    NULL,
-                                    "k.csv:3: error: row has 5 fields, but the header line has 4: a \";\" too many, or text "
-                                    "with a \";\" that is not in double quotes\n"
-                                    "k.csv:4: error: row has 3 fields, but the header line has 4: a value or a \";\" is "
-                                    "missing\n");
+    struct roster *r =
+        parse_expect(HEADER "Weber;Ben;5a;03.04.2015;;;\n"
+                            "Weber;Ben;5a;03.04.2015;x\n"
+                            "Weber;Ben;5a\n"
+                            "Schmidt;Clara;5a;03.04.2015\n",
+                     NULL,
+                     "k.csv:3: error: row has 5 fields, but the header line has 4: a \";\" too many, or text "
+                     "with a \";\" that is not in double quotes\n"
+                     "k.csv:4: error: row has 3 fields, but the header line has 4: a value or a \";\" is "
+                     "missing\n");
     assert_non_null(r);
     assert_int_equal(r->n_pupils, 2);
     assert_string_equal(r->pupils[0].last_name, "Weber");
@@ -609,10 +610,11 @@ static void
 test_roster_rejects_an_empty_file(void **state)
 {
     (void)state;
-    static const char *const empties[] = { "", "\xEF\xBB\xBF", "\r\n\r\n", ";;;\n;;\n" };
+    static const char *const empties[] = {"", "\xEF\xBB\xBF", "\r\n\r\n", ";;;\n;;\n"};
     for (size_t i = 0; i < sizeof(empties) / sizeof(empties[0]); i++)
-        assert_null(parse_expect(empties[i], NULL, "k.csv: error: the file is empty; expected a header line and one "
-                                                           "line per pupil\n"));
+        assert_null(parse_expect(empties[i], NULL,
+                                 "k.csv: error: the file is empty; expected a header line and one "
+                                 "line per pupil\n"));
 }
 
 static void
@@ -632,7 +634,7 @@ test_roster_load_reports_unreadable_and_oversize_files(void **state)
     (void)state;
     struct diags d;
     diags_init(&d);
-    struct config_roster opts = { .file = "/nonexistent/klassen.csv" };
+    struct config_roster opts = {.file = "/nonexistent/klassen.csv"};
     assert_null(roster_load("klassen.csv", &opts, &d));
 
     char path[] = "/tmp/test_roster_XXXXXX";
@@ -640,7 +642,7 @@ test_roster_load_reports_unreadable_and_oversize_files(void **state)
     assert_true(fd >= 0);
     assert_int_equal(ftruncate(fd, (off_t)16 * 1024 * 1024 + 1), 0);
     close(fd);
-    struct config_roster big = { .file = path };
+    struct config_roster big = {.file = path};
     assert_null(roster_load("big.csv", &big, &d));
     unlink(path);
 
@@ -657,7 +659,7 @@ test_roster_load_reports_unreadable_and_oversize_files(void **state)
 
 /* ---- plausibility ---- */
 
-static const struct date form_date = { 2026, 11, 27 };
+static const struct date form_date = {2026, 11, 27};
 
 static void
 test_roster_warns_about_implausible_birth_dates(void **state)
@@ -728,7 +730,7 @@ static void
 test_roster_compares_classes_in_natural_order(void **state)
 {
     (void)state;
-    static const char *const ascending[] = { "5a", "5b", "5c", "10a", "10B", "10c", "EF", "Q1", "Q2", "Q10" };
+    static const char *const ascending[] = {"5a", "5b", "5c", "10a", "10B", "10c", "EF", "Q1", "Q2", "Q10"};
     size_t                   n = sizeof(ascending) / sizeof(ascending[0]);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(roster_compare_class(ascending[i], ascending[i]), 0);
@@ -857,7 +859,7 @@ static struct roster *
 load_example(const char *name, struct diags *d)
 {
     char                *path = xasprintf("%s/examples/%s", SOURCE_DIR, name);
-    struct config_roster opts = { .file = path };
+    struct config_roster opts = {.file = path};
     struct roster       *r = roster_load(name, &opts, d);
     roster_check_plausible(r, form_date, d);
     free(path);

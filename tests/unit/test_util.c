@@ -18,21 +18,15 @@ test_date_parse_accepts_german_and_iso_forms(void **state)
         enum date_parse_result result;
         struct date            date;
     } cases[] = {
-        { "03.04.2013", DATE_OK, { 2013, 4, 3 } },
-        { "3.4.2013", DATE_OK, { 2013, 4, 3 } },
-        { " 2013-04-03 ", DATE_OK, { 2013, 4, 3 } },
-        { "29.02.2012", DATE_OK, { 2012, 2, 29 } },
-        { "29.02.2013", DATE_NOT_REAL, { 0, 0, 0 } },
-        { "31.02.2013", DATE_NOT_REAL, { 0, 0, 0 } },
-        { "00.01.2013", DATE_NOT_REAL, { 0, 0, 0 } },
-        { "13.13.2013", DATE_NOT_REAL, { 0, 0, 0 } },
-        { "3.4.13", DATE_BAD_FORMAT, { 0, 0, 0 } },
-        { "2013/04/03", DATE_BAD_FORMAT, { 0, 0, 0 } },
-        { "03.04.2013x", DATE_BAD_FORMAT, { 0, 0, 0 } },
-        { "", DATE_BAD_FORMAT, { 0, 0, 0 } },
+        {"03.04.2013", DATE_OK, {2013, 4, 3}},       {"3.4.2013", DATE_OK, {2013, 4, 3}},
+        {" 2013-04-03 ", DATE_OK, {2013, 4, 3}},     {"29.02.2012", DATE_OK, {2012, 2, 29}},
+        {"29.02.2013", DATE_NOT_REAL, {0, 0, 0}},    {"31.02.2013", DATE_NOT_REAL, {0, 0, 0}},
+        {"00.01.2013", DATE_NOT_REAL, {0, 0, 0}},    {"13.13.2013", DATE_NOT_REAL, {0, 0, 0}},
+        {"3.4.13", DATE_BAD_FORMAT, {0, 0, 0}},      {"2013/04/03", DATE_BAD_FORMAT, {0, 0, 0}},
+        {"03.04.2013x", DATE_BAD_FORMAT, {0, 0, 0}}, {"", DATE_BAD_FORMAT, {0, 0, 0}},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct date d = { 0, 0, 0 };
+        struct date d = {0, 0, 0};
         assert_int_equal(date_parse(cases[i].text, &d), cases[i].result);
         if (cases[i].result == DATE_OK) {
             assert_int_equal(d.year, cases[i].date.year);
@@ -46,12 +40,12 @@ static void
 test_date_age_counts_the_birthday_itself(void **state)
 {
     (void)state;
-    struct date birth = { 2012, 11, 27 };
-    assert_int_equal(date_age_on(birth, (struct date){ 2026, 11, 26 }), 13);
-    assert_int_equal(date_age_on(birth, (struct date){ 2026, 11, 27 }), 14);
-    struct date leap = { 2008, 2, 29 };
-    assert_int_equal(date_age_on(leap, (struct date){ 2026, 2, 28 }), 17);
-    assert_int_equal(date_age_on(leap, (struct date){ 2026, 3, 1 }), 18);
+    struct date birth = {2012, 11, 27};
+    assert_int_equal(date_age_on(birth, (struct date){2026, 11, 26}), 13);
+    assert_int_equal(date_age_on(birth, (struct date){2026, 11, 27}), 14);
+    struct date leap = {2008, 2, 29};
+    assert_int_equal(date_age_on(leap, (struct date){2026, 2, 28}), 17);
+    assert_int_equal(date_age_on(leap, (struct date){2026, 3, 1}), 18);
 }
 
 static void
@@ -59,7 +53,7 @@ test_date_format_german_pads(void **state)
 {
     (void)state;
     char out[11];
-    date_format_german((struct date){ 2026, 3, 7 }, out);
+    date_format_german((struct date){2026, 3, 7}, out);
     assert_string_equal(out, "07.03.2026");
 }
 
@@ -67,10 +61,15 @@ static void
 test_utf8_nfc_composes_and_fold_ignores_case(void **state)
 {
     (void)state;
-    char *nfc = utf8_nfc("S\xCC\xA7" "ahin"); /* S + combining cedilla */
-    assert_string_equal(nfc, "\xC5\x9E" "ahin");
+    char *nfc = utf8_nfc("S\xCC\xA7"
+                         "ahin"); /* S + combining cedilla */
+    assert_string_equal(nfc, "\xC5\x9E"
+                             "ahin");
     free(nfc);
-    char *a = utf8_fold("\xC5\x9E" "AHIN"), *b = utf8_fold("S\xCC\xA7" "ahin");
+    char *a = utf8_fold("\xC5\x9E"
+                        "AHIN"),
+         *b = utf8_fold("S\xCC\xA7"
+                        "ahin");
     assert_string_equal(a, b);
     free(a);
     free(b);
