@@ -10,18 +10,9 @@
 #include "consentgen/diag.h"
 #include "consentgen/util.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "test_support.h"
 
-static void
-format_and_free(struct diags *d)
-{
-    struct buf b;
-    buf_init(&b);
-    diags_sort(d);
-    diags_format(d, &b);
-    buf_fini(&b);
-    diags_fini(d);
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -34,12 +25,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         config_value(c, "platform");
         config_free(c);
     }
-    format_and_free(&d);
+    test_format_and_free_diags(&d);
 
     struct config_front_matter fm = {0};
     diags_init(&d);
     config_parse_front_matter((const char *)data, size, "vorlage.md", 2, &fm, &d);
     config_front_matter_fini(&fm);
-    format_and_free(&d);
+    test_format_and_free_diags(&d);
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "consentgen/template.h"
 #include "consentgen/util.h"
 #include "fake_metrics.h"
+#include "test_support.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,24 +52,13 @@ lookup(void *ctx, const char *name)
     return NULL;
 }
 
-static void
-format_and_free(struct diags *d)
-{
-    struct buf b;
-    buf_init(&b);
-    diags_sort(d);
-    diags_format(d, &b);
-    buf_fini(&b);
-    diags_fini(d);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct diags         d = {0};
     struct template_doc *doc = template_parse((const char *)data, size, "vorlage.md", &d);
     if (!doc) {
-        format_and_free(&d);
+        test_format_and_free_diags(&d);
         return 0;
     }
 
@@ -132,6 +122,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_fini(&dump);
     arena_free(a);
     template_free(doc);
-    format_and_free(&d);
+    test_format_and_free_diags(&d);
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "consentgen/diag.h"
 #include "consentgen/template.h"
 #include "fake_metrics.h"
+#include "test_support.h"
 
 #define MM LAYOUT_PT_PER_MM
 #define LEFT_PT (25.0 * MM)
@@ -152,16 +153,6 @@ page_of_exact(const struct layout_doc *d, const char *s)
     return -1;
 }
 
-static const struct layout_item *
-find_text(const struct layout_doc *d, const char *s)
-{
-    for (size_t p = 0; p < d->n_pages; p++)
-        for (size_t i = 0; i < d->pages[p].n_items; i++)
-            if (d->pages[p].items[i].kind == LAYOUT_ITEM_TEXT && strcmp(d->pages[p].items[i].text, s) == 0)
-                return &d->pages[p].items[i];
-    return NULL;
-}
-
 static size_t
 count_text_on_page(const struct layout_page *pg, const char *s)
 {
@@ -213,7 +204,7 @@ test_layout_keeps_every_text_inside_the_margins(void **state)
     lay(long_text, NULL, 15, a, &d);
     assert_true(d.n_pages >= 1);
     assert_inside_margins(&d);
-    assert_non_null(find_text(&d, "Einwilligung"));
+    assert_non_null(test_find_text(&d, "Einwilligung"));
     arena_free(a);
 }
 
@@ -257,8 +248,8 @@ test_layout_breaks_after_a_hyphen(void **state)
         "Datenschutz-Grundverordnung gilt.\n",
         NULL, 10, a, &d);
     assert_non_null(
-        find_text(&d, "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff Datenschutz-"));
-    assert_non_null(find_text(&d, "Grundverordnung gilt."));
+        test_find_text(&d, "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff Datenschutz-"));
+    assert_non_null(test_find_text(&d, "Grundverordnung gilt."));
     arena_free(a);
 }
 
@@ -270,11 +261,11 @@ test_layout_places_style_runs_at_measured_offsets(void **state)
     struct layout_doc d;
     lay("Ein **fettes** und *schräges* Wort\n", NULL, 10, a, &d);
     /* A space belongs to the run before it and is as wide as that font's space. */
-    const struct layout_item *r1 = find_text(&d, "Ein ");
-    const struct layout_item *b = find_text(&d, "fettes ");
-    const struct layout_item *r2 = find_text(&d, "und ");
-    const struct layout_item *it = find_text(&d, "schräges ");
-    const struct layout_item *r3 = find_text(&d, "Wort");
+    const struct layout_item *r1 = test_find_text(&d, "Ein ");
+    const struct layout_item *b = test_find_text(&d, "fettes ");
+    const struct layout_item *r2 = test_find_text(&d, "und ");
+    const struct layout_item *it = test_find_text(&d, "schräges ");
+    const struct layout_item *r3 = test_find_text(&d, "Wort");
     assert_true(r1 && b && r2 && it && r3);
     assert_int_equal(b->font, LAYOUT_FONT_BOLD);
     assert_int_equal(it->font, LAYOUT_FONT_ITALIC);
@@ -298,11 +289,11 @@ test_layout_shrinks_a_long_name_in_the_pupil_block(void **state)
     struct arena     *a = arena_new();
     struct layout_doc d;
     lay("Text.\n\n```pupil\n```\n", extra, 10, a, &d);
-    const struct layout_item *it = find_text(&d, name);
+    const struct layout_item *it = test_find_text(&d, name);
     assert_non_null(it);
     assert_true(it->size_pt < 11.0);
     assert_true(it->size_pt >= 8.0);
-    const struct layout_item *first = find_text(&d, "Elif");
+    const struct layout_item *first = test_find_text(&d, "Elif");
     assert_non_null(first);
     assert_float_equal(first->size_pt, 11.0, EPS);
     assert_float_equal(first->y_pt, it->y_pt, EPS); /* both sit on their rules, which share a row */
@@ -438,7 +429,7 @@ test_layout_puts_short_checkboxes_on_one_row(void **state)
     assert_float_equal(boxes[0]->y_pt, boxes[1]->y_pt, EPS);
     assert_float_equal(boxes[0]->w_pt, 3.5 * MM, EPS);
     assert_true(boxes[1]->x_pt - boxes[0]->x_pt > 15.0 * MM);
-    const struct layout_item *ja = find_text(&d, "Ja"), *nein = find_text(&d, "Nein");
+    const struct layout_item *ja = test_find_text(&d, "Ja"), *nein = test_find_text(&d, "Nein");
     assert_true(ja && nein);
     assert_float_equal(ja->y_pt, nein->y_pt, EPS);
     /* The box is centred on the text line: its middle is above the baseline, its bottom near it. */
@@ -455,8 +446,8 @@ test_layout_puts_long_checkboxes_one_per_line(void **state)
     struct arena     *a = arena_new();
     struct layout_doc d;
     lay("- [ ] Ja, ich willige in die Teilnahme ein\n- [ ] Nein\n", NULL, 10, a, &d);
-    const struct layout_item *ja = find_text(&d, "Ja, ich willige in die Teilnahme ein"),
-                             *nein = find_text(&d, "Nein");
+    const struct layout_item *ja = test_find_text(&d, "Ja, ich willige in die Teilnahme ein"),
+                             *nein = test_find_text(&d, "Nein");
     assert_true(ja && nein);
     assert_true(nein->y_pt > ja->y_pt);
     assert_float_equal(nein->x_pt, ja->x_pt, EPS);
@@ -508,7 +499,7 @@ test_layout_splits_a_two_field_signature_row_35_to_65(void **state)
     assert_float_equal(rules[0]->w_pt, 0.35 * text_w, EPS);
     assert_float_equal(rules[1]->x_pt + rules[1]->w_pt, RIGHT_PT, EPS);
     assert_float_equal(rules[1]->x_pt - (rules[0]->x_pt + rules[0]->w_pt), 10.0 * MM, EPS);
-    const struct layout_item *cap = find_text(&d, "Ort, Datum");
+    const struct layout_item *cap = test_find_text(&d, "Ort, Datum");
     assert_non_null(cap);
     assert_true(cap->y_pt > rules[0]->y_pt);
     assert_float_equal(cap->size_pt, 8.0, EPS);
@@ -524,14 +515,14 @@ test_layout_prints_page_x_of_y_on_every_page(void **state)
     struct layout_doc d;
     lay(md, NULL, 10, a, &d);
     assert_int_equal(d.n_pages, 2);
-    assert_non_null(find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2"));
-    assert_non_null(find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 2 von 2"));
+    assert_non_null(test_find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2"));
+    assert_non_null(test_find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 2 von 2"));
     assert_int_equal(page_of(&d, "Seite 2 von 2"), 1);
-    const struct layout_item *f = find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2");
+    const struct layout_item *f = test_find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2");
     assert_float_equal(f->y_pt, LAYOUT_PAGE_HEIGHT_PT - 12.0 * MM, EPS);
     assert_float_equal(f->size_pt, 8.5, EPS);
     /* Page 1 starts below the letterhead zone, page 2 at the 20 mm top margin. */
-    assert_true(find_text(&d, "Zeile 1.")->y_pt > 45.0 * MM);
+    assert_true(test_find_text(&d, "Zeile 1.")->y_pt > 45.0 * MM);
     double top2 = LAYOUT_PAGE_HEIGHT_PT;
     for (size_t i = 0; i < d.pages[1].n_items; i++)
         if (d.pages[1].items[i].kind == LAYOUT_ITEM_TEXT && d.pages[1].items[i].y_pt < top2)
@@ -560,11 +551,11 @@ test_layout_draws_letterhead_logo_and_marks(void **state)
     p.setup.marks = true;
     p.setup.logo_aspect = 4.0; /* wide: 40 mm by 10 mm */
     layout_form(doc, &lv, &p, &m, a, &d);
-    const struct layout_item *name = find_text(&d, "Gymnasium Musterstadt");
+    const struct layout_item *name = test_find_text(&d, "Gymnasium Musterstadt");
     assert_non_null(name);
     assert_int_equal(name->font, LAYOUT_FONT_BOLD);
     assert_true(name->y_pt > 15.0 * MM && name->y_pt < 25.0 * MM);
-    const struct layout_item *addr = find_text(&d, "Schulstraße 1, 12345 Musterstadt");
+    const struct layout_item *addr = test_find_text(&d, "Schulstraße 1, 12345 Musterstadt");
     assert_non_null(addr);
     assert_true(addr->y_pt > name->y_pt && addr->size_pt < 10.0);
     size_t n_logo = 0, n_marks = 0;
@@ -601,7 +592,7 @@ test_layout_breaks_a_block_taller_than_a_page_and_ends(void **state)
     struct layout_doc d;
     lay("{{pupil.last_name}}\n\n```pupil\n```\n", extra, 10, a, &d);
     assert_int_equal(d.n_pages, 2);
-    assert_non_null(find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2"));
+    assert_non_null(test_find_text(&d, "Yılmaz, Elif · Klasse 7b · Seite 1 von 2"));
     assert_inside_margins(&d);
     for (size_t p = 0; p < d.n_pages; p++)
         for (size_t i = 0; i < d.pages[p].n_items; i++)
@@ -655,14 +646,14 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
     layout_class_sheet(&p, &m, a, &d);
 
     assert_int_equal(d.n_pages, 2);
-    assert_non_null(find_text(&d, "Rücklaufliste Klasse 5a"));
-    assert_non_null(find_text(&d, "Einwilligung in die Teilnahme an Videokonferenzen"));
-    assert_non_null(find_text(&d, "Datum des Formulars: 27.11.2026"));
-    assert_non_null(find_text(&d, "Anzahl der Formulare: 40"));
-    assert_non_null(find_text(&d, "Rückgabe bis: 11.12.2026"));
+    assert_non_null(test_find_text(&d, "Rücklaufliste Klasse 5a"));
+    assert_non_null(test_find_text(&d, "Einwilligung in die Teilnahme an Videokonferenzen"));
+    assert_non_null(test_find_text(&d, "Datum des Formulars: 27.11.2026"));
+    assert_non_null(test_find_text(&d, "Anzahl der Formulare: 40"));
+    assert_non_null(test_find_text(&d, "Rückgabe bis: 11.12.2026"));
     for (int i = 0; i < 40; i++) {
-        assert_true(i == 3 || find_text(&d, last[i]) != NULL);
-        assert_non_null(find_text(&d, first[i]));
+        assert_true(i == 3 || test_find_text(&d, last[i]) != NULL);
+        assert_non_null(test_find_text(&d, first[i]));
     }
     for (size_t pg = 0; pg < 2; pg++) {
         assert_int_equal(count_text_on_page(&d.pages[pg], "Nachname") > 0, true);
@@ -675,12 +666,12 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
         }
         assert_int_equal(n_header, 4);
     }
-    assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 1 von 2"));
-    assert_non_null(find_text(&d, "Klasse 5a · Rücklaufliste · Seite 2 von 2"));
+    assert_non_null(test_find_text(&d, "Klasse 5a · Rücklaufliste · Seite 1 von 2"));
+    assert_non_null(test_find_text(&d, "Klasse 5a · Rücklaufliste · Seite 2 von 2"));
 
     /* A name too long for its cell even at 9 pt wraps after a hyphen, whole, in a taller row. */
-    const struct layout_item *l1 = find_text(&d, "Papadopoulou-Konstantinidou-");
-    const struct layout_item *l2 = find_text(&d, "Alexandropoulou-Kayaa-Yılmaz");
+    const struct layout_item *l1 = test_find_text(&d, "Papadopoulou-Konstantinidou-");
+    const struct layout_item *l2 = test_find_text(&d, "Alexandropoulou-Kayaa-Yılmaz");
     assert_true(l1 && l2);
     assert_float_equal(l1->size_pt, 9.0, EPS);
     assert_float_equal(l2->x_pt, l1->x_pt, EPS);
@@ -718,7 +709,7 @@ lay_sheet(const struct layout_sheet_row *rows, size_t n, struct arena *a, struct
 static size_t
 sheet_row_boxes(const struct layout_doc *d, const char *nr, const struct layout_item **boxes)
 {
-    const struct layout_item *num = find_text(d, nr);
+    const struct layout_item *num = test_find_text(d, nr);
     assert_non_null(num);
     size_t n = 0;
     for (size_t i = 0; i < d->pages[0].n_items; i++) {
@@ -743,8 +734,8 @@ test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row(void **state)
     };
     lay_sheet(rows, 3, a, &d);
     /* 40 characters at 9 pt (4.5 pt each) do not fit the 134.7 pt cell: two lines, broken after "-". */
-    const struct layout_item *l1 = find_text(&d, "Schulze-Wiedemann-Hoffmann-");
-    const struct layout_item *l2 = find_text(&d, "Brandenburger");
+    const struct layout_item *l1 = test_find_text(&d, "Schulze-Wiedemann-Hoffmann-");
+    const struct layout_item *l2 = test_find_text(&d, "Brandenburger");
     assert_true(l1 && l2);
     const struct layout_item *b1[3], *b2[3], *b3[3];
     assert_int_equal(sheet_row_boxes(&d, "1.", b1), 3);
@@ -754,8 +745,8 @@ test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row(void **state)
     double mid = b2[0]->y_pt + b2[0]->h_pt / 2;
     assert_true(mid > l1->y_pt - 9.0 && mid < l2->y_pt);
     assert_true(b3[0]->y_pt - b1[0]->y_pt > 2 * 7.5 * MM + 1.0); /* rows 1 and 2: row 2 grew */
-    assert_float_equal(b1[0]->y_pt - find_text(&d, "Abel")->y_pt, b3[0]->y_pt - find_text(&d, "Zander")->y_pt,
-                       EPS);
+    assert_float_equal(b1[0]->y_pt - test_find_text(&d, "Abel")->y_pt,
+                       b3[0]->y_pt - test_find_text(&d, "Zander")->y_pt, EPS);
     assert_inside_margins(&d);
     arena_free(a);
 }
@@ -786,7 +777,7 @@ test_layout_class_sheet_cuts_a_name_only_beyond_four_lines(void **state)
     }
     assert_int_equal(n_lines, 4);
     assert_true(has_ellipsis);
-    assert_non_null(find_text(&d, "Anna"));
+    assert_non_null(test_find_text(&d, "Anna"));
     assert_inside_margins(&d);
     arena_free(a);
 }
@@ -831,9 +822,9 @@ test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule(voi
     struct layout_doc d;
     lay("Text.\n\n```signature\n[guardian] Unterschrift\n```\n\n```pupil\n```\n\nBitte zurückgeben.\n", NULL,
         10, a, &d);
-    const struct layout_item *title = find_text(&d, "Angaben zur Schülerin / zum Schüler");
-    const struct layout_item *value = find_text(&d, "Yılmaz"), *cap = find_text(&d, "Name");
-    const struct layout_item *sig = find_text(&d, "Unterschrift");
+    const struct layout_item *title = test_find_text(&d, "Angaben zur Schülerin / zum Schüler");
+    const struct layout_item *value = test_find_text(&d, "Yılmaz"), *cap = test_find_text(&d, "Name");
+    const struct layout_item *sig = test_find_text(&d, "Unterschrift");
     assert_true(title && value && cap && sig);
     assert_int_equal(title->font, LAYOUT_FONT_BOLD);
     assert_true(title->y_pt > sig->y_pt && title->y_pt < value->y_pt);
@@ -853,8 +844,8 @@ test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule(voi
     assert_float_equal(hair->x_pt + hair->w_pt, RIGHT_PT, EPS);
     assert_float_equal(rule->y_pt - value->y_pt, 3.5, EPS);
     /* The return note after the block keeps more distance than paragraphs keep between them. */
-    const struct layout_item *note = find_text(&d, "Bitte zurückgeben.");
-    const struct layout_item *klasse = find_text(&d, "Klasse");
+    const struct layout_item *note = test_find_text(&d, "Bitte zurückgeben.");
+    const struct layout_item *klasse = test_find_text(&d, "Klasse");
     assert_true(note && klasse);
     assert_true(note->y_pt - klasse->y_pt > 1.2 * 11.0 * 1.3);
     arena_free(a);
