@@ -1124,8 +1124,8 @@ config_parse_front_matter(const char *yaml, size_t len, const char *path, unsign
     struct node             *root = NULL;
 
     out->title = NULL;
-    out->pupil_signature_from_age = 14;
-    out->adult_age = 18;
+    out->pupil_signature_from_age = CONFIG_PUPIL_SIGNATURE_AGE;
+    out->adult_age = CONFIG_ADULT_AGE;
     if (!parse_yaml(yaml, len, path, first_line > 0 ? first_line - 1 : 0, d, &root))
         return false;
     if (!root || (root->kind == NODE_SCALAR && root->is_null)) {

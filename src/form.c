@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_SIGNATURE_AGE 14
-#define DEFAULT_ADULT_AGE 18
-
 static const char *
 or_empty(const char *s)
 {
@@ -101,9 +98,8 @@ form_layout_pupil(const struct form_run *run, const struct pupil *p, struct aren
     pr.setup = page_setup(run);
     pr.footer = arena_printf(a, "%s · Klasse %s", form_pupil_name(p, a), or_empty(p->class_name));
     pr.pupil_age = date_age_on(p->birth_date, run->config->form.date);
-    pr.pupil_signature_from_age =
-        fm && fm->pupil_signature_from_age > 0 ? fm->pupil_signature_from_age : DEFAULT_SIGNATURE_AGE;
-    pr.adult_age = fm && fm->adult_age > 0 ? fm->adult_age : DEFAULT_ADULT_AGE;
+    pr.pupil_signature_from_age = fm->pupil_signature_from_age;
+    pr.adult_age = fm->adult_age;
     layout_form(run->doc, &v, &pr, run->metrics, a, out);
 }
 

@@ -98,11 +98,15 @@ void           config_free(struct config *c);
 /* Looks up form.values[key]; NULL if absent. */
 const char *config_value(const struct config *c, const char *key);
 
+/* The signature ages when a template does not set them: the pupil signs too from 14, alone from 18. */
+#define CONFIG_PUPIL_SIGNATURE_AGE 14
+#define CONFIG_ADULT_AGE 18
+
 /* A template's front matter (the YAML between the leading "---" lines). */
 struct config_front_matter {
     char *title;                    /* NULL: none; the PDF title then comes from the first heading */
-    int   pupil_signature_from_age; /* default 14 */
-    int   adult_age;                /* default 18: from this age only the pupil signs */
+    int   pupil_signature_from_age; /* default CONFIG_PUPIL_SIGNATURE_AGE */
+    int   adult_age;                /* default CONFIG_ADULT_AGE: from this age only the pupil signs */
 };
 /*
  * Parses front matter YAML that starts at first_line of file path (for

@@ -94,8 +94,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.setup.logo_aspect = size % 3 == 0 ? 2.5 : 0;
     p.footer = "Yılmaz-Schneider, Elif Şükran · Klasse 7b";
     p.pupil_age = (int)(size % 24);
-    p.pupil_signature_from_age = fm && fm->pupil_signature_from_age > 0 ? fm->pupil_signature_from_age : 14;
-    p.adult_age = fm && fm->adult_age > 0 ? fm->adult_age : 18;
+    p.pupil_signature_from_age = fm->pupil_signature_from_age;
+    p.adult_age = fm->adult_age;
     buf_init(&dump);
     layout_form(doc, &v, &p, &m, a, &out);
     layout_pad_to_even(&out, a);
