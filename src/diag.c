@@ -52,15 +52,6 @@ diag_add(struct diags *d, enum diag_level level, const char *file, unsigned line
     push(d, e);
 }
 
-void
-diags_move(struct diags *dst, struct diags *src)
-{
-    for (size_t i = 0; i < src->n; i++)
-        push(dst, src->v[i]);
-    free(src->v);
-    diags_init(src);
-}
-
 /* Sort key: a note sorts with the entry it follows. */
 struct keyed {
     const struct diag *owner;

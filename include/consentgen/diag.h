@@ -31,8 +31,6 @@ void diags_init(struct diags *d); /* same as = {0} */
 void diags_fini(struct diags *d);
 void diag_add(struct diags *d, enum diag_level level, const char *file, unsigned line, unsigned col,
               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-/* Moves all entries of src to dst; src is empty afterwards. */
-void diags_move(struct diags *dst, struct diags *src);
 /*
  * Sorts by file, then line, then column, keeping the order of addition for
  * equal positions; a note stays right after the entry it belongs to.

@@ -52,28 +52,12 @@ test_diag_sort_keeps_notes_with_their_entry(void **state)
     diags_fini(&d);
 }
 
-static void
-test_diag_move_keeps_counts(void **state)
-{
-    (void)state;
-    struct diags a = {0}, b = {0};
-    diag_add(&b, DIAG_WARNING, "x", 1, 1, "w");
-    diag_add(&b, DIAG_ERROR, "x", 2, 1, "e");
-    diags_move(&a, &b);
-    assert_int_equal(a.n, 2);
-    assert_int_equal(a.n_errors, 1);
-    assert_int_equal(a.n_warnings, 1);
-    assert_int_equal(b.n, 0);
-    diags_fini(&a);
-}
-
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_diag_formats_gnu_positions),
         cmocka_unit_test(test_diag_sort_keeps_notes_with_their_entry),
-        cmocka_unit_test(test_diag_move_keeps_counts),
     };
     return cmocka_run_group_tests_name("diag", tests, NULL, NULL);
 }
