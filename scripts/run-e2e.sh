@@ -15,6 +15,9 @@
 # byte-identical PDFs. After status 1 or 3 no file at all may have appeared.
 # usage: run-e2e.sh CONSENTGEN CASE_DIR [--update]
 set -u
+# English messages and a fixed locale, whatever the machine's: the goldens are English.
+export LC_ALL=C.UTF-8
+unset LANGUAGE LANG LC_MESSAGES
 bin=$(realpath "$1") case_dir=$(realpath "$2") update=${3:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=$(basename "$case_dir")

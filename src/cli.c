@@ -1,10 +1,10 @@
 /*
- * cli: the command line and the run. Reads the three inputs, cross-checks
- * them (placeholders against roster columns, glyphs against fonts), reports
- * every problem at once and stops before writing if there was an error. Then
- * renders class by class, in --jobs worker processes, each file written
- * atomically. The only module that prints, and the one place that picks the
- * exit status (DESIGN.md): 0 done, 1 invalid input, 2 usage, 3 output failed.
+ * cli: the command line. Parses the arguments, hands each command to the run
+ * core (run.c: load and cross-check the inputs, choose classes and pupils,
+ * render all or nothing), prints the problems it reports, the results and
+ * the progress line. The only module that prints, and the one place that
+ * picks the exit status (DESIGN.md): 0 done, 1 invalid input, 2 usage,
+ * 3 output failed.
  */
 #include "consentgen/cli.h"
 
@@ -13,16 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "consentgen/form.h"
 #include "consentgen/output.h"
-#include "consentgen/pdf.h"
-#include "consentgen/roster.h"
-#include "consentgen/template.h"
+#include "consentgen/run.h"
+#include "consentgen/sys.h"
 #include "consentgen/util.h"
-
-#include "cli_int.h"
 
 #define USAGE_LINE "usage: consentgen render|check|list CONFIG [OPTIONS]"
 
@@ -224,8 +219,8 @@ cli_opts_fini(struct cli_opts *opts)
 
 /* ---- printing ---- */
 
-void
-cli_print_diags(struct diags *d)
+static void
+print_diags(struct diags *d)
 {
     struct buf b;
     buf_init(&b);
@@ -239,267 +234,76 @@ cli_print_diags(struct diags *d)
 static void
 print_usage_error(struct diags *d)
 {
-    cli_print_diags(d);
+    print_diags(d);
     fprintf(stderr, "%s\nTry 'consentgen --help'.\n", USAGE_LINE);
-}
-
-/* ---- the run: inputs loaded once, read-only afterwards ---- */
-
-void
-run_fini(struct run *r)
-{
-    for (size_t i = 0; i < r->n_jobs; i++) {
-        free(r->jobs[i].pupils);
-        free(r->jobs[i].selected);
-    }
-    free(r->jobs);
-    pdf_fonts_free(r->fonts);
-    template_free(r->doc);
-    roster_free(r->roster);
-    config_free(r->config);
-}
-
-static bool
-class_selected(const struct cli_opts *o, const char *name)
-{
-    if (!o->n_classes)
-        return true;
-    for (size_t i = 0; i < o->n_classes; i++)
-        if (util_strcasecmp_ascii(o->classes[i], name) == 0)
-            return true;
-    return false;
-}
-
-/* Classes of the sorted roster, each with all its pupils. */
-static void
-group_classes(struct run *r)
-{
-    const struct roster *ro = r->roster;
-    for (size_t i = 0; i < ro->n_pupils;) {
-        size_t j = i;
-        while (j < ro->n_pupils && strcmp(ro->pupils[j].class_name, ro->pupils[i].class_name) == 0)
-            j++;
-        r->jobs = xrealloc(r->jobs, (r->n_jobs + 1) * sizeof(*r->jobs));
-        struct class_job *job = &r->jobs[r->n_jobs++];
-        job->name = ro->pupils[i].class_name;
-        job->n_pupils = j - i;
-        job->pupils = xmalloc(job->n_pupils * sizeof(*job->pupils));
-        job->selected = xcalloc(job->n_pupils, sizeof(*job->selected));
-        for (size_t k = i; k < j; k++)
-            job->pupils[k - i] = &ro->pupils[k];
-        job->write_class_file = false;
-        i = j;
-    }
-}
-
-/* Applies --class, --pupil, --id; problems (no such class, ambiguous pupil) go to d. */
-static void
-select_pupils(struct run *r, struct diags *d)
-{
-    const struct cli_opts *o = r->opts;
-    const char            *roster_path = r->roster->path;
-    bool                   by_pupil = o->n_pupils || o->n_ids;
-
-    for (size_t c = 0; c < o->n_classes; c++) {
-        bool found = false;
-        for (size_t j = 0; j < r->n_jobs && !found; j++)
-            found = util_strcasecmp_ascii(o->classes[c], r->jobs[j].name) == 0;
-        if (!found) {
-            struct buf names;
-            buf_init(&names);
-            for (size_t j = 0; j < r->n_jobs; j++)
-                buf_printf(&names, "%s%s", j ? ", " : "", r->jobs[j].name);
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no class \"%s\" in the roster; its classes are: %s",
-                     o->classes[c], names.data ? names.data : "");
-            buf_fini(&names);
-        }
-    }
-
-    for (size_t j = 0; j < r->n_jobs; j++) {
-        struct class_job *job = &r->jobs[j];
-        bool              in_class = class_selected(o, job->name);
-        if (!by_pupil) {
-            job->write_class_file = in_class && r->split != CONFIG_SPLIT_PUPIL;
-            for (size_t k = 0; k < job->n_pupils; k++)
-                job->selected[k] = in_class && r->split != CONFIG_SPLIT_CLASS;
-        }
-    }
-    if (!by_pupil)
-        return;
-
-    for (size_t q = 0; q < o->n_pupils; q++) {
-        size_t              idx[16];
-        size_t              n = roster_find_by_name(r->roster, o->pupils[q], idx, 16);
-        size_t              n_in = 0;
-        const struct pupil *hit[16];
-        for (size_t k = 0; k < n && k < 16; k++)
-            if (class_selected(o, r->roster->pupils[idx[k]].class_name))
-                hit[n_in++] = &r->roster->pupils[idx[k]];
-        if (n_in == 0) {
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
-                     "no pupil \"%s\" in the roster%s (write \"Nachname, Vorname\")", o->pupils[q],
-                     o->n_classes ? " in the named classes" : "");
-            continue;
-        }
-        if (n_in > 1) {
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
-                     "\"%s\" matches %zu pupils; add --class or use --id to choose one", o->pupils[q], n_in);
-            for (size_t k = 0; k < n_in; k++) {
-                char born[11];
-                date_format_german(hit[k]->birth_date, born);
-                diag_add(d, DIAG_NOTE, roster_path, hit[k]->line, 0, "%s, %s, Klasse %s, born %s%s%s",
-                         hit[k]->last_name, hit[k]->first_name, hit[k]->class_name, born,
-                         hit[k]->id ? ", id " : "", hit[k]->id ? hit[k]->id : "");
-            }
-            continue;
-        }
-        for (size_t j = 0; j < r->n_jobs; j++)
-            for (size_t k = 0; k < r->jobs[j].n_pupils; k++)
-                if (r->jobs[j].pupils[k] == hit[0])
-                    r->jobs[j].selected[k] = true;
-    }
-    for (size_t q = 0; q < o->n_ids; q++) {
-        bool found = false;
-        for (size_t j = 0; j < r->n_jobs; j++)
-            for (size_t k = 0; k < r->jobs[j].n_pupils; k++) {
-                const struct pupil *p = r->jobs[j].pupils[k];
-                if (p->id && strcmp(p->id, o->ids[q]) == 0 && class_selected(o, p->class_name)) {
-                    r->jobs[j].selected[k] = true;
-                    found = true;
-                }
-            }
-        if (!found)
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil with id \"%s\" in the roster%s", o->ids[q],
-                     r->roster->pupils && r->roster->n_pupils && !r->roster->pupils[0].id
-                         ? " (the roster has no id column)"
-                         : "");
-    }
-}
-
-/*
- * A file the config names that cannot be read ("cannot read roster ...") gets
- * no position from its loader; point such problems, added to d from index
- * `from` on, at the config line that names the file, so an editor jumps there.
- */
-static void
-point_at_config(struct diags *d, size_t from, const struct config *c, struct config_pos at)
-{
-    for (size_t i = from; at.line && i < d->n; i++) {
-        struct diag *g = &d->v[i];
-        if (g->line != 0 || (g->file && strcmp(g->file, c->path) != 0))
-            continue;
-        free(g->file);
-        g->file = xstrdup(c->path);
-        g->line = at.line;
-        g->col = at.col;
-    }
-}
-
-/*
- * Loads and cross-checks every input. Returns false with all problems in d
- * when the run must not write anything.
- */
-static bool
-run_load(struct run *r, bool need_fonts, struct diags *d)
-{
-    r->config = config_load(r->opts->config_path, d);
-    if (!r->config)
-        return false;
-    struct config *c = r->config;
-
-    /* A config with errors still names the other inputs where it can: their problems are reported too. */
-    size_t from = d->n;
-    if (c->roster.file)
-        r->roster = roster_load(c->roster.file, &c->roster, d);
-    point_at_config(d, from, c, c->roster_at);
-    if (need_fonts) {
-        from = d->n;
-        if (c->form.template_path)
-            r->doc = template_load(c->form.template_path, d);
-        point_at_config(d, from, c, c->template_at);
-        from = d->n;
-        r->fonts = pdf_fonts_load(&c->page, c->path, d);
-        point_at_config(d, from, c, c->font_at);
-        from = d->n;
-        if (c->school.logo)
-            pdf_logo_probe(c->school.logo, c->path, &r->logo_aspect, d);
-        point_at_config(d, from, c, c->logo_at);
-    }
-    if (r->roster) {
-        roster_check_plausible(r->roster, c->form.date, d);
-        roster_sort(r->roster);
-    }
-    if (r->doc && r->roster)
-        template_check_placeholders(r->doc, c, (const char *const *)r->roster->headers, r->roster->n_headers,
-                                    d);
-
-    r->form = (struct form_run){c,
-                                r->roster,
-                                r->doc,
-                                r->fonts ? pdf_fonts_metrics(r->fonts) : NULL,
-                                r->fonts ? pdf_fonts_name(r->fonts) : c->page.font,
-                                r->logo_aspect};
-    r->split = r->opts->has_split ? r->opts->split : c->output.split;
-    if (r->opts->n_pupils || r->opts->n_ids)
-        r->split = CONFIG_SPLIT_PUPIL;
-    if (r->roster) {
-        group_classes(r);
-        select_pupils(r, d);
-    }
-    if (r->roster && r->doc && r->fonts && d->n_errors == 0) {
-        form_check_glyphs_run(&r->form, d);
-        for (size_t j = 0; j < r->n_jobs; j++) {
-            const struct class_job *job = &r->jobs[j];
-            for (size_t k = 0; k < job->n_pupils; k++)
-                if (job->selected[k] || job->write_class_file)
-                    form_check_glyphs(&r->form, job->pupils[k], d);
-        }
-    }
-    return d->n_errors == 0 && (!r->opts->strict || d->n_warnings == 0);
 }
 
 /* ---- commands ---- */
 
-static size_t
-count_cores(void)
+static struct run_request
+request_of(const struct cli_opts *o, bool need_fonts)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (size_t)n : 1;
+    return (struct run_request){o->config_path,  o->classes, o->n_classes, o->pupils,    o->n_pupils,
+                                o->ids,          o->n_ids,   o->out_dir,   o->has_split, o->split,
+                                (size_t)o->jobs, o->strict,  need_fonts};
+}
+
+static void
+show_progress(void *ctx, size_t n_done, size_t n_classes)
+{
+    (void)ctx;
+    fprintf(stderr, "\r\033[K%zu of %zu classes done", n_done, n_classes);
+    fflush(stderr);
 }
 
 static int
 cmd_render(const struct cli_opts *o)
 {
-    struct run   r = {0};
-    struct diags d = {0};
-    r.opts = o;
-    bool ok = run_load(&r, true, &d);
-    cli_print_diags(&d);
+    struct run_request req = request_of(o, true);
+    struct run         r = {0};
+    struct diags       d = {0};
+    bool               ok = run_load(&r, &req, &d);
+    print_diags(&d);
     diags_fini(&d);
     if (!ok) {
         run_fini(&r);
         return CLI_EXIT_INPUT;
     }
-    r.out_dir = o->out_dir ? o->out_dir : r.config->output.dir;
-    r.progress = !o->quiet && isatty(STDERR_FILENO);
-    size_t n_workers = o->jobs ? (size_t)o->jobs : count_cores();
-    if (n_workers > r.n_jobs)
-        n_workers = r.n_jobs ? r.n_jobs : 1;
-    int status = cli_render_run(&r, n_workers);
+    bool                     progress = !o->quiet && sys_stderr_is_terminal();
+    struct run_progress      shown = {NULL, progress ? show_progress : NULL};
+    struct run_render_result res;
+    ok = run_render(&r, &shown, &res, &d);
+    if (progress)
+        fputs("\r\033[K", stderr);
+    for (size_t i = 0; i < res.n_written; i++)
+        printf("%s\n", res.written[i]);
+    print_diags(&d);
+    if (res.signo)
+        fputs("consentgen: note: interrupted: no file was written\n", stderr);
+    else if (!ok && res.n_written == 0)
+        fputs("consentgen: note: no file was written\n", stderr);
+    int signo = res.signo;
+    run_render_result_fini(&res);
+    diags_fini(&d);
     run_fini(&r);
-    return status;
+    if (signo) {
+        /* End the way an interrupted program ends, so the shell sees it (status 128 + signal). */
+        output_cleanup();
+        sys_exit_by_signal(signo);
+    }
+    return ok ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
 }
 
 static int
 cmd_check(const struct cli_opts *o)
 {
-    struct run   r = {0};
-    struct diags d = {0};
-    r.opts = o;
-    bool ok = run_load(&r, true, &d);
-    cli_print_diags(&d);
+    struct run_request req = request_of(o, true);
+    struct run         r = {0};
+    struct diags       d = {0};
+    bool               ok = run_load(&r, &req, &d);
+    print_diags(&d);
     if (ok)
-        printf("%s: ok: %zu classes, %zu pupils, %zu warnings\n", o->config_path, r.n_jobs,
+        printf("%s: ok: %zu classes, %zu pupils, %zu warnings\n", o->config_path, r.n_classes,
                r.roster->n_pupils, d.n_warnings);
     diags_fini(&d);
     run_fini(&r);
@@ -509,11 +313,11 @@ cmd_check(const struct cli_opts *o)
 static int
 cmd_list(const struct cli_opts *o)
 {
-    struct run   r = {0};
-    struct diags d = {0};
-    r.opts = o;
-    bool ok = run_load(&r, false, &d);
-    cli_print_diags(&d);
+    struct run_request req = request_of(o, false);
+    struct run         r = {0};
+    struct diags       d = {0};
+    bool               ok = run_load(&r, &req, &d);
+    print_diags(&d);
     diags_fini(&d);
     if (!ok) {
         run_fini(&r);
@@ -521,15 +325,15 @@ cmd_list(const struct cli_opts *o)
     }
     if (!o->n_classes) {
         printf("%-10s %s\n", "Klasse", "Schüler");
-        for (size_t j = 0; j < r.n_jobs; j++)
-            printf("%-10s %7zu\n", r.jobs[j].name, r.jobs[j].n_pupils);
+        for (size_t j = 0; j < r.n_classes; j++)
+            printf("%-10s %7zu\n", r.classes[j].name, r.classes[j].n_pupils);
     } else {
         printf("Klasse\tNachname\tVorname\tGeburtsdatum%s\n", r.roster->pupils[0].id ? "\tID" : "");
-        for (size_t j = 0; j < r.n_jobs; j++) {
-            if (!class_selected(o, r.jobs[j].name))
+        for (size_t j = 0; j < r.n_classes; j++) {
+            if (!run_class_is_chosen(&r, r.classes[j].name))
                 continue;
-            for (size_t k = 0; k < r.jobs[j].n_pupils; k++) {
-                const struct pupil *p = r.jobs[j].pupils[k];
+            for (size_t k = 0; k < r.classes[j].n_pupils; k++) {
+                const struct pupil *p = r.classes[j].pupils[k];
                 char                born[11];
                 date_format_german(p->birth_date, born);
                 printf("%s\t%s\t%s\t%s%s%s\n", p->class_name, p->last_name, p->first_name, born,

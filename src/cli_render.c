@@ -1,74 +1,62 @@
 /*
- * cli_render: the render run, all or nothing.
+ * run_render: the render run, all or nothing.
  *
- * Classes are shared out round-robin to worker processes (fork: the loaded
- * inputs are shared copy-on-write). A worker lays out each PDF, writes it to a
- * hidden temp file in its folder and reports that file to the parent over a
- * pipe. Only when every worker succeeded does the parent rename all temp files
- * into place; after a failure, or when SIGINT, SIGTERM or SIGHUP arrives (read
- * through a signalfd, so no handler and no global state), it removes them all.
- * A worker holds those signals back while a temp file exists but is not yet
- * reported, so no temp file can be forgotten.
+ * Classes are shared out round-robin to workers (sys_workers_run). A worker
+ * lays out each PDF, writes it to a hidden temp file in its folder and reports
+ * that file, and every problem it meets, to the main process as records. Only
+ * when every worker succeeded are the temp files renamed into place; after a
+ * failure or an interrupt they are all removed again, with every folder the
+ * run made. A worker holds interrupts back while a temp file exists but is not
+ * yet reported, so no temp file can be forgotten.
+ *
+ * Problems are sorted by class before they are shown, and only those of the
+ * first class that failed are kept, so the messages are the same for any
+ * number of workers.
  */
-#include "consentgen/cli.h"
+#include "consentgen/run.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "consentgen/form.h"
 #include "consentgen/layout.h"
 #include "consentgen/output.h"
 #include "consentgen/pdf.h"
+#include "consentgen/sys.h"
 #include "consentgen/util.h"
 
-#include "cli_int.h"
-
-/* Records from a worker to the parent: a kind byte, then NUL-terminated fields. */
+/* Records from a worker to the main process: a kind byte, then NUL-terminated fields. */
 enum record_kind {
     RECORD_STAGED = 'S', /* sort key, temp path, final path */
     RECORD_FOLDER = 'D', /* a folder the worker created */
-    RECORD_CLASS = 'C',  /* a class is done (progress); its name */
+    RECORD_CLASS = 'C',  /* a class is done (progress); its index */
+    RECORD_DIAG = 'E',   /* class index, level, file ("" for none), line, col, message */
 };
 
 static size_t
 record_fields(char kind)
 {
-    return kind == RECORD_STAGED ? 3 : 1;
-}
-
-static bool
-write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        data += n;
-        len -= (size_t)n;
+    switch (kind) {
+    case RECORD_STAGED:
+        return 3;
+    case RECORD_DIAG:
+        return 6;
+    default:
+        return 1;
     }
-    return true;
 }
 
 static bool
-send_record(int fd, char kind, const char *const *fields)
+send_record(struct sys_channel *ch, char kind, const char *const *fields)
 {
     struct buf b;
     buf_init(&b);
     buf_putc(&b, kind);
     for (size_t i = 0; i < record_fields(kind); i++)
         buf_append(&b, fields[i], strlen(fields[i]) + 1);
-    bool ok = write_all(fd, b.data, b.len);
+    bool ok = sys_channel_send(ch, b.data, b.len);
     buf_fini(&b);
     return ok;
 }
@@ -77,12 +65,31 @@ send_record(int fd, char kind, const char *const *fields)
 
 struct worker {
     const struct run    *r;
-    int                  fd;   /* pipe to the parent */
-    sigset_t             hold; /* held back while a temp file is not yet reported */
+    struct sys_channel  *ch;
     struct output_namer *namer;
     struct arena        *arena;
-    struct diags         d;
+    struct diags         d; /* of the class being rendered; sent when it is done */
 };
+
+/* Sends the problems of class j to the main process. */
+static bool
+send_diags(struct worker *w, size_t j)
+{
+    bool ok = true;
+    char cls[24];
+    snprintf(cls, sizeof cls, "%zu", j);
+    for (size_t i = 0; ok && i < w->d.n; i++) {
+        const struct diag *g = &w->d.v[i];
+        char               level[4], line[16], col[16];
+        snprintf(level, sizeof level, "%d", (int)g->level);
+        snprintf(line, sizeof line, "%u", g->line);
+        snprintf(col, sizeof col, "%u", g->col);
+        const char *fields[] = {cls, level, g->file ? g->file : "", line, col, g->msg};
+        ok = send_record(w->ch, RECORD_DIAG, fields);
+    }
+    diags_fini(&w->d);
+    return ok;
+}
 
 /* Saves the finished PDF to a temp file in dir and reports it under key. */
 static bool
@@ -92,13 +99,12 @@ stage_pdf(struct worker *w, struct pdf_writer *pdf, const char *dir, const char 
     buf_init(&bytes);
     bool ok = pdf_writer_save(pdf, &bytes, &w->d);
     if (ok) {
-        sigset_t old;
-        char    *tmp, *final;
-        sigprocmask(SIG_BLOCK, &w->hold, &old);
+        char *tmp, *final;
+        sys_channel_hold_interrupts(w->ch);
         ok = output_stage(dir, name, bytes.data, bytes.len, &tmp, &final, &w->d);
         if (ok) {
             const char *fields[] = {key, tmp, final};
-            if (!send_record(w->fd, RECORD_STAGED, fields)) {
+            if (!send_record(w->ch, RECORD_STAGED, fields)) {
                 output_discard(tmp);
                 diag_add(&w->d, DIAG_ERROR, NULL, 0, 0, "cannot report \"%s\" to the main process: %s", final,
                          strerror(errno));
@@ -107,7 +113,7 @@ stage_pdf(struct worker *w, struct pdf_writer *pdf, const char *dir, const char 
             free(tmp);
             free(final);
         }
-        sigprocmask(SIG_SETMASK, &old, NULL);
+        sys_channel_release_interrupts(w->ch);
     }
     buf_fini(&bytes);
     return ok;
@@ -117,16 +123,14 @@ stage_pdf(struct worker *w, struct pdf_writer *pdf, const char *dir, const char 
 static bool
 make_folder(struct worker *w, const char *dir)
 {
-    struct stat st;
-    bool        existed = stat(dir, &st) == 0;
-    sigset_t    old;
-    sigprocmask(SIG_BLOCK, &w->hold, &old);
+    bool existed = sys_is_folder(dir);
+    sys_channel_hold_interrupts(w->ch);
     bool ok = output_make_dir(dir, &w->d);
     if (ok && !existed) {
         const char *fields[] = {dir};
-        ok = send_record(w->fd, RECORD_FOLDER, fields);
+        ok = send_record(w->ch, RECORD_FOLDER, fields);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    sys_channel_release_interrupts(w->ch);
     return ok;
 }
 
@@ -156,23 +160,23 @@ write_class_file(struct worker *w, size_t j)
 {
     const struct run       *r = w->r;
     const struct config    *c = r->config;
-    const struct class_job *job = &r->jobs[j];
-    char                   *title = xasprintf("%s \xE2\x80\x93 Klasse %s", template_title(r->doc), job->name);
+    const struct run_class *cls = &r->classes[j];
+    char                   *title = xasprintf("%s \xE2\x80\x93 Klasse %s", template_title(r->doc), cls->name);
     struct pdf_writer      *pdf = start_pdf(w, title);
     free(title);
     bool ok = pdf != NULL;
     if (ok && c->output.class_sheet) {
         struct layout_doc pages = {0};
-        form_layout_class_sheet(&r->form, job->name, job->pupils, job->n_pupils, w->arena, &pages);
+        form_layout_class_sheet(&r->form, cls->name, cls->pupils, cls->n_pupils, w->arena, &pages);
         if (c->output.duplex)
             layout_pad_to_even(&pages, w->arena);
         ok = pdf_writer_add(pdf, &pages, &w->d);
         arena_reset(w->arena);
     }
-    for (size_t k = 0; ok && k < job->n_pupils; k++)
-        ok = add_pupil_form(w, pdf, job->pupils[k], c->output.duplex);
+    for (size_t k = 0; ok && k < cls->n_pupils; k++)
+        ok = add_pupil_form(w, pdf, cls->pupils[k], c->output.duplex);
     if (ok) {
-        char *safe = output_namer_safe_name(w->namer, job->name);
+        char *safe = output_namer_safe_name(w->namer, cls->name);
         char *name = xasprintf("%s.pdf", safe);
         char  key[48];
         snprintf(key, sizeof key, "%06zu.000000", j);
@@ -189,25 +193,25 @@ static bool
 write_pupil_files(struct worker *w, size_t j)
 {
     const struct run       *r = w->r;
-    const struct class_job *job = &r->jobs[j];
+    const struct run_class *cls = &r->classes[j];
     bool                    any = false;
-    for (size_t k = 0; k < job->n_pupils; k++)
-        any |= job->selected[k];
+    for (size_t k = 0; k < cls->n_pupils; k++)
+        any |= cls->selected[k];
     if (!any)
         return true;
-    char *safe_class = output_namer_safe_name(w->namer, job->name);
+    char *safe_class = output_namer_safe_name(w->namer, cls->name);
     char *dir = xasprintf("%s/%s", r->out_dir, safe_class);
     bool  ok = make_folder(w, dir);
     /* Names are made unique over the whole class, so a pupil's file name does not depend on the selection. */
     struct output_names *names = output_names_new();
-    for (size_t k = 0; ok && k < job->n_pupils; k++) {
-        const struct pupil *p = job->pupils[k];
+    for (size_t k = 0; ok && k < cls->n_pupils; k++) {
+        const struct pupil *p = cls->pupils[k];
         char               *who = xasprintf("%s %s", p->last_name, p->first_name);
         char               *base = output_namer_safe_name(w->namer, who);
         const char         *unique = output_names_unique(names, base);
         free(base);
         free(who);
-        if (!job->selected[k])
+        if (!cls->selected[k])
             continue;
         char *file = xasprintf("%s.pdf", unique);
         char *title = xasprintf("%s \xE2\x80\x93 %s, %s (Klasse %s)", template_title(r->doc), p->last_name,
@@ -226,39 +230,58 @@ write_pupil_files(struct worker *w, size_t j)
     return ok;
 }
 
-/* Renders the classes with index % n_workers == index; returns the exit status. */
+/* A worker: renders the classes with index % n_workers == index, stops at the first that fails. */
 static int
-worker_main(const struct run *r, size_t index, size_t n_workers, int fd, const sigset_t *hold)
+work(void *ctx, size_t index, size_t n_workers, struct sys_channel *ch)
 {
-    struct worker w = {r, fd, *hold, output_namer_new(), arena_new(), {0}};
-    int           status = CLI_EXIT_OK;
-    for (size_t j = index; j < r->n_jobs && status == CLI_EXIT_OK; j += n_workers) {
-        const struct class_job *job = &r->jobs[j];
-        if ((job->write_class_file && !write_class_file(&w, j)) || !write_pupil_files(&w, j))
-            status = CLI_EXIT_OUTPUT;
-        const char *fields[] = {job->name};
-        if (status == CLI_EXIT_OK && !send_record(fd, RECORD_CLASS, fields))
-            status = CLI_EXIT_OUTPUT;
+    const struct run *r = ctx;
+    struct worker     w = {r, ch, output_namer_new(), arena_new(), {0}};
+    bool              ok = true;
+    for (size_t j = index; j < r->n_classes && ok; j += n_workers) {
+        const struct run_class *cls = &r->classes[j];
+        ok = (!cls->write_class_file || write_class_file(&w, j)) && write_pupil_files(&w, j);
+        char done[24];
+        snprintf(done, sizeof done, "%zu", j);
+        const char *fields[] = {done};
+        bool        sent = send_diags(&w, j);
+        ok = ok && sent && send_record(ch, RECORD_CLASS, fields);
     }
-    cli_print_diags(&w.d);
     diags_fini(&w.d);
     output_namer_free(w.namer);
     arena_free(w.arena);
-    return status;
+    return ok ? 0 : 1;
 }
 
-/* ---- parent side ---- */
+/* In a worker process before it exits: its copy of the run, so memory checkers see a clean exit. */
+static void
+worker_exit(void *ctx)
+{
+    run_fini((struct run *)ctx);
+    output_cleanup();
+}
+
+/* ---- main-process side ---- */
 
 struct staged {
     char *key, *tmp, *final;
 };
 
+struct worker_diag {
+    size_t      class_index;
+    struct diag diag; /* owns file and msg */
+};
+
 struct collected {
-    struct staged *files;
-    size_t         n_files, cap_files;
-    char         **folders; /* created by workers, in creation order */
-    size_t         n_folders;
-    size_t         n_classes_done;
+    const struct run          *r;
+    const struct run_progress *progress;
+    struct buf                *in; /* per worker: bytes not yet parsed */
+    struct staged             *files;
+    size_t                     n_files, cap_files;
+    char                     **folders; /* created by workers, in creation order */
+    size_t                     n_folders;
+    struct worker_diag        *diags;
+    size_t                     n_diags;
+    size_t                     n_classes_done;
 };
 
 static void
@@ -278,7 +301,21 @@ collect_record(struct collected *c, char kind, char **fields)
         break;
     case RECORD_CLASS:
         c->n_classes_done++;
+        if (c->progress && c->progress->class_done)
+            c->progress->class_done(c->progress->ctx, c->n_classes_done, c->r->n_classes);
         break;
+    case RECORD_DIAG: {
+        c->diags = xrealloc(c->diags, (c->n_diags + 1) * sizeof(*c->diags));
+        struct worker_diag *g = &c->diags[c->n_diags++];
+        g->class_index = strtoul(fields[0], NULL, 10);
+        g->diag = (struct diag){(enum diag_level)atoi(fields[1]),
+                                *fields[2] ? xstrdup(fields[2]) : NULL,
+                                (unsigned)strtoul(fields[3], NULL, 10),
+                                (unsigned)strtoul(fields[4], NULL, 10),
+                                xstrdup(fields[5]),
+                                c->n_diags};
+        break;
+    }
     default:
         abort();
     }
@@ -292,7 +329,7 @@ parse_records(struct buf *in, struct collected *c)
     while (pos < in->len) {
         char   kind = in->data[pos];
         size_t p = pos + 1;
-        char  *fields[3];
+        char  *fields[6];
         size_t n = 0;
         while (n < record_fields(kind)) {
             char *nul = memchr(in->data + p, '\0', in->len - p);
@@ -310,10 +347,54 @@ parse_records(struct buf *in, struct collected *c)
     in->len -= pos;
 }
 
+static void
+receive(void *ctx, size_t index, const char *data, size_t len)
+{
+    struct collected *c = ctx;
+    buf_append(&c->in[index], data, len);
+    parse_records(&c->in[index], c);
+}
+
 static int
 compare_staged(const void *a, const void *b)
 {
     return strcmp(((const struct staged *)a)->key, ((const struct staged *)b)->key);
+}
+
+static int
+compare_worker_diags(const void *pa, const void *pb)
+{
+    const struct worker_diag *a = pa, *b = pb;
+    if (a->class_index != b->class_index)
+        return a->class_index < b->class_index ? -1 : 1;
+    return a->diag.seq < b->diag.seq ? -1 : a->diag.seq > b->diag.seq;
+}
+
+/*
+ * Moves the workers' problems to d in class order. After a failure only the
+ * classes up to the first one with an error count: what other workers met
+ * after it depends on their number.
+ */
+static void
+report_worker_diags(struct collected *c, bool failed, struct diags *d)
+{
+    if (c->n_diags > 1)
+        qsort(c->diags, c->n_diags, sizeof(*c->diags), compare_worker_diags);
+    size_t last_class = (size_t)-1;
+    if (failed)
+        for (size_t i = 0; i < c->n_diags && last_class == (size_t)-1; i++)
+            if (c->diags[i].diag.level == DIAG_ERROR)
+                last_class = c->diags[i].class_index;
+    for (size_t i = 0; i < c->n_diags; i++) {
+        struct diag *g = &c->diags[i].diag;
+        if (c->diags[i].class_index <= last_class)
+            diag_add(d, g->level, g->file, g->line, g->col, "%s", g->msg);
+        free(g->file);
+        free(g->msg);
+    }
+    free(c->diags);
+    c->diags = NULL;
+    c->n_diags = 0;
 }
 
 static void
@@ -337,20 +418,9 @@ roll_back(const struct collected *c, const char *out_dir, bool made_out_dir)
     for (size_t i = 0; i < c->n_files; i++)
         output_discard(c->files[i].tmp);
     for (size_t i = c->n_folders; i-- > 0;)
-        rmdir(c->folders[i]);
+        sys_remove_folder(c->folders[i]);
     if (made_out_dir)
-        rmdir(out_dir);
-}
-
-static void
-show_progress(const struct run *r, size_t done)
-{
-    if (!r->progress)
-        return;
-    char line[96];
-    int  n = snprintf(line, sizeof line, "\r\033[K%zu of %zu classes done", done, r->n_jobs);
-    if (n > 0)
-        (void)!write(STDERR_FILENO, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+        sys_remove_folder(out_dir);
 }
 
 /*
@@ -362,23 +432,22 @@ check_targets(const struct run *r, struct diags *d)
 {
     struct output_namer *nm = output_namer_new();
     size_t               errors_before = d->n_errors;
-    for (size_t j = 0; j < r->n_jobs; j++) {
-        const struct class_job *job = &r->jobs[j];
+    for (size_t j = 0; j < r->n_classes; j++) {
+        const struct run_class *cls = &r->classes[j];
         bool                    any = false;
-        for (size_t k = 0; k < job->n_pupils; k++)
-            any |= job->selected[k];
-        char       *safe = output_namer_safe_name(nm, job->name);
-        struct stat st;
-        if (job->write_class_file) {
+        for (size_t k = 0; k < cls->n_pupils; k++)
+            any |= cls->selected[k];
+        char *safe = output_namer_safe_name(nm, cls->name);
+        if (cls->write_class_file) {
             char *path = xasprintf("%s/%s.pdf", r->out_dir, safe);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            if (sys_is_folder(path))
                 diag_add(d, DIAG_ERROR, NULL, 0, 0,
                          "cannot write \"%s\": a folder with that name is in the way", path);
             free(path);
         }
         if (any) {
             char *dir = xasprintf("%s/%s", r->out_dir, safe);
-            if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+            if (sys_path_kind(dir) != SYS_PATH_NONE && !sys_is_folder(dir))
                 diag_add(d, DIAG_ERROR, NULL, 0, 0,
                          "cannot create folder \"%s\": a file with that name is in the way", dir);
             free(dir);
@@ -389,196 +458,81 @@ check_targets(const struct run *r, struct diags *d)
     return d->n_errors == errors_before;
 }
 
-/* Starts n workers; returns how many started. pids and fds get one entry per started worker. */
-static size_t
-start_workers(struct run *r, size_t n, const sigset_t *hold, const sigset_t *old, int sfd, pid_t *pids,
-              int *fds)
+/* Everything is staged: one flush, renames in class order. Returns false if one failed. */
+static bool
+commit(struct collected *c, struct run_render_result *res, struct diags *d)
 {
-    pid_t parent = getpid();
-    fflush(NULL);
-    for (size_t w = 0; w < n; w++) {
-        int p[2];
-        if (pipe(p) != 0)
-            return w;
-        pids[w] = fork();
-        if (pids[w] < 0) {
-            close(p[0]);
-            close(p[1]);
-            return w;
-        }
-        if (pids[w] == 0) {
-            /* A worker must not outlive an interrupted parent. */
-            prctl(PR_SET_PDEATHSIG, SIGTERM);
-            if (getppid() != parent)
-                _exit(CLI_EXIT_OUTPUT);
-            close(sfd);
-            close(p[0]);
-            for (size_t i = 0; i < w; i++)
-                close(fds[i]);
-            sigprocmask(SIG_SETMASK, old, NULL);
-            int rc = worker_main(r, w, n, p[1], hold);
-            close(p[1]);
-            /* Free the worker's copy too, so memory checkers see a clean exit. */
-            run_fini(r);
-            free(pids);
-            free(fds);
-            output_cleanup();
-            _exit(rc);
-        }
-        close(p[1]);
-        fds[w] = p[0];
+    if (c->n_files > 1)
+        qsort(c->files, c->n_files, sizeof(*c->files), compare_staged);
+    char **tmps = xcalloc(c->n_files + 1, sizeof(*tmps));
+    char **finals = xcalloc(c->n_files + 1, sizeof(*finals));
+    for (size_t i = 0; i < c->n_files; i++) {
+        tmps[i] = c->files[i].tmp;
+        finals[i] = c->files[i].final;
     }
-    return n;
+    size_t done = 0;
+    bool   ok = output_commit_all(c->n_files, tmps, finals, &done, d);
+    res->written = xcalloc(done + 1, sizeof(*res->written));
+    for (size_t i = 0; i < done; i++)
+        res->written[res->n_written++] = xstrdup(c->files[i].final);
+    /* The file that failed is gone already; the ones after it are never renamed. */
+    for (size_t i = done + 1; i < c->n_files; i++)
+        output_discard(c->files[i].tmp);
+    free(tmps);
+    free(finals);
+    return ok;
 }
 
-/*
- * Reads the workers' records until every pipe is closed. A signal arriving
- * meanwhile is passed on to the workers as SIGTERM; returns its number, or 0.
- */
-static int
-gather(struct run *r, int sfd, const pid_t *pids, const int *fds, size_t n, struct collected *c)
+void
+run_render_result_fini(struct run_render_result *res)
 {
-    struct pollfd *pfd = xcalloc(n + 1, sizeof(*pfd));
-    struct buf    *in = xcalloc(n, sizeof(*in));
-    size_t         open_pipes = n;
-    int            signo = 0;
-    pfd[0] = (struct pollfd){sfd, POLLIN, 0};
-    for (size_t w = 0; w < n; w++) {
-        pfd[w + 1] = (struct pollfd){fds[w], POLLIN, 0};
-        buf_init(&in[w]);
-    }
-    while (open_pipes > 0) {
-        if (poll(pfd, n + 1, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        if (pfd[0].revents & POLLIN) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof si) == (ssize_t)sizeof si && !signo) {
-                signo = (int)si.ssi_signo;
-                for (size_t w = 0; w < n; w++)
-                    kill(pids[w], SIGTERM);
-            }
-        }
-        for (size_t w = 0; w < n; w++) {
-            if (pfd[w + 1].fd < 0 || !(pfd[w + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            char    chunk[8192];
-            ssize_t got = read(pfd[w + 1].fd, chunk, sizeof chunk);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got > 0) {
-                buf_append(&in[w], chunk, (size_t)got);
-                size_t before = c->n_classes_done;
-                parse_records(&in[w], c);
-                if (c->n_classes_done != before)
-                    show_progress(r, c->n_classes_done);
-                continue;
-            }
-            close(pfd[w + 1].fd);
-            pfd[w + 1].fd = -1;
-            open_pipes--;
-        }
-    }
-    for (size_t w = 0; w < n; w++)
-        buf_fini(&in[w]);
-    free(in);
-    free(pfd);
-    return signo;
+    for (size_t i = 0; i < res->n_written; i++)
+        free(res->written[i]);
+    free(res->written);
+    memset(res, 0, sizeof(*res));
 }
 
-int
-cli_render_run(struct run *r, size_t n_workers)
+bool
+run_render(const struct run *r, const struct run_progress *progress, struct run_render_result *res,
+           struct diags *d)
 {
-    struct diags d = {0};
-    sigset_t     hold, old;
-    sigemptyset(&hold);
-    sigaddset(&hold, SIGINT);
-    sigaddset(&hold, SIGTERM);
-    sigaddset(&hold, SIGHUP);
-    sigprocmask(SIG_BLOCK, &hold, &old);
-    int sfd = signalfd(-1, &hold, SFD_CLOEXEC | SFD_NONBLOCK);
-
-    struct stat st;
-    bool        made_out_dir = stat(r->out_dir, &st) != 0;
-    if (sfd < 0 || !output_make_dir(r->out_dir, &d) || !check_targets(r, &d)) {
-        if (sfd < 0)
-            diag_add(&d, DIAG_ERROR, NULL, 0, 0, "cannot watch for interrupts: %s", strerror(errno));
-        cli_print_diags(&d);
-        fputs("consentgen: note: no file was written\n", stderr);
-        diags_fini(&d);
-        if (sfd >= 0)
-            close(sfd);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        return CLI_EXIT_OUTPUT;
+    memset(res, 0, sizeof(*res));
+    struct sys_interrupts *in = sys_interrupts_begin();
+    if (!in) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot watch for interrupts: %s", strerror(errno));
+        return false;
+    }
+    bool made_out_dir = sys_path_kind(r->out_dir) == SYS_PATH_NONE;
+    if (!output_make_dir(r->out_dir, d) || !check_targets(r, d)) {
+        sys_interrupts_end(in, false);
+        return false;
     }
 
-    pid_t           *pids = xcalloc(n_workers, sizeof(*pids));
-    int             *fds = xcalloc(n_workers, sizeof(*fds));
-    size_t           started = start_workers(r, n_workers, &hold, &old, sfd, pids, fds);
-    int              status = CLI_EXIT_OK;
-    struct collected c = {0};
-    if (started < n_workers) {
-        fprintf(stderr, "consentgen: error: cannot start a worker process: %s\n", strerror(errno));
-        for (size_t w = 0; w < started; w++)
-            kill(pids[w], SIGTERM);
-        status = CLI_EXIT_OUTPUT;
-    }
-    int signo = gather(r, sfd, pids, fds, started, &c);
-    for (size_t w = 0; w < started; w++) {
-        int ws;
-        while (waitpid(pids[w], &ws, 0) < 0 && errno == EINTR)
-            ;
-        int rc = WIFEXITED(ws) ? WEXITSTATUS(ws) : CLI_EXIT_OUTPUT;
-        if (rc > status)
-            status = rc;
-    }
-    if (r->progress)
-        fputs("\r\033[K", stderr);
+    size_t n_workers = r->req->jobs ? r->req->jobs : sys_cpu_count();
+    if (n_workers > r->n_classes)
+        n_workers = r->n_classes ? r->n_classes : 1;
+    struct collected       c = {.r = r, .progress = progress, .in = xcalloc(n_workers, sizeof(struct buf))};
+    struct sys_worker_ops  ops = {work, (void *)r, receive, &c, worker_exit};
+    struct sys_worker_end *ends = xcalloc(n_workers, sizeof(*ends));
+    size_t                 started = sys_workers_run(n_workers, &ops, in, ends);
+    bool                   ok = started == n_workers;
+    if (!ok)
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot start a worker process: %s", strerror(errno));
+    for (size_t w = 0; w < started; w++)
+        ok = ok && ends[w].status == 0;
+    report_worker_diags(&c, !ok, d);
 
-    if (signo || status != CLI_EXIT_OK) {
+    res->signo = sys_interrupts_pending(in);
+    if (res->signo || !ok)
         roll_back(&c, r->out_dir, made_out_dir);
-        fputs(signo ? "consentgen: note: interrupted: no file was written\n"
-                    : "consentgen: note: no file was written\n",
-              stderr);
-    } else {
-        /* Everything is staged: sync all at once, rename in class order, then list what was written. */
-        qsort(c.files, c.n_files, sizeof(*c.files), compare_staged);
-        char **tmps = xcalloc(c.n_files + 1, sizeof(*tmps));
-        char **finals = xcalloc(c.n_files + 1, sizeof(*finals));
-        for (size_t i = 0; i < c.n_files; i++) {
-            tmps[i] = c.files[i].tmp;
-            finals[i] = c.files[i].final;
-        }
-        size_t done = 0;
-        if (!output_commit_all(c.n_files, tmps, finals, &done, &d))
-            status = CLI_EXIT_OUTPUT;
-        for (size_t i = 0; i < done; i++)
-            printf("%s\n", c.files[i].final);
-        /* The file that failed is gone already; the ones after it are never renamed. */
-        for (size_t i = done + 1; i < c.n_files; i++)
-            output_discard(c.files[i].tmp);
-        free(tmps);
-        free(finals);
-        cli_print_diags(&d);
-        /* A signal during the renames came too late to stop anything: the run is complete. */
-        struct signalfd_siginfo si;
-        while (read(sfd, &si, sizeof si) > 0)
-            ;
-    }
+    else
+        ok = commit(&c, res, d);
+    /* An interrupt during the renames came too late to stop anything: the run is complete. */
+    sys_interrupts_end(in, false);
+    for (size_t w = 0; w < n_workers; w++)
+        buf_fini(&c.in[w]);
+    free(c.in);
+    free(ends);
     collected_fini(&c);
-    diags_fini(&d);
-    free(pids);
-    free(fds);
-    close(sfd);
-    if (signo) {
-        /* End the way an interrupted program ends, so the shell sees it (status 128 + signal). */
-        fflush(NULL);
-        signal(signo, SIG_DFL);
-        sigprocmask(SIG_SETMASK, &old, NULL);
-        raise(signo);
-    }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    return status;
+    return ok && !res->signo;
 }

@@ -1,14 +1,17 @@
 /*
  * consentgen: prints consent forms for a whole school.
  *
- * The data flow, all driven by cli.c:
- *   config_load()            the YAML config               (config.c)
- *   roster_load()            the pupil roster CSV          (roster.c)
- *   template_load()          the Markdown consent text     (template.c)
- *   pdf_fonts_load()         fonts via fontconfig          (pdf.c)
- *   form_layout()            one pupil -> laid-out pages   (form.c, layout.c)
- *   pdf_writer_*()           pages -> PDF                  (pdf.c)
- *   output_commit()          temp file + rename            (output.c)
+ * The data flow: cli.c parses the command line and hands it to the run core.
+ *   run_load()               loads and cross-checks the inputs once         (run.c)
+ *     config_load()          the YAML config                                (config.c)
+ *     roster_load()          the pupil roster CSV                           (roster.c)
+ *     template_load()        the Markdown consent text                      (template.c)
+ *     pdf_fonts_load()       fonts via fontconfig                           (pdf.c)
+ *   run_render()             worker processes render class by class         (run_render.c, sys_posix.c)
+ *     form_layout_pupil()    one pupil -> laid-out pages                    (form.c, layout.c)
+ *     pdf_writer_*()         pages -> PDF                                   (pdf.c)
+ *     output_stage()         a hidden temp file per PDF                     (output.c)
+ *   output_commit_all()      all temp files renamed into place, or none     (output.c)
  */
 #include "consentgen/cli.h"
 

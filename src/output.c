@@ -14,18 +14,15 @@
 #include "consentgen/output.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include <unicode/uclean.h>
 #include <unicode/ustring.h>
 #include <unicode/utrans.h>
+
+#include "consentgen/sys.h"
 
 /* Longer names are cut: a file name must stay below 255 bytes with ".pdf" and "_2" added. */
 #define MAX_NAME_LEN 120
@@ -222,15 +219,6 @@ output_namer_safe_name(struct output_namer *nm, const char *text)
     return buf_detach(&b);
 }
 
-char *
-output_safe_name(const char *text)
-{
-    struct output_namer *nm = output_namer_new();
-    char                *name = output_namer_safe_name(nm, text);
-    output_namer_free(nm);
-    return name;
-}
-
 /* ---- unique names ----------------------------------------------------------------------------- */
 
 struct output_names {
@@ -287,15 +275,14 @@ output_names_unique(struct output_names *n, const char *base)
 static bool
 make_one_dir(const char *path, const char *shown, struct diags *d)
 {
-    if (mkdir(path, 0777) == 0)
+    if (sys_make_folder(path))
         return true;
-    int         e = errno;
-    struct stat st;
+    int e = errno;
     if (e == EEXIST || e == EISDIR || e == EROFS || e == EACCES) {
         /* An existing folder is fine even where mkdir is not allowed (read-only parents). */
-        if (stat(path, &st) == 0) {
-            if (S_ISDIR(st.st_mode))
-                return true;
+        if (sys_is_folder(path))
+            return true;
+        if (sys_path_kind(path) != SYS_PATH_NONE) {
             diag_add(d, DIAG_ERROR, NULL, 0, 0,
                      "cannot create folder \"%s\": a file with that name is in the way", shown);
             return false;
@@ -326,70 +313,18 @@ output_make_dir(const char *dir, struct diags *d)
     return ok;
 }
 
-static bool
-is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static bool
-write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-/* Writes a complete, synced temp file from the template tmp (mkstemp, modified in place); 0 or errno. */
-static int
-write_temp(char *tmp, const void *data, size_t len)
-{
-    int fd = mkstemp(tmp);
-    if (fd < 0)
-        return errno;
-    int e = 0;
-    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-    /* mkstemp makes 0600; a PDF is for sharing, so 0666 less the umask, like fopen(). */
-    mode_t mask = umask(0);
-    umask(mask);
-    /* Synced when committed: one file-system flush for a whole run costs less than an fsync per file. */
-    if (!write_all(fd, data, len) || fchmod(fd, 0666 & ~mask) != 0)
-        e = errno;
-    /* close can report a delayed write error (NFS). */
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e != 0)
-        unlink(tmp);
-    return e;
-}
-
-/* The folder of path, for fsync after a rename ("." if none). */
-static void
-sync_folder_of(const char *path)
+/* The folder part of path ("." if none), caller frees. */
+static char *
+folder_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char       *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-    int         dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-    free(dir);
+    return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
 }
 
 static void
 report_write_error(const char *path, int e, struct diags *d)
 {
-    if (e == EISDIR || (e == EEXIST && is_dir(path)))
+    if (e == EISDIR || (e == EEXIST && sys_is_folder(path)))
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
                  path);
     else
@@ -412,9 +347,9 @@ output_stage(const char *dir, const char *name, const void *data, size_t len, ch
     /* Hidden, so a reader of the folder never takes the temp file for a finished PDF. */
     char *tmp =
         dlen ? xasprintf("%s%s.%s.XXXXXX", dir, slash ? "" : "/", name) : xasprintf(".%s.XXXXXX", name);
-    int e = write_temp(tmp, data, len);
-    if (e != 0) {
-        report_write_error(path, e, d);
+    /* Synced when committed: one file-system flush for a whole run costs less than an fsync per file. */
+    if (!sys_write_new_file(tmp, data, len)) {
+        report_write_error(path, errno, d);
         free(tmp);
         free(path);
         return false;
@@ -424,31 +359,18 @@ output_stage(const char *dir, const char *name, const void *data, size_t len, ch
     return true;
 }
 
-/* Puts the data of a staged file on disk; 0 or the errno (a delayed write error shows here). */
-static int
-sync_file(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return errno;
-    int e = fsync(fd) == 0 ? 0 : errno;
-    close(fd);
-    return e;
-}
-
-/* Syncs and renames one staged file; on failure removes it and reports. */
+/* Syncs, publishes and renames one staged file; on failure removes it and reports. */
 static bool
 sync_and_rename(const char *tmp_path, const char *final_path, bool synced, struct diags *d)
 {
-    int e = synced ? 0 : sync_file(tmp_path);
-    if (e == 0 && rename(tmp_path, final_path) != 0)
-        e = errno;
-    if (e != 0) {
-        unlink(tmp_path);
+    bool ok =
+        (synced || sys_sync_file(tmp_path)) && sys_publish_file(tmp_path) && sys_rename(tmp_path, final_path);
+    if (!ok) {
+        int e = errno;
+        sys_remove_file(tmp_path);
         report_write_error(final_path, e, d);
-        return false;
     }
-    return true;
+    return ok;
 }
 
 bool
@@ -457,19 +379,10 @@ output_commit(const char *tmp_path, const char *final_path, struct diags *d)
     if (!sync_and_rename(tmp_path, final_path, false, d))
         return false;
     /* The rename itself reaches the disk only with the folder. */
-    sync_folder_of(final_path);
+    char *folder = folder_of(final_path);
+    sys_sync_folder(folder);
+    free(folder);
     return true;
-}
-
-/* Linux: flushes the whole file system that fd is on; unistd.h declares it only with _GNU_SOURCE. */
-int syncfs(int fd);
-
-/* The folder part of path ("." if none), caller frees. */
-static char *
-folder_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
 }
 
 bool
@@ -494,16 +407,12 @@ output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, si
     /*
      * One journal commit for all the data instead of one per file (an fsync
      * costs milliseconds on a disk). A folder is a mount point only rarely, so
-     * the second and later syncfs find nothing left to do.
+     * the second and later flushes find nothing left to do.
      */
     bool synced = n_folders > 0;
-    for (size_t k = 0; k < n_folders && synced; k++) {
-        int fd = open(folders[k], O_RDONLY | O_CLOEXEC);
-        synced = fd >= 0 && syncfs(fd) == 0;
-        if (fd >= 0)
-            close(fd);
-    }
-    /* Without syncfs (or after a write error it reports), each file is synced on its own and says which
+    for (size_t k = 0; k < n_folders && synced; k++)
+        synced = sys_sync_filesystem(folders[k]);
+    /* Without that flush (or after a write error it reports), each file is synced on its own and says which
      * failed. */
     size_t i = 0;
     while (i < n && sync_and_rename(tmp_paths[i], final_paths[i], synced, d))
@@ -511,11 +420,7 @@ output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, si
     *n_committed = i;
     /* The renames reach the disk with their folders. */
     for (size_t k = 0; k < n_folders; k++) {
-        int dfd = open(folders[k], O_RDONLY | O_CLOEXEC);
-        if (dfd >= 0) {
-            (void)fsync(dfd);
-            close(dfd);
-        }
+        sys_sync_folder(folders[k]);
         free(folders[k]);
     }
     free(folders);
@@ -525,23 +430,19 @@ output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, si
 void
 output_discard(const char *tmp_path)
 {
-    unlink(tmp_path);
+    sys_remove_file(tmp_path);
 }
 
 bool
 output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d)
 {
-    /* Held back, not ignored: a signal that arrives meanwhile is delivered once the file is complete or gone.
-     */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    char *tmp, *path;
-    bool  ok = output_stage(dir, name, data, len, &tmp, &path, d) && output_commit(tmp, path, d);
-    sigprocmask(SIG_SETMASK, &old, NULL);
+    /* Held back, not ignored: an interrupt that arrives meanwhile ends the program once the file is complete
+     * or gone. */
+    struct sys_interrupts *in = sys_interrupts_begin();
+    char                  *tmp, *path;
+    bool ok = output_stage(dir, name, data, len, &tmp, &path, d) && output_commit(tmp, path, d);
+    if (in)
+        sys_interrupts_end(in, true);
     free(tmp);
     free(path);
     return ok;

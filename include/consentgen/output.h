@@ -15,13 +15,8 @@
  * A portable file-name part of text: ASCII letters, digits, '-' and '_' only;
  * ä->ae, ö->oe, ü->ue, ß->ss (and capitals), other accents dropped, other
  * scripts transliterated (Олена -> Olena), any other run of characters becomes
- * one '_'; never empty, never "." or "..". Caller frees.
- */
-char *output_safe_name(const char *text);
-
-/*
- * The same with a run-lifetime cache: the transliterator for other scripts
- * is opened once, on first need, instead of once per name.
+ * one '_'; never empty, never "." or "..". Caller frees. The namer keeps the
+ * transliterator for other scripts, opened on first need, for a whole run.
  */
 struct output_namer;
 struct output_namer *output_namer_new(void);
@@ -42,8 +37,8 @@ bool output_make_dir(const char *dir, struct diags *d);
 
 /*
  * Writes data to dir/name atomically: a temp file in dir, fsync, rename.
- * SIGINT and SIGTERM are held back meanwhile, so an interrupt can never
- * leave the temp file. On failure nothing is left and a diag says why.
+ * Interrupts are held back meanwhile, so an interrupt can never leave the
+ * temp file. On failure nothing is left and a diag says why.
  */
 bool output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d);
 

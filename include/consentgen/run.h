@@ -1,0 +1,94 @@
+/*
+ * run: the core every command reuses. Loads and cross-checks the three
+ * inputs once (config, roster, template, fonts), groups the pupils into
+ * classes, applies the choice of classes and pupils, and renders the chosen
+ * class and pupil files all or nothing. Prints nothing: problems go to a
+ * struct diags, progress to a callback, and cli decides what to show.
+ */
+#ifndef CONSENTGEN_RUN_H
+#define CONSENTGEN_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "consentgen/config.h"
+#include "consentgen/diag.h"
+#include "consentgen/form.h"
+#include "consentgen/pdf.h"
+#include "consentgen/roster.h"
+#include "consentgen/template.h"
+
+/* What a command asks of a run (cli fills it from the command line; pointers are borrowed). */
+struct run_request {
+    const char        *config_path;
+    const char *const *classes; /* --class, in argv order */
+    size_t             n_classes;
+    const char *const *pupils; /* --pupil "Nachname, Vorname" */
+    size_t             n_pupils;
+    const char *const *ids; /* --id */
+    size_t             n_ids;
+    const char        *out_dir; /* NULL: output.dir of the config */
+    bool               has_split;
+    enum config_split  split;
+    size_t             jobs;       /* worker processes; 0: one per core */
+    bool               strict;     /* warnings stop the run */
+    bool               need_fonts; /* template and fonts too (render, check), not only the roster (list) */
+};
+
+/* One class and the pupils of it that this run prints, in print order. */
+struct run_class {
+    const char          *name;
+    const struct pupil **pupils; /* every pupil of the class: file names stay stable */
+    size_t               n_pupils;
+    bool                *selected; /* per pupil: print a per-pupil file */
+    bool                 write_class_file;
+};
+
+/* The inputs of a run, loaded once and read-only afterwards (worker processes share them). */
+struct run {
+    const struct run_request *req;
+    struct config            *config;
+    struct roster            *roster;
+    struct template_doc      *doc;
+    struct pdf_fonts         *fonts;
+    double                    logo_aspect;
+    struct form_run           form;
+    const char               *out_dir;
+    struct run_class         *classes; /* in natural class order */
+    size_t                    n_classes;
+    enum config_split         split;
+};
+
+/*
+ * Loads and cross-checks every input of req into r (zeroed by the caller).
+ * Returns false with all problems in d when the run must not write anything
+ * (an error, or a warning under strict). r is freed with run_fini either way.
+ */
+bool run_load(struct run *r, const struct run_request *req, struct diags *d);
+void run_fini(struct run *r);
+
+/* Whether class name is among the --class names (or no --class was given). */
+bool run_class_is_chosen(const struct run *r, const char *name);
+
+/* Told in the main process each time a class is done. */
+struct run_progress {
+    void *ctx;
+    void (*class_done)(void *ctx, size_t n_done, size_t n_classes);
+};
+
+struct run_render_result {
+    char **written; /* paths of the files written, in class order; caller frees with run_render_result_fini */
+    size_t n_written;
+    int    signo; /* > 0: an interrupt (SIGINT, SIGTERM, SIGHUP) stopped the run; nothing was written */
+};
+void run_render_result_fini(struct run_render_result *res);
+
+/*
+ * Writes every file the run chose, all or nothing, in worker processes.
+ * Returns false with the reasons in d when the output could not be written
+ * (or an interrupt came); the problems are the same for any number of workers.
+ */
+bool run_render(const struct run *r, const struct run_progress *progress, struct run_render_result *res,
+                struct diags *d);
+
+#endif

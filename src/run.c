@@ -1,0 +1,233 @@
+/*
+ * run: loads and cross-checks the inputs of a run once (placeholders against
+ * roster columns, glyphs against fonts), reporting every problem at once,
+ * then groups the sorted roster into classes and applies --class, --pupil and
+ * --id. Rendering is in run_render.c.
+ */
+#include "consentgen/run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "consentgen/util.h"
+
+void
+run_fini(struct run *r)
+{
+    for (size_t i = 0; i < r->n_classes; i++) {
+        free(r->classes[i].pupils);
+        free(r->classes[i].selected);
+    }
+    free(r->classes);
+    pdf_fonts_free(r->fonts);
+    template_free(r->doc);
+    roster_free(r->roster);
+    config_free(r->config);
+}
+
+static bool
+class_selected(const struct run_request *o, const char *name)
+{
+    if (!o->n_classes)
+        return true;
+    for (size_t i = 0; i < o->n_classes; i++)
+        if (util_strcasecmp_ascii(o->classes[i], name) == 0)
+            return true;
+    return false;
+}
+
+bool
+run_class_is_chosen(const struct run *r, const char *name)
+{
+    return class_selected(r->req, name);
+}
+
+/* Classes of the sorted roster, each with all its pupils. */
+static void
+group_classes(struct run *r)
+{
+    const struct roster *ro = r->roster;
+    for (size_t i = 0; i < ro->n_pupils;) {
+        size_t j = i;
+        while (j < ro->n_pupils && strcmp(ro->pupils[j].class_name, ro->pupils[i].class_name) == 0)
+            j++;
+        r->classes = xrealloc(r->classes, (r->n_classes + 1) * sizeof(*r->classes));
+        struct run_class *cls = &r->classes[r->n_classes++];
+        cls->name = ro->pupils[i].class_name;
+        cls->n_pupils = j - i;
+        cls->pupils = xmalloc(cls->n_pupils * sizeof(*cls->pupils));
+        cls->selected = xcalloc(cls->n_pupils, sizeof(*cls->selected));
+        for (size_t k = i; k < j; k++)
+            cls->pupils[k - i] = &ro->pupils[k];
+        cls->write_class_file = false;
+        i = j;
+    }
+}
+
+/* Applies --class, --pupil, --id; problems (no such class, ambiguous pupil) go to d. */
+static void
+select_pupils(struct run *r, struct diags *d)
+{
+    const struct run_request *o = r->req;
+    const char               *roster_path = r->roster->path;
+    bool                      by_pupil = o->n_pupils || o->n_ids;
+
+    for (size_t c = 0; c < o->n_classes; c++) {
+        bool found = false;
+        for (size_t j = 0; j < r->n_classes && !found; j++)
+            found = util_strcasecmp_ascii(o->classes[c], r->classes[j].name) == 0;
+        if (!found) {
+            struct buf names;
+            buf_init(&names);
+            for (size_t j = 0; j < r->n_classes; j++)
+                buf_printf(&names, "%s%s", j ? ", " : "", r->classes[j].name);
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no class \"%s\" in the roster; its classes are: %s",
+                     o->classes[c], names.data ? names.data : "");
+            buf_fini(&names);
+        }
+    }
+
+    for (size_t j = 0; j < r->n_classes; j++) {
+        struct run_class *cls = &r->classes[j];
+        bool              in_class = class_selected(o, cls->name);
+        if (!by_pupil) {
+            cls->write_class_file = in_class && r->split != CONFIG_SPLIT_PUPIL;
+            for (size_t k = 0; k < cls->n_pupils; k++)
+                cls->selected[k] = in_class && r->split != CONFIG_SPLIT_CLASS;
+        }
+    }
+    if (!by_pupil)
+        return;
+
+    for (size_t q = 0; q < o->n_pupils; q++) {
+        size_t              idx[16];
+        size_t              n = roster_find_by_name(r->roster, o->pupils[q], idx, 16);
+        size_t              n_in = 0;
+        const struct pupil *hit[16];
+        for (size_t k = 0; k < n && k < 16; k++)
+            if (class_selected(o, r->roster->pupils[idx[k]].class_name))
+                hit[n_in++] = &r->roster->pupils[idx[k]];
+        if (n_in == 0) {
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
+                     "no pupil \"%s\" in the roster%s (write \"Nachname, Vorname\")", o->pupils[q],
+                     o->n_classes ? " in the named classes" : "");
+            continue;
+        }
+        if (n_in > 1) {
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
+                     "\"%s\" matches %zu pupils; add --class or use --id to choose one", o->pupils[q], n_in);
+            for (size_t k = 0; k < n_in; k++) {
+                char born[11];
+                date_format_german(hit[k]->birth_date, born);
+                diag_add(d, DIAG_NOTE, roster_path, hit[k]->line, 0, "%s, %s, Klasse %s, born %s%s%s",
+                         hit[k]->last_name, hit[k]->first_name, hit[k]->class_name, born,
+                         hit[k]->id ? ", id " : "", hit[k]->id ? hit[k]->id : "");
+            }
+            continue;
+        }
+        for (size_t j = 0; j < r->n_classes; j++)
+            for (size_t k = 0; k < r->classes[j].n_pupils; k++)
+                if (r->classes[j].pupils[k] == hit[0])
+                    r->classes[j].selected[k] = true;
+    }
+    for (size_t q = 0; q < o->n_ids; q++) {
+        bool found = false;
+        for (size_t j = 0; j < r->n_classes; j++)
+            for (size_t k = 0; k < r->classes[j].n_pupils; k++) {
+                const struct pupil *p = r->classes[j].pupils[k];
+                if (p->id && strcmp(p->id, o->ids[q]) == 0 && class_selected(o, p->class_name)) {
+                    r->classes[j].selected[k] = true;
+                    found = true;
+                }
+            }
+        if (!found)
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil with id \"%s\" in the roster%s", o->ids[q],
+                     r->roster->pupils && r->roster->n_pupils && !r->roster->pupils[0].id
+                         ? " (the roster has no id column)"
+                         : "");
+    }
+}
+
+/*
+ * A file the config names that cannot be read ("cannot read roster ...") gets
+ * no position from its loader; point such problems, added to d from index
+ * `from` on, at the config line that names the file, so an editor jumps there.
+ */
+static void
+point_at_config(struct diags *d, size_t from, const struct config *c, struct config_pos at)
+{
+    for (size_t i = from; at.line && i < d->n; i++) {
+        struct diag *g = &d->v[i];
+        if (g->line != 0 || (g->file && strcmp(g->file, c->path) != 0))
+            continue;
+        free(g->file);
+        g->file = xstrdup(c->path);
+        g->line = at.line;
+        g->col = at.col;
+    }
+}
+
+/*
+ * Loads and cross-checks every input. Returns false with all problems in d
+ * when the run must not write anything.
+ */
+bool
+run_load(struct run *r, const struct run_request *req, struct diags *d)
+{
+    r->req = req;
+    r->config = config_load(req->config_path, d);
+    if (!r->config)
+        return false;
+    struct config *c = r->config;
+
+    /* A config with errors still names the other inputs where it can: their problems are reported too. */
+    size_t from = d->n;
+    if (c->roster.file)
+        r->roster = roster_load(c->roster.file, &c->roster, d);
+    point_at_config(d, from, c, c->roster_at);
+    if (req->need_fonts) {
+        from = d->n;
+        if (c->form.template_path)
+            r->doc = template_load(c->form.template_path, d);
+        point_at_config(d, from, c, c->template_at);
+        from = d->n;
+        r->fonts = pdf_fonts_load(&c->page, c->path, d);
+        point_at_config(d, from, c, c->font_at);
+        from = d->n;
+        if (c->school.logo)
+            pdf_logo_probe(c->school.logo, c->path, &r->logo_aspect, d);
+        point_at_config(d, from, c, c->logo_at);
+    }
+    if (r->roster) {
+        roster_check_plausible(r->roster, c->form.date, d);
+        roster_sort(r->roster);
+    }
+    if (r->doc && r->roster)
+        template_check_placeholders(r->doc, c, (const char *const *)r->roster->headers, r->roster->n_headers,
+                                    d);
+
+    r->form = (struct form_run){c,
+                                r->roster,
+                                r->doc,
+                                r->fonts ? pdf_fonts_metrics(r->fonts) : NULL,
+                                r->fonts ? pdf_fonts_name(r->fonts) : c->page.font,
+                                r->logo_aspect};
+    r->split = r->req->has_split ? r->req->split : c->output.split;
+    if (r->req->n_pupils || r->req->n_ids)
+        r->split = CONFIG_SPLIT_PUPIL;
+    r->out_dir = r->req->out_dir ? r->req->out_dir : c->output.dir;
+    if (r->roster) {
+        group_classes(r);
+        select_pupils(r, d);
+    }
+    if (r->roster && r->doc && r->fonts && d->n_errors == 0) {
+        form_check_glyphs_run(&r->form, d);
+        for (size_t j = 0; j < r->n_classes; j++) {
+            const struct run_class *cls = &r->classes[j];
+            for (size_t k = 0; k < cls->n_pupils; k++)
+                if (cls->selected[k] || cls->write_class_file)
+                    form_check_glyphs(&r->form, cls->pupils[k], d);
+        }
+    }
+    return d->n_errors == 0 && (!r->req->strict || d->n_warnings == 0);
+}
