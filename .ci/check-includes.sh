@@ -36,7 +36,7 @@ owner_of() {
     md4c.h) echo template ;;
     hb.h | hb-*.h | harfbuzz/* | fribidi.h | fribidi/*) echo text ;;
     hpdf*.h | fontconfig/*) echo pdf ;;
-    utf8proc.h) echo util ;;
+    utf8proc.h | libintl.h | locale.h) echo util ;;
     unicode/*) echo output ;;
     qrencode.h) echo layout ;;
     leptonica/* | allheaders.h | poppler.h | poppler/* | glib/* | glib.h | cairo.h | cairo/* | zbar.h | ZXing/*) echo scan ;;

@@ -3,7 +3,7 @@
 # Runs apt-get as root, or through sudo for a normal user. Quiet when all is there.
 set -eu
 packages=(
-  build-essential cmake pkg-config clang
+  build-essential cmake pkg-config clang gettext
   libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev libicu-dev
   fonts-liberation2 fonts-dejavu-core
 )

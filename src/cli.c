@@ -21,8 +21,9 @@
 
 #define USAGE_LINE "usage: consentgen render|check|list CONFIG [OPTIONS]"
 
-static const char HELP_TEXT[] =
-    "consentgen " CONSENTGEN_VERSION " - prints consent forms for a whole school\n"
+/* TRANSLATORS: %s is the version number. */
+static const char *const HELP_TEXT = N_(
+    "consentgen %s - prints consent forms for a whole school\n"
     "\n"
     "Usage:\n"
     "  consentgen render CONFIG [OPTIONS]   write the forms as PDF files\n"
@@ -51,7 +52,7 @@ static const char HELP_TEXT[] =
     "  2  the command line is wrong\n"
     "  3  an output file could not be written; no partial file is left behind\n"
     "\n"
-    "Problems are shown as FILE:LINE:COLUMN: error: MESSAGE. See consentgen(1).\n";
+    "Problems are shown as FILE:LINE:COLUMN: error: MESSAGE. See consentgen(1).\n");
 
 /* ---- argument parsing ---- */
 
@@ -231,11 +232,21 @@ print_diags(struct diags *d)
     buf_fini(&b);
 }
 
+/* "consentgen: note: MSG" on stderr, msg already translated. */
+static void
+print_note(const char *msg)
+{
+    struct diags d = {0};
+    diag_add(&d, DIAG_NOTE, NULL, 0, 0, "%s", msg);
+    print_diags(&d);
+    diags_fini(&d);
+}
+
 static void
 print_usage_error(struct diags *d)
 {
     print_diags(d);
-    fprintf(stderr, "%s\nTry 'consentgen --help'.\n", USAGE_LINE);
+    fprintf(stderr, "%s\n%s\n", _(USAGE_LINE), _("Try 'consentgen --help'."));
 }
 
 /* ---- commands ---- */
@@ -252,7 +263,8 @@ static void
 show_progress(void *ctx, size_t n_done, size_t n_classes)
 {
     (void)ctx;
-    fprintf(stderr, "\r\033[K%zu of %zu classes done", n_done, n_classes);
+    fputs("\r\033[K", stderr);
+    fprintf(stderr, _("%zu of %zu classes done"), n_done, n_classes);
     fflush(stderr);
 }
 
@@ -279,9 +291,9 @@ cmd_render(const struct cli_opts *o)
         printf("%s\n", res.written[i]);
     print_diags(&d);
     if (res.signo)
-        fputs("consentgen: note: interrupted: no file was written\n", stderr);
+        print_note(_("interrupted: no file was written"));
     else if (!ok && res.n_written == 0)
-        fputs("consentgen: note: no file was written\n", stderr);
+        print_note(_("no file was written"));
     int signo = res.signo;
     run_render_result_fini(&res);
     diags_fini(&d);
@@ -345,9 +357,25 @@ cmd_list(const struct cli_opts *o)
     return CLI_EXIT_OK;
 }
 
+/*
+ * The message catalogues are in share/locale beside the program's folder
+ * (installed: /usr/bin -> /usr/share/locale; the build tree; the Windows zip),
+ * else where the build installs them.
+ */
+static void
+init_messages(void)
+{
+    char *dir = sys_program_folder();
+    char *beside = dir ? xasprintf("%s/../share/locale", dir) : NULL;
+    util_i18n_init(beside && sys_is_folder(beside) ? beside : CONSENTGEN_LOCALEDIR);
+    free(beside);
+    free(dir);
+}
+
 int
 cli_main(int argc, char **argv)
 {
+    init_messages();
     struct cli_opts o;
     struct diags    d = {0};
     if (!cli_parse(argc, argv, &o, &d)) {
@@ -360,7 +388,7 @@ cli_main(int argc, char **argv)
     int status;
     switch (o.command) {
     case CLI_CMD_HELP:
-        fputs(HELP_TEXT, stdout);
+        printf(_(HELP_TEXT), CONSENTGEN_VERSION);
         status = CLI_EXIT_OK;
         break;
     case CLI_CMD_VERSION:
@@ -383,7 +411,10 @@ cli_main(int argc, char **argv)
     cli_opts_fini(&o);
     output_cleanup();
     if (fflush(stdout) != 0 && status == CLI_EXIT_OK) {
-        fprintf(stderr, "consentgen: error: cannot write to standard output: %s\n", strerror(errno));
+        struct diags out = {0};
+        diag_add(&out, DIAG_ERROR, NULL, 0, 0, "cannot write to standard output: %s", strerror(errno));
+        print_diags(&out);
+        diags_fini(&out);
         status = CLI_EXIT_OUTPUT;
     }
     return status;

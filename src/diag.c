@@ -47,7 +47,7 @@ diag_add(struct diags *d, enum diag_level level, const char *file, unsigned line
 {
     va_list ap;
     va_start(ap, fmt);
-    struct diag e = {level, file ? xstrdup(file) : NULL, line, col, xvasprintf(fmt, ap), 0};
+    struct diag e = {level, file ? xstrdup(file) : NULL, line, col, xvasprintf(_(fmt), ap), 0};
     va_end(ap);
     push(d, e);
 }
@@ -107,11 +107,11 @@ level_name(enum diag_level level)
 {
     switch (level) {
     case DIAG_NOTE:
-        return "note";
+        return _("note");
     case DIAG_WARNING:
-        return "warning";
+        return _("warning");
     case DIAG_ERROR:
-        return "error";
+        return _("error");
     }
     abort();
 }

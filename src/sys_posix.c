@@ -41,6 +41,20 @@ sys_stderr_is_terminal(void)
     return isatty(STDERR_FILENO);
 }
 
+char *
+sys_program_folder(void)
+{
+    char    path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+    if (n <= 0 || (size_t)n >= sizeof path - 1)
+        return NULL;
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (!slash)
+        return NULL;
+    return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
 /* ---- interrupts ---- */
 
 struct sys_interrupts {

@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,30 @@
 #include <time.h>
 
 #include <utf8proc.h>
+
+#define TEXT_DOMAIN "consentgen"
+
+const char *
+util_translate(const char *msgid)
+{
+    return dgettext(TEXT_DOMAIN, msgid);
+}
+
+const char *
+util_translate_plural(const char *singular, const char *plural, unsigned long n)
+{
+    return dngettext(TEXT_DOMAIN, singular, plural, n);
+}
+
+void
+util_i18n_init(const char *locale_dir)
+{
+    setlocale(LC_ALL, "");
+    /* Data (PDF coordinates, dates, counts in files) is written in the C format in every language. */
+    setlocale(LC_NUMERIC, "C");
+    bindtextdomain(TEXT_DOMAIN, locale_dir);
+    bind_textdomain_codeset(TEXT_DOMAIN, "UTF-8");
+}
 
 static void
 out_of_memory(size_t size)

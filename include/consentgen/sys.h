@@ -18,6 +18,9 @@ size_t sys_cpu_count(void);
 /* Whether standard error is a terminal (the progress line is shown only there). */
 bool sys_stderr_is_terminal(void);
 
+/* The folder the running program is in ("/usr/bin"); NULL if it cannot be told. Caller frees. */
+char *sys_program_folder(void);
+
 /* ---- interrupts ---- */
 
 /*

@@ -20,6 +20,25 @@ char *xstrndup(const char *s, size_t len);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/*
+ * Messages in the user's language (gettext; catalogue po/de.po). _() marks and
+ * translates a message, N_() only marks it for xgettext; diag_add translates
+ * its format itself. A message without a translation stays English.
+ */
+const char *util_translate(const char *msgid) __attribute__((format_arg(1)));
+/* The singular or plural form for n, as the language counts ("1 Klasse", "2 Klassen"). */
+const char *util_translate_plural(const char *singular, const char *plural, unsigned long n)
+    __attribute__((format_arg(1))) __attribute__((format_arg(2)));
+#define _(msgid) util_translate(msgid)
+#define N_(msgid) (msgid)
+/*
+ * Takes the language from the environment the usual way (LANGUAGE, LC_ALL,
+ * LC_MESSAGES, LANG) and finds the catalogues in locale_dir; numbers keep
+ * the C format (LC_NUMERIC stays "C"), so data is written the same in every
+ * language.
+ */
+void util_i18n_init(const char *locale_dir);
+
 /* Growable byte buffer; data is always NUL-terminated once anything was added. */
 struct buf {
     char  *data;
