@@ -1,0 +1,41 @@
+# bash completion for consentgen: commands, options, --split and --answer values, file names.
+_consentgen() {
+    local cur prev words cword
+    _init_completion 2>/dev/null || {
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD - 1]}
+        cword=$COMP_CWORD
+    }
+    local commands="render check list init scan set status --help --version"
+    if [ "$cword" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        return
+    fi
+    case $prev in
+    --split) COMPREPLY=($(compgen -W "class pupil both" -- "$cur")); return ;;
+    --answer) COMPREPLY=($(compgen -W "ja nein widerrufen" -- "$cur")); return ;;
+    --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --roster) COMPREPLY=($(compgen -f -X '!*.@(csv|CSV|txt|TXT)' -- "$cur") $(compgen -d -- "$cur")); return ;;
+    --class | --pupil | --id | --jobs | --date | --language) return ;;
+    esac
+    local opts
+    case ${COMP_WORDS[1]} in
+    render) opts="--class --pupil --id --out --split --missing --language --jobs --quiet --strict" ;;
+    check) opts="--strict" ;;
+    list) opts="--class" ;;
+    init) opts="--roster" ;;
+    scan) opts="--jobs --quiet" ;;
+    set) opts="--pupil --id --answer --date" ;;
+    status) opts="--class --missing" ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+    elif [ "${COMP_WORDS[1]}" = scan ] && [ "$cword" -gt 2 ]; then
+        COMPREPLY=($(compgen -f -X '!*.@(pdf|PDF|png|PNG|jpg|JPG|jpeg|JPEG|tif|TIF|tiff|TIFF)' -- "$cur") $(compgen -d -- "$cur"))
+    elif [ "${COMP_WORDS[1]}" = init ]; then
+        COMPREPLY=($(compgen -d -- "$cur"))
+    else
+        COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
+    fi
+}
+complete -o filenames -F _consentgen consentgen
