@@ -1119,13 +1119,14 @@ bool
 config_parse_front_matter(const char *yaml, size_t len, const char *path, unsigned first_line,
                           struct config_front_matter *out, struct diags *d)
 {
-    static const char *const keys[] = {"title", "pupil_signature_from_age", "adult_age"};
+    static const char *const keys[] = {"title", "pupil_signature_from_age", "adult_age", "language"};
     size_t                   errors_before = d->n_errors;
     struct node             *root = NULL;
 
     out->title = NULL;
     out->pupil_signature_from_age = CONFIG_PUPIL_SIGNATURE_AGE;
     out->adult_age = CONFIG_ADULT_AGE;
+    memcpy(out->language, "de", 3);
     if (!parse_yaml(yaml, len, path, first_line > 0 ? first_line - 1 : 0, d, &root))
         return false;
     if (!root || (root->kind == NODE_SCALAR && root->is_null)) {
@@ -1136,19 +1137,31 @@ config_parse_front_matter(const char *yaml, size_t len, const char *path, unsign
     struct walk w = {path, d};
     if (root->kind != NODE_MAPPING) {
         if (!root->is_invalid)
-            diag_add(
-                d, DIAG_ERROR, path, root->line, root->col,
-                "the front matter must consist of the keys title, pupil_signature_from_age and adult_age, "
-                "not %s",
-                kind_name(root));
+            diag_add(d, DIAG_ERROR, path, root->line, root->col,
+                     "the front matter must consist of the keys title, pupil_signature_from_age, adult_age "
+                     "and language, not %s",
+                     kind_name(root));
         node_free(root);
         return false;
     }
-    struct pair f[3];
-    match_keys(&w, root, "front matter", keys, 3, f);
+    struct pair f[4];
+    match_keys(&w, root, "front matter", keys, 4, f);
     get_text(&w, f[0], "title", &out->title);
     get_int(&w, f[1], "pupil_signature_from_age", 0, 99, &out->pupil_signature_from_age);
     get_int(&w, f[2], "adult_age", 0, 99, &out->adult_age);
+    char *language = NULL;
+    if (get_text(&w, f[3], "language", &language)) {
+        /* ISO 639-1, as in the file names of translations ("videokonferenz-iserv.tr.md") */
+        if (strlen(language) == 2 && language[0] >= 'a' && language[0] <= 'z' && language[1] >= 'a' &&
+            language[1] <= 'z')
+            memcpy(out->language, language, 3);
+        else
+            diag_add(d, DIAG_ERROR, path, f[3].value->line, f[3].value->col,
+                     "language must be a two-letter language code (ISO 639-1) in lower case, such as \"de\" "
+                     "or \"tr\", not \"%s\"",
+                     language);
+    }
+    free(language);
     if (out->pupil_signature_from_age > out->adult_age) {
         const struct node *at = f[1].value ? f[1].value : f[2].value;
         diag_add(d, DIAG_ERROR, path, at->line, at->col,

@@ -1117,7 +1117,7 @@ static bool
 read_front_matter(struct parser *p, size_t *body)
 {
     *body = 0;
-    p->doc->fm = (struct config_front_matter){NULL, CONFIG_PUPIL_SIGNATURE_AGE, CONFIG_ADULT_AGE};
+    p->doc->fm = (struct config_front_matter){NULL, CONFIG_PUPIL_SIGNATURE_AGE, CONFIG_ADULT_AGE, "de"};
     size_t end = line_end(p->text, p->len, 0);
     if (!is_marker_line(p->text, 0, end, "---"))
         return true;

@@ -107,6 +107,7 @@ struct config_front_matter {
     char *title;                    /* NULL: none; the PDF title then comes from the first heading */
     int   pupil_signature_from_age; /* default CONFIG_PUPIL_SIGNATURE_AGE */
     int   adult_age;                /* default CONFIG_ADULT_AGE: from this age only the pupil signs */
+    char  language[3];              /* ISO 639-1 code in lower case, e.g. "tr"; default "de" */
 };
 /*
  * Parses front matter YAML that starts at first_line of file path (for

@@ -573,9 +573,64 @@ test_config_front_matter_reads_keys_and_defaults(void **state)
     assert_null(fm.title);
     assert_int_equal(fm.pupil_signature_from_age, 14);
     assert_int_equal(fm.adult_age, 18);
+    assert_string_equal(fm.language, "de");
     config_front_matter_fini(&fm);
     assert_int_equal(d.n, 0);
     diags_fini(&d);
+}
+
+static void
+test_config_front_matter_reads_language_as_two_lower_case_letters(void **state)
+{
+    (void)state;
+    struct diags               d = {0};
+    struct config_front_matter fm;
+    const char                *yaml = "title: Onay\nlanguage: tr\n";
+    assert_true(config_parse_front_matter(yaml, strlen(yaml), "t.tr.md", 2, &fm, &d));
+    assert_string_equal(fm.language, "tr");
+    config_front_matter_fini(&fm);
+    assert_int_equal(d.n, 0);
+
+    /* a template without the key is German */
+    yaml = "title: Einwilligung\n";
+    assert_true(config_parse_front_matter(yaml, strlen(yaml), "t.md", 2, &fm, &d));
+    assert_string_equal(fm.language, "de");
+    config_front_matter_fini(&fm);
+    assert_int_equal(d.n, 0);
+    diags_fini(&d);
+
+    static const struct {
+        const char *yaml;
+        const char *expected;
+    } cases[] = {
+        {"language: TR\n",
+         "t.md:2:11: error: language must be a two-letter language code (ISO 639-1) in lower "
+         "case, such as \"de\" or \"tr\", not \"TR\"\n"},
+        {"language: tur\n",
+         "t.md:2:11: error: language must be a two-letter language code (ISO 639-1) in lower "
+         "case, such as \"de\" or \"tr\", not \"tur\"\n"},
+        {"language: Türkisch\n",
+         "t.md:2:11: error: language must be a two-letter language code (ISO 639-1) in "
+         "lower case, such as \"de\" or \"tr\", not \"Türkisch\"\n"},
+        {"language: \"t\"\n",
+         "t.md:2:11: error: language must be a two-letter language code (ISO 639-1) in lower "
+         "case, such as \"de\" or \"tr\", not \"t\"\n"},
+        {"language: [tr]\n", "t.md:2:11: error: language must be text, not a list\n"},
+        {"langauge: tr\n", "t.md:2:1: error: unknown key \"langauge\" in \"front matter\"; did you mean "
+                           "\"language\"?\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct diags e = {0};
+        bool         ok = config_parse_front_matter(cases[i].yaml, strlen(cases[i].yaml), "t.md", 2, &fm, &e);
+        char        *text = format_diags(&e);
+        if (ok || strcmp(text, cases[i].expected) != 0)
+            fail_msg("front matter %s: ok=%d, expected:\n%sgot:\n%s", cases[i].yaml, ok, cases[i].expected,
+                     text);
+        assert_string_equal(fm.language, "de"); /* a wrong value keeps the default */
+        config_front_matter_fini(&fm);
+        free(text);
+        diags_fini(&e);
+    }
 }
 
 static void
@@ -603,8 +658,8 @@ test_config_front_matter_reports_at_template_lines(void **state)
          "t.md:2:8: note: the quote (\") that starts here is never closed; end the text with the same "
          "quote\n"},
         {"- a\n",
-         "t.md:2:1: error: the front matter must consist of the keys title, pupil_signature_from_age and "
-         "adult_age, not a list\n"},
+         "t.md:2:1: error: the front matter must consist of the keys title, pupil_signature_from_age, "
+         "adult_age and language, not a list\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct diags               d = {0};
@@ -668,6 +723,7 @@ main(void)
         cmocka_unit_test(test_config_example_school_loads_clean),
         cmocka_unit_test(test_config_front_matter_reads_keys_and_defaults),
         cmocka_unit_test(test_config_front_matter_reports_at_template_lines),
+        cmocka_unit_test(test_config_front_matter_reads_language_as_two_lower_case_letters),
         cmocka_unit_test(test_config_keeps_where_each_file_is_named),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -468,6 +468,7 @@ test_template_reads_front_matter(void **state)
     struct template_doc *doc = parse("---\n"
                                      "title: Einwilligung Foto\n"
                                      "pupil_signature_from_age: 12\n"
+                                     "language: tr\n"
                                      "...\n"
                                      "# Überschrift\n",
                                      &diags);
@@ -477,9 +478,10 @@ test_template_reads_front_matter(void **state)
     assert_string_equal(fm->title, "Einwilligung Foto");
     assert_int_equal(fm->pupil_signature_from_age, 12);
     assert_int_equal(fm->adult_age, 18);
+    assert_string_equal(fm->language, "tr");
     assert_string_equal(template_title(doc), "Einwilligung Foto");
     char *got = dump(doc);
-    assert_string_equal(got, "H1 @5: \"Überschrift\"\n");
+    assert_string_equal(got, "H1 @6: \"Überschrift\"\n");
     free(got);
     free(diags);
     template_free(doc);
@@ -491,7 +493,7 @@ test_template_reports_front_matter_errors_at_template_lines(void **state)
     (void)state;
     assert_diags("---\ntitle: x\nfarbe: rot\n---\nText\n",
                  "t.md:3:1: error: unknown key \"farbe\" in \"front matter\"; allowed keys are title, "
-                 "pupil_signature_from_age, adult_age\n");
+                 "pupil_signature_from_age, adult_age, language\n");
 }
 
 static void
@@ -506,6 +508,7 @@ test_template_without_front_matter_has_defaults(void **state)
     assert_null(fm->title);
     assert_int_equal(fm->pupil_signature_from_age, 14);
     assert_int_equal(fm->adult_age, 18);
+    assert_string_equal(fm->language, "de");
     assert_string_equal(template_title(doc), "Titel {{pupil.class}}");
     assert_string_equal(template_path(doc), "t.md");
     free(diags);
