@@ -1419,3 +1419,250 @@ template_check_placeholders(const struct template_doc *doc, const struct config 
     }
     return d->n_errors == errors_before;
 }
+
+/* ---- structure of a translation ---- */
+
+/* A placeholder where a template uses it; section counts the headings before it. */
+struct ph_use {
+    const char *name;
+    unsigned    line, col;
+    size_t      section, order;
+};
+
+static int
+compare_ph_use(const void *a, const void *b)
+{
+    const struct ph_use *x = a, *y = b;
+    int                  c = strcmp(x->name, y->name);
+    return c ? c : (x->order > y->order) - (x->order < y->order);
+}
+
+static void
+push_uses(struct ph_use **v, size_t *n, size_t *cap, const struct template_span *s, size_t n_spans,
+          size_t section)
+{
+    for (size_t i = 0; i < n_spans; i++) {
+        if (s[i].kind != TEMPLATE_SPAN_PLACEHOLDER)
+            continue;
+        if (*n == *cap) {
+            *cap = *cap ? 2 * *cap : 16;
+            *v = xrealloc(*v, *cap * sizeof **v);
+        }
+        (*v)[*n] = (struct ph_use){s[i].text, s[i].line, s[i].col, section, *n};
+        (*n)++;
+    }
+}
+
+/* Every placeholder of doc (text and form fields), sorted by name, then in the order of the text. */
+static struct ph_use *
+collect_uses(const struct template_doc *doc, size_t *n)
+{
+    struct ph_use *v = NULL;
+    size_t         cap = 0, section = 0;
+    *n = 0;
+    for (size_t i = 0; i < doc->n_blocks; i++) {
+        const struct template_block *b = &doc->blocks[i];
+        section += b->kind == TEMPLATE_BLOCK_HEADING;
+        push_uses(&v, n, &cap, b->spans, b->n_spans, section);
+        for (size_t r = 0; r < b->n_rows; r++)
+            for (size_t f = 0; f < b->rows[r].n_fields; f++)
+                push_uses(&v, n, &cap, b->rows[r].fields[f].value, b->rows[r].fields[f].n_value, section);
+    }
+    if (*n)
+        qsort(v, *n, sizeof *v, compare_ph_use);
+    return v;
+}
+
+/* Line where section s of doc starts: its heading, or for s == 0 the first block; 0 if doc has no such. */
+static unsigned
+section_line(const struct template_doc *doc, size_t s)
+{
+    size_t seen = 0;
+    if (s == 0)
+        return doc->n_blocks ? doc->blocks[0].line : 0;
+    for (size_t i = 0; i < doc->n_blocks; i++)
+        if (doc->blocks[i].kind == TEMPLATE_BLOCK_HEADING && ++seen == s)
+            return doc->blocks[i].line;
+    return 0;
+}
+
+/*
+ * One error per placeholder name used a different number of times. A missing one is reported where its
+ * section starts in the translation: headings are compared too, so sections correspond.
+ */
+static void
+compare_placeholders(const struct template_doc *g, const struct template_doc *t, struct diags *d)
+{
+    size_t         n_g, n_t;
+    struct ph_use *ug = collect_uses(g, &n_g), *ut = collect_uses(t, &n_t);
+    size_t         i = 0, j = 0;
+    while (i < n_g || j < n_t) {
+        int    c = i == n_g ? 1 : j == n_t ? -1 : strcmp(ug[i].name, ut[j].name);
+        size_t i0 = i, j0 = j;
+        if (c <= 0)
+            while (i < n_g && strcmp(ug[i].name, ug[i0].name) == 0)
+                i++;
+        if (c >= 0)
+            while (j < n_t && strcmp(ut[j].name, ut[j0].name) == 0)
+                j++;
+        size_t k_g = i - i0, k_t = j - j0;
+        if (k_g == k_t)
+            continue;
+        if (k_g == 0)
+            diag_add(d, DIAG_ERROR, t->path, ut[j0].line, ut[j0].col,
+                     "placeholder \"{{%s}}\" is not in the German template \"%s\"", ut[j0].name, g->path);
+        else if (k_t == 0)
+            diag_add(d, DIAG_ERROR, t->path, section_line(t, ug[i0].section), 0,
+                     "placeholder \"{{%s}}\" of the German template (line %u) is missing in the translation",
+                     ug[i0].name, ug[i0].line);
+        else if (k_t > k_g) /* at the first use the German template has no counterpart for */
+            diag_add(d, DIAG_ERROR, t->path, ut[j0 + k_g].line, ut[j0 + k_g].col,
+                     "the number of uses of placeholder \"{{%s}}\" differs: %zu here, %zu in the German "
+                     "template \"%s\"",
+                     ut[j0].name, k_t, k_g, g->path);
+        else
+            diag_add(d, DIAG_ERROR, t->path, section_line(t, ug[i0 + k_t].section), 0,
+                     "the number of uses of placeholder \"{{%s}}\" differs: %zu here, %zu in the German "
+                     "template \"%s\"",
+                     ut[j0].name, k_t, k_g, g->path);
+    }
+    free(ug);
+    free(ut);
+}
+
+/* The blocks of doc of one kind (kind_b too, if not -1), in order. Caller frees. */
+static const struct template_block **
+blocks_of(const struct template_doc *doc, int kind_a, int kind_b, size_t *n)
+{
+    const struct template_block **v = xmalloc((doc->n_blocks ? doc->n_blocks : 1) * sizeof *v);
+    *n = 0;
+    for (size_t i = 0; i < doc->n_blocks; i++)
+        if ((int)doc->blocks[i].kind == kind_a || (int)doc->blocks[i].kind == kind_b)
+            v[(*n)++] = &doc->blocks[i];
+    return v;
+}
+
+static const char *
+form_block_name(const struct template_block *b)
+{
+    return b->kind == TEMPLATE_BLOCK_PUPIL ? "pupil" : "signature";
+}
+
+static const char *
+audience_mark(enum template_row_audience a)
+{
+    return a == TEMPLATE_ROW_GUARDIAN ? "[guardian]" : a == TEMPLATE_ROW_PUPIL ? "[pupil]" : "";
+}
+
+/* Rows of two form blocks of the same kind: as many, each with as many fields and the same mark. */
+static void
+compare_rows(const struct template_block *bg, const struct template_block *bt, const char *path,
+             struct diags *d)
+{
+    const char *name = form_block_name(bt);
+    if (bg->n_rows != bt->n_rows)
+        diag_add(
+            d, DIAG_ERROR, path, bt->line, 0,
+            "the %s block has a different number of rows: %zu here, %zu in the German template (line %u)",
+            name, bt->n_rows, bg->n_rows, bg->line);
+    for (size_t r = 0; r < bg->n_rows && r < bt->n_rows; r++) {
+        const struct template_row *rg = &bg->rows[r], *rt = &bt->rows[r];
+        if (rg->n_fields != rt->n_fields)
+            diag_add(d, DIAG_ERROR, path, rt->line, 0,
+                     "row %zu of the %s block has a different number of fields: %zu here, %zu in the German "
+                     "template (line %u)",
+                     r + 1, name, rt->n_fields, rg->n_fields, rg->line);
+        if (rg->audience == rt->audience)
+            continue;
+        if (rt->audience == TEMPLATE_ROW_ALWAYS)
+            diag_add(
+                d, DIAG_ERROR, path, rt->line, 0,
+                "row %zu of the %s block has no row mark here but \"%s\" in the German template (line %u)",
+                r + 1, name, audience_mark(rg->audience), rg->line);
+        else if (rg->audience == TEMPLATE_ROW_ALWAYS)
+            diag_add(d, DIAG_ERROR, path, rt->line, 0,
+                     "row %zu of the %s block has the row mark \"%s\" here but none in the German template "
+                     "(line %u)",
+                     r + 1, name, audience_mark(rt->audience), rg->line);
+        else
+            diag_add(d, DIAG_ERROR, path, rt->line, 0,
+                     "row %zu of the %s block has the row mark \"%s\" here but \"%s\" in the German template "
+                     "(line %u)",
+                     r + 1, name, audience_mark(rt->audience), audience_mark(rg->audience), rg->line);
+    }
+}
+
+static void
+compare_form_blocks(const struct template_doc *g, const struct template_doc *t, struct diags *d)
+{
+    size_t                        n_g, n_t;
+    const struct template_block **fg = blocks_of(g, TEMPLATE_BLOCK_PUPIL, TEMPLATE_BLOCK_SIGNATURE, &n_g);
+    const struct template_block **ft = blocks_of(t, TEMPLATE_BLOCK_PUPIL, TEMPLATE_BLOCK_SIGNATURE, &n_t);
+    for (size_t i = 0; i < n_g || i < n_t; i++) {
+        if (i >= n_t)
+            diag_add(d, DIAG_ERROR, t->path, 0, 0,
+                     "the %s block of the German template (line %u) is missing in the translation",
+                     form_block_name(fg[i]), fg[i]->line);
+        else if (i >= n_g)
+            diag_add(d, DIAG_ERROR, t->path, ft[i]->line, 0,
+                     "form block %zu (%s) has no counterpart in the German template \"%s\"", i + 1,
+                     form_block_name(ft[i]), g->path);
+        else if (fg[i]->kind != ft[i]->kind)
+            diag_add(d, DIAG_ERROR, t->path, ft[i]->line, 0,
+                     "form block %zu is a %s block here but a %s block in the German template (line %u)",
+                     i + 1, form_block_name(ft[i]), form_block_name(fg[i]), fg[i]->line);
+        else
+            compare_rows(fg[i], ft[i], t->path, d);
+    }
+    free(fg);
+    free(ft);
+}
+
+static void
+compare_headings(const struct template_doc *g, const struct template_doc *t, struct diags *d)
+{
+    size_t                        n_g, n_t;
+    const struct template_block **hg = blocks_of(g, TEMPLATE_BLOCK_HEADING, -1, &n_g);
+    const struct template_block **ht = blocks_of(t, TEMPLATE_BLOCK_HEADING, -1, &n_t);
+    for (size_t i = 0; i < n_g || i < n_t; i++) {
+        if (i >= n_t)
+            diag_add(d, DIAG_ERROR, t->path, 0, 0,
+                     "heading %zu of the German template (line %u, level %u) is missing in the translation",
+                     i + 1, hg[i]->line, hg[i]->level);
+        else if (i >= n_g)
+            diag_add(d, DIAG_ERROR, t->path, ht[i]->line, 0,
+                     "heading %zu has no counterpart in the German template \"%s\"", i + 1, g->path);
+        else if (hg[i]->level != ht[i]->level)
+            diag_add(d, DIAG_ERROR, t->path, ht[i]->line, 0,
+                     "heading %zu has level %u here but level %u in the German template (line %u)", i + 1,
+                     ht[i]->level, hg[i]->level, hg[i]->line);
+    }
+    free(hg);
+    free(ht);
+}
+
+static void
+compare_checkboxes(const struct template_doc *g, const struct template_doc *t, struct diags *d)
+{
+    size_t                        n_g, n_t;
+    const struct template_block **cg = blocks_of(g, TEMPLATE_BLOCK_CHECKBOX, -1, &n_g);
+    const struct template_block **ct = blocks_of(t, TEMPLATE_BLOCK_CHECKBOX, -1, &n_t);
+    if (n_g != n_t)
+        diag_add(d, DIAG_ERROR, t->path, n_t ? ct[0]->line : 0, 0,
+                 "the number of check boxes differs: %zu here, %zu in the German template \"%s\"", n_t, n_g,
+                 g->path);
+    free(cg);
+    free(ct);
+}
+
+bool
+template_check_translation(const struct template_doc *german, const struct template_doc *translation,
+                           struct diags *d)
+{
+    size_t errors_before = d->n_errors;
+    compare_placeholders(german, translation, d);
+    compare_form_blocks(german, translation, d);
+    compare_headings(german, translation, d);
+    compare_checkboxes(german, translation, d);
+    return d->n_errors == errors_before;
+}

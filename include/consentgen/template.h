@@ -100,4 +100,13 @@ const char *template_title(const struct template_doc *doc);
 bool template_check_placeholders(const struct template_doc *doc, const struct config *c,
                                  const char *const *roster_headers, size_t n_headers, struct diags *d);
 
+/*
+ * Compares a translation with the German template it translates: the placeholders (how often each is
+ * used), the form blocks in order (kind, number of rows, fields per row, row marks), the headings in order
+ * (how many, of which level) and the number of check boxes. Each difference is an error at the
+ * translation's file and line. Returns true if there is none.
+ */
+bool template_check_translation(const struct template_doc *german, const struct template_doc *translation,
+                                struct diags *d);
+
 #endif

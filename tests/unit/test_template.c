@@ -3,6 +3,7 @@
  * positions, form blocks, the diagnostics, and the shipped consent text.
  * Blocks are compared through dump(), a one-line-per-block text form.
  */
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -811,6 +812,306 @@ test_template_shipped_text_is_the_schools_word_for_word(void **state)
     template_free(doc);
 }
 
+/* ---- structure of a translation ---- */
+
+static const char german_form[] = "---\n"
+                                  "title: Einwilligung\n"
+                                  "---\n"
+                                  "Text mit {{form.platform}}.\n"
+                                  "\n"
+                                  "## Abschnitt\n"
+                                  "\n"
+                                  "Beschwerde bei der {{form.authority}}.\n"
+                                  "\n"
+                                  "- [ ] Ja\n"
+                                  "- [ ] Nein\n"
+                                  "\n"
+                                  "```signature\n"
+                                  "[guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
+                                  "[pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n"
+                                  "```\n"
+                                  "\n"
+                                  "```pupil\n"
+                                  "```\n"
+                                  "\n"
+                                  "Bis zum {{form.return_by}} zurück.\n";
+
+/* The German form above with its pupil block written out and every text in English. */
+#define EN_FRONT "---\ntitle: Consent\nlanguage: en\n---\n"
+#define EN_INTRO "Text with {{form.platform}}.\n\n"
+#define EN_SECTION "## Section\n\nComplaint to the commissioner ({{form.authority}}).\n\n"
+#define EN_BOXES "- [ ] Yes (Ja)\n- [ ] No (Nein)\n\n"
+#define EN_SIGNATURE                                                                                         \
+    "```signature\n[guardian] Place, date | Signature of the parents\n[pupil] Place, date | Signature of "   \
+    "the "                                                                                                   \
+    "pupil\n```\n\n"
+#define EN_PUPIL                                                                                             \
+    "```pupil\nLast name: {{pupil.last_name}} | First name: {{pupil.first_name}}\nDate of birth: "           \
+    "{{pupil.birth_date}} | Class: {{pupil.class}}\n```\n\n"
+#define EN_RETURN "Return by {{form.return_by}}.\n"
+/* Parts changed by the tests */
+#define EN_SECTION_WITHOUT_AUTHORITY "## Section\n\nComplaint to the commissioner.\n\n"
+#define EN_THREE_BOXES "- [ ] Yes (Ja)\n- [ ] No (Nein)\n- [ ] Maybe\n\n"
+#define EN_SIGNATURE_ONE_ROW "```signature\nPlace, date | Signature of the parents | Stamp\n```\n\n"
+
+/* Parses both texts (which must parse cleanly) and returns the formatted result of the check. */
+static char *
+check_translation(const char *german, const char *translation)
+{
+    char                *diags_g, *diags_t;
+    struct template_doc *g = parse(german, &diags_g), *t = parse(translation, &diags_t);
+    assert_string_equal(diags_g, "");
+    assert_string_equal(diags_t, "");
+    assert_non_null(g);
+    assert_non_null(t);
+    struct diags d = {0};
+    /* the German text as "de.md", so messages tell the two apart */
+    struct template_doc *g_named = template_parse(german, strlen(german), "de.md", &d);
+    bool                 ok = template_check_translation(g_named, t, &d);
+    char                *got = format_diags(&d);
+    assert_int_equal(ok, *got == '\0');
+    diags_fini(&d);
+    template_free(g_named);
+    template_free(g);
+    template_free(t);
+    free(diags_g);
+    free(diags_t);
+    return got;
+}
+
+static void
+assert_translation_diags(const char *translation, const char *expected)
+{
+    char *got = check_translation(german_form, translation);
+    assert_string_equal(got, expected);
+    free(got);
+}
+
+static void
+test_template_translation_with_the_same_structure_passes(void **state)
+{
+    (void)state;
+    assert_translation_diags(EN_FRONT EN_INTRO EN_SECTION EN_BOXES EN_SIGNATURE EN_PUPIL EN_RETURN, "");
+    /* more paragraphs, bullets and placeholders in another order are free */
+    assert_translation_diags(EN_FRONT "Note.\n\n- a\n- b\n\nReturn by {{form.return_by}}, with "
+                                      "{{form.platform}}.\n\n" EN_SECTION EN_BOXES EN_SIGNATURE EN_PUPIL,
+                             "");
+}
+
+static void
+test_template_translation_reports_missing_extra_and_recounted_placeholders(void **state)
+{
+    (void)state;
+    /* {{form.authority}} dropped: reported where its section starts */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION_WITHOUT_AUTHORITY EN_BOXES EN_SIGNATURE EN_PUPIL EN_RETURN,
+        "t.md:7: error: placeholder \"{{form.authority}}\" of the German template (line 8) "
+        "is missing in the translation\n");
+    /* a name the German text does not use */
+    assert_translation_diags(
+        EN_FRONT "Text with {{form.platform}} and {{school.name}}.\n\n" EN_SECTION EN_BOXES EN_SIGNATURE
+            EN_PUPIL EN_RETURN,
+        "t.md:5:33: error: placeholder \"{{school.name}}\" is not in the German template "
+        "\"de.md\"\n");
+    /* used twice instead of once: at the second use */
+    assert_translation_diags(EN_FRONT
+                             "Text with {{form.platform}}, {{form.platform}}.\n\n" EN_SECTION EN_BOXES
+                                 EN_SIGNATURE EN_PUPIL EN_RETURN,
+                             "t.md:5:30: error: the number of uses of placeholder \"{{form.platform}}\" "
+                             "differs: 2 here, 1 in the German template \"de.md\"\n");
+    /* the pupil block written out without the class */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION EN_BOXES EN_SIGNATURE
+        "```pupil\nLast name: {{pupil.last_name}} | First name: {{pupil.first_name}}\nDate of birth: "
+        "{{pupil.birth_date}} | Class\n```\n\n" EN_RETURN,
+        "t.md:7: error: placeholder \"{{pupil.class}}\" of the German template (line 18) is missing in the "
+        "translation\n");
+}
+
+static void
+test_template_translation_reports_form_blocks_that_differ(void **state)
+{
+    (void)state;
+    /* no signature block */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION EN_BOXES EN_PUPIL EN_RETURN,
+        "t.md: error: the pupil block of the German template (line 18) is missing in the "
+        "translation\n"
+        "t.md:14: error: form block 1 is a pupil block here but a signature block in the "
+        "German template (line 13)\n");
+    /* one block too many */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION EN_BOXES EN_SIGNATURE EN_PUPIL EN_RETURN
+        "\n```signature\nPlace, date\n```\n",
+        "t.md:26: error: form block 3 (signature) has no counterpart in the German template \"de.md\"\n");
+    /* the pupil's row dropped, the parents' row without its mark and with a third field */
+    assert_translation_diags(EN_FRONT EN_INTRO EN_SECTION EN_BOXES EN_SIGNATURE_ONE_ROW EN_PUPIL EN_RETURN,
+                             "t.md:14: error: the signature block has a different number of rows: 1 here, 2 "
+                             "in the German template (line 13)\n"
+                             "t.md:15: error: row 1 of the signature block has a different number of fields: "
+                             "3 here, 2 in the German template (line 14)\n"
+                             "t.md:15: error: row 1 of the signature block has no row mark here but "
+                             "\"[guardian]\" in the German template (line 14)\n");
+    /* the marks swapped */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION EN_BOXES
+        "```signature\n[pupil] Place, date | Signature of the pupil\n[guardian] Place, date | "
+        "Signature of the parents\n```\n\n" EN_PUPIL EN_RETURN,
+        "t.md:15: error: row 1 of the signature block has the row mark \"[pupil]\" here "
+        "but \"[guardian]\" in the German template (line 14)\n"
+        "t.md:16: error: row 2 of the signature block has the row mark \"[guardian]\" here "
+        "but \"[pupil]\" in the German template (line 15)\n");
+}
+
+static void
+test_template_translation_reports_row_mark_where_german_has_none(void **state)
+{
+    (void)state;
+    char *got = check_translation("Text.\n\n```signature\nOrt, Datum | Unterschrift\n```\n",
+                                  "Text.\n\n```signature\n[pupil] Place, date | Signature\n```\n");
+    assert_string_equal(got, "t.md:4: error: row 1 of the signature block has the row mark \"[pupil]\" here "
+                             "but none in the German template (line 4)\n");
+    free(got);
+}
+
+static void
+test_template_translation_reports_headings_that_differ(void **state)
+{
+    (void)state;
+    /* the section heading as a paragraph: missing */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO
+        "Section\n\nComplaint to the commissioner ({{form.authority}}).\n\n" EN_BOXES EN_SIGNATURE EN_PUPIL
+            EN_RETURN,
+        "t.md: error: heading 1 of the German template (line 6, level 2) is missing in the "
+        "translation\n");
+    /* of another level */
+    assert_translation_diags(
+        EN_FRONT EN_INTRO "### Section\n\nComplaint to the commissioner "
+                          "({{form.authority}}).\n\n" EN_BOXES EN_SIGNATURE EN_PUPIL EN_RETURN,
+        "t.md:7: error: heading 1 has level 3 here but level 2 in the German template (line "
+        "6)\n");
+    /* one more */
+    assert_translation_diags(
+        EN_FRONT "# Consent\n\n" EN_INTRO EN_SECTION EN_BOXES EN_SIGNATURE EN_PUPIL EN_RETURN,
+        "t.md:5: error: heading 1 has level 1 here but level 2 in the German template (line "
+        "6)\n"
+        "t.md:9: error: heading 2 has no counterpart in the German template \"de.md\"\n");
+}
+
+static void
+test_template_translation_reports_check_boxes_that_differ(void **state)
+{
+    (void)state;
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION EN_THREE_BOXES EN_SIGNATURE EN_PUPIL EN_RETURN,
+        "t.md:11: error: the number of check boxes differs: 3 here, 2 in the German template \"de.md\"\n");
+    assert_translation_diags(
+        EN_FRONT EN_INTRO EN_SECTION "Yes (Ja) / No (Nein)\n\n" EN_SIGNATURE EN_PUPIL EN_RETURN,
+        "t.md: error: the number of check boxes differs: 0 here, 2 in the German template \"de.md\"\n");
+}
+
+/* How many blocks of doc are of the kind. */
+static size_t
+count_blocks(const struct template_doc *doc, enum template_block_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < template_n_blocks(doc); i++)
+        n += template_block(doc, i)->kind == kind;
+    return n;
+}
+
+static char *
+block_text(const struct template_block *b)
+{
+    struct buf t;
+    buf_init(&t);
+    for (size_t k = 0; k < b->n_spans; k++) {
+        if (b->spans[k].kind == TEMPLATE_SPAN_TEXT)
+            buf_puts(&t, b->spans[k].text);
+        else if (b->spans[k].kind == TEMPLATE_SPAN_PLACEHOLDER)
+            buf_printf(&t, "{{%s}}", b->spans[k].text);
+    }
+    return buf_detach(&t);
+}
+
+/* Checks one shipped translation against the German form and the rules for a translation's text. */
+static void
+check_shipped_translation(const struct template_doc *german, const char *path, const struct config *c)
+{
+    struct diags         d = {0};
+    struct template_doc *t = template_load(path, &d);
+    if (t) {
+        template_check_translation(german, t, &d);
+        template_check_placeholders(t, c, NULL, 0, &d);
+    }
+    char *got = format_diags(&d);
+    if (!t || *got)
+        fail_msg("%s:\n%s", path, got);
+    free(got);
+    diags_fini(&d);
+
+    /* "videokonferenz-iserv.tr.md" says "language: tr" */
+    const char *dot = strrchr(path, '.');
+    assert_true(dot - path > 3);
+    assert_memory_equal(template_front_matter(t)->language, dot - 2, 2);
+    assert_string_not_equal(template_front_matter(t)->language, "de");
+    assert_string_not_equal(template_title(t), template_title(german));
+
+    /* The outline of the German text, plus the note at the top (two paragraphs, German first) and the
+     * sentence before the check boxes: a paragraph or a bullet left out would show here. */
+    assert_int_equal(count_blocks(t, TEMPLATE_BLOCK_PARAGRAPH),
+                     count_blocks(german, TEMPLATE_BLOCK_PARAGRAPH) + 3);
+    assert_int_equal(count_blocks(t, TEMPLATE_BLOCK_BULLET), count_blocks(german, TEMPLATE_BLOCK_BULLET));
+    char *note = block_text(template_block(t, 0));
+    assert_string_equal(note, "Übersetzung – nur zur Information. Maßgeblich ist der deutsche Text.");
+    free(note);
+    size_t k = 0;
+    while (k < template_n_blocks(t) && template_block(t, k)->kind != TEMPLATE_BLOCK_CHECKBOX)
+        k++;
+    assert_true(k > 0 && k < template_n_blocks(t));
+    char *mark = block_text(template_block(t, k - 1));
+    if (!strstr(mark, "(Bitte kreuzen Sie auf dem deutschen Formular an.)"))
+        fail_msg("%s: the paragraph before the check boxes is \"%s\"", path, mark);
+    free(mark);
+    template_free(t);
+}
+
+static void
+test_template_shipped_translations_match_the_german_form(void **state)
+{
+    (void)state;
+    struct diags         d = {0};
+    struct template_doc *german = template_load(SOURCE_DIR "/templates/videokonferenz-iserv.md", &d);
+    assert_non_null(german);
+    assert_int_equal(d.n, 0);
+    assert_string_equal(template_front_matter(german)->language, "de");
+    struct config_value values[] = {{"platform", "IServ", 0, 0},
+                                    {"authority", "Landesbeauftragten", 0, 0},
+                                    {"return_by", "11.12.2026", 0, 0}};
+    struct config       c = {0};
+    c.form.values = values;
+    c.form.n_values = 3;
+
+    /* every translation in the folder, and at least the six the documentation names */
+    glob_t found;
+    assert_int_equal(glob(SOURCE_DIR "/templates/videokonferenz-iserv.*.md", 0, NULL, &found), 0);
+    static const char *const languages[] = {"ar", "en", "fa", "ru", "tr", "uk"};
+    for (size_t i = 0; i < sizeof languages / sizeof languages[0]; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "/videokonferenz-iserv.%s.md", languages[i]);
+        bool is_there = false;
+        for (size_t k = 0; k < found.gl_pathc; k++)
+            is_there = is_there || strstr(found.gl_pathv[k], name) != NULL;
+        if (!is_there)
+            fail_msg("templates%s is missing", name);
+    }
+    for (size_t k = 0; k < found.gl_pathc; k++)
+        check_shipped_translation(german, found.gl_pathv[k], &c);
+    globfree(&found);
+    template_free(german);
+}
+
 static void
 test_template_free_accepts_null(void **state)
 {
@@ -947,6 +1248,13 @@ main(void)
         cmocka_unit_test(test_template_load_reports_missing_and_oversized_files),
         cmocka_unit_test(test_template_check_reports_unknown_placeholders_with_hint),
         cmocka_unit_test(test_template_shipped_text_is_the_schools_word_for_word),
+        cmocka_unit_test(test_template_translation_with_the_same_structure_passes),
+        cmocka_unit_test(test_template_translation_reports_missing_extra_and_recounted_placeholders),
+        cmocka_unit_test(test_template_translation_reports_form_blocks_that_differ),
+        cmocka_unit_test(test_template_translation_reports_row_mark_where_german_has_none),
+        cmocka_unit_test(test_template_translation_reports_headings_that_differ),
+        cmocka_unit_test(test_template_translation_reports_check_boxes_that_differ),
+        cmocka_unit_test(test_template_shipped_translations_match_the_german_form),
         cmocka_unit_test(test_template_free_accepts_null),
         cmocka_unit_test(test_template_counts_columns_of_100000_placeholders_on_one_line_in_linear_time),
         cmocka_unit_test(test_template_counts_columns_of_a_100000_field_row_in_linear_time),
