@@ -3,8 +3,9 @@
  * front matter). A parsed template has its placeholders checked against a small fixed config and roster
  * header list, is laid out as one pupil's form with fake metrics (tests/unit/fake_metrics.c) and a fixed
  * value lookup, and its title goes onto a class sheet; both layouts are dumped as text. The pupil's age
- * comes from the input's length, so every signature row audience is reached. Everything is freed, nothing
- * printed.
+ * comes from the input's length, so every signature row audience is reached. The input is also compared as a
+ * translation with a small German form, and that form as a translation of the input. Everything is freed,
+ * nothing printed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -77,6 +78,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     c.form.n_values = sizeof config_values / sizeof config_values[0];
     static const char *const headers[] = {"Nachname", "Vorname", "Geburtsdatum", "Klasse", "Religion"};
     template_check_placeholders(doc, &c, headers, sizeof headers / sizeof headers[0], &d);
+    static const char german_text[] =
+        "---\ntitle: Einwilligung\n---\nMit {{form.platform}}.\n\n## Abschnitt\n\n"
+        "- [ ] Ja\n- [ ] Nein\n\n```signature\n```\n\n```pupil\n```\n";
+    struct template_doc *german = template_parse(german_text, sizeof german_text - 1, "de.md", &d);
+    if (german) {
+        template_check_translation(german, doc, &d);
+        template_check_translation(doc, german, &d);
+        template_free(german);
+    }
     template_n_blocks(doc);
     template_path(doc);
     template_front_matter(doc);
