@@ -6,9 +6,13 @@ packages=(
   build-essential cmake pkg-config clang gettext
   libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev libicu-dev
   fonts-liberation2 fonts-dejavu-core
+  # scan: reading scanned return slips (CONSENTGEN_SCAN)
+  g++ libpoppler-glib-dev libcairo2-dev libleptonica-dev libzxing-dev libpng-dev libjpeg-dev libtiff-dev
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(libcmocka-dev poppler-utils qpdf valgrind strace libclang-rt-14-dev llvm)
+  # the scan tests draw their QR codes with libqrencode; bench/scan.sh compares zbar with zxing-cpp
+  packages+=(libqrencode-dev libzbar-dev)
 fi
 missing=()
 for p in "${packages[@]}"; do

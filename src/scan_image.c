@@ -402,8 +402,8 @@ too_many_pixels(const struct scan_doc *doc, uint64_t w, uint64_t h, size_t page,
     if (w * h <= doc->lim.max_pixels)
         return false;
     diag_add(d, DIAG_ERROR, doc->name, (unsigned)(page + 1), 0,
-             "this page is %llu x %llu pixels, more than the %llu million pixels a page may have",
-             (unsigned long long)w, (unsigned long long)h, (unsigned long long)(doc->lim.max_pixels / 1000000));
+             "this page is %zu x %zu pixels, more than the %zu million pixels a page may have", (size_t)w, (size_t)h,
+             (size_t)(doc->lim.max_pixels / 1000000));
     return true;
 }
 

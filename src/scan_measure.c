@@ -5,10 +5,12 @@
  * percentile around the field), not a fixed grey, as auto-multiple-choice and SDAPS do: copiers scan
  * lighter or darker from one day to the next.
  *   Box: the printed frame is found within +-0.8 mm of where the fit puts it, then the dark share inside
- *   the box shrunk to 75 % decides (bands measured in docs/scanning.md): below 4 % and little faint ink
- *   empty, 8-60 % ticked or crossed, above 75 % filled over (a correction), anything between unsure.
- *   Signature: SDAPS's test: 2 x 2 mm windows in 1 mm steps, a window with 6 % dark ink counts, rows
- *   within 0.5 mm of the printed line are left out; ink spanning 5 mm or more is a signature.
+ *   the box shrunk to 75 % decides (bands measured with bench/scan.sh boxes, docs/scanning.md): below
+ *   4 % and little faint ink empty, 8-72 % ticked or crossed, from 85 % filled over (a correction),
+ *   anything between unsure.
+ *   Signature: SDAPS's test: 2 x 2 mm windows in 1 mm steps over the field above its line, a window with
+ *   6 % dark ink counts, the printed line and 0.5 mm around it left out; ink spanning 5 mm or more in
+ *   four windows or more is a signature, less is unsure.
  */
 #include "consentgen/scan.h"
 
@@ -23,14 +25,14 @@
 
 /* Box bands: dark share in the shrunk box (see the file comment). */
 #define BOX_EMPTY_MAX 0.04
-#define BOX_EMPTY_FAINT_MAX 0.10
+#define BOX_EMPTY_FAINT_MAX 0.20
 #define BOX_MARKED_MIN 0.08
-#define BOX_MARKED_MAX 0.60
-#define BOX_FILLED_MIN 0.75
+#define BOX_MARKED_MAX 0.72
+#define BOX_FILLED_MIN 0.85
 #define BOX_INNER_SHARE 0.75
 /* Dark: below this share of the paper white; faint: below the second. */
 #define DARK_SHARE 0.75
-#define FAINT_SHARE 0.90
+#define FAINT_SHARE 0.85
 
 /* An upright grid of samples over a page rectangle. */
 struct grid {
@@ -139,27 +141,32 @@ scan_measure_box(const struct scan_page *p, const struct scan_fit *fit, const st
 struct scan_ink_reading
 scan_measure_signature(const struct scan_page *p, const struct scan_fit *fit, const struct scan_signature_field *f)
 {
-    /* The field down to 1.5 mm below its line: signatures often cross the line. */
+    /* The field above its line: captions sit below it. */
     const struct scan_rect *a = &f->area;
-    double                  bottom = fmax(a->y_pt + a->h_pt, f->line_y_pt + 1.5 * PT_PER_MM);
+    double                  bottom = fmin(a->y_pt + a->h_pt, f->line_y_pt + 0.5 * PT_PER_MM);
     struct grid             g;
-    grid_sample(&g, p, fit, a->x_pt, a->y_pt, a->w_pt, bottom - a->y_pt);
+    grid_sample(&g, p, fit, a->x_pt, a->y_pt, a->w_pt, fmax(bottom - a->y_pt, 1));
     double white = grid_white(&g), s = g.step_pt;
-    /* The printed line: rows near line_y that are dark most of the way across; blanked with 0.5 mm. */
-    bool *skip = xcalloc((size_t)g.h, sizeof *skip);
-    int   line_row = (int)floor((f->line_y_pt - a->y_pt) / s), reach = (int)ceil(1.5 * PT_PER_MM / s);
-    int   pad = (int)ceil(0.5 * PT_PER_MM / s);
+    /*
+     * The printed line: the darkest row within 1.5 mm of line_y, if it is darker than paper; it and
+     * 0.5 mm on either side are left out. A thin line blurred by the scanner is grey, not dark.
+     */
+    bool  *skip = xcalloc((size_t)g.h, sizeof *skip);
+    int    line_row = (int)floor((f->line_y_pt - a->y_pt) / s), reach = (int)ceil(1.5 * PT_PER_MM / s);
+    int    pad = (int)ceil(0.5 * PT_PER_MM / s), darkest = -1;
+    double darkest_mean = FAINT_SHARE * white * g.w;
     for (int j = line_row - reach; j <= line_row + reach; j++) {
         if (j < 0 || j >= g.h)
             continue;
-        int dark = 0;
+        double sum = 0;
         for (int i = 0; i < g.w; i++)
-            dark += at(&g, i, j) < DARK_SHARE * white;
-        if (dark > g.w / 2)
-            for (int k = j - pad; k <= j + pad; k++)
-                if (k >= 0 && k < g.h)
-                    skip[k] = true;
+            sum += at(&g, i, j);
+        if (sum < darkest_mean)
+            darkest_mean = sum, darkest = j;
     }
+    for (int k = (darkest >= 0 ? darkest : line_row) - pad; k <= (darkest >= 0 ? darkest : line_row) + pad; k++)
+        if (k >= 0 && k < g.h)
+            skip[k] = true;
     int                     win = (int)lround(2 * PT_PER_MM / s), step = (int)lround(1 * PT_PER_MM / s);
     struct scan_ink_reading r = {SCAN_INK_NONE, 0, 0};
     double                  min_x = INFINITY, max_x = -INFINITY;
