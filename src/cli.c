@@ -21,38 +21,44 @@
 
 #define USAGE_LINE "usage: consentgen render|check|list CONFIG [OPTIONS]"
 
-/* TRANSLATORS: %s is the version number. */
-static const char *const HELP_TEXT = N_(
-    "consentgen %s - prints consent forms for a whole school\n"
-    "\n"
-    "Usage:\n"
-    "  consentgen render CONFIG [OPTIONS]   write the forms as PDF files\n"
-    "  consentgen check  CONFIG             check config, roster, template and fonts; write nothing\n"
-    "  consentgen list   CONFIG [--class NAME]...\n"
-    "                                       classes with pupil counts; the pupils of named classes\n"
-    "  consentgen --help | --version\n"
-    "\n"
-    "Choosing pupils (render, list):\n"
-    "  --class NAME          only this class (repeatable)\n"
-    "  --pupil \"NAME, VORNAME\"  only this pupil, one file (repeatable)\n"
-    "  --id ID               only the pupil with this id from the roster (repeatable)\n"
-    "\n"
-    "Output (render):\n"
-    "  --out DIR             folder for the PDF files (default: output.dir of the config)\n"
-    "  --split class|pupil|both\n"
-    "                        one file per class (OUT/5a.pdf), per pupil (OUT/5a/Name_Vorname.pdf), or both\n"
-    "  --jobs N              worker processes (default: number of processor cores)\n"
-    "  --quiet               no progress line\n"
-    "  --strict              treat warnings (duplicate pupil, odd birth date) as errors\n"
-    "\n"
-    "Exit status:\n"
-    "  0  done\n"
-    "  1  the input is invalid (config, roster, template, a name the font cannot print); nothing was "
-    "written\n"
-    "  2  the command line is wrong\n"
-    "  3  an output file could not be written; no partial file is left behind\n"
-    "\n"
-    "Problems are shown as FILE:LINE:COLUMN: error: MESSAGE. See consentgen(1).\n");
+static void
+print_help(void)
+{
+    /* TRANSLATORS: %s is the version number. */
+    printf(
+        _("consentgen %s - prints consent forms for a whole school\n"
+          "\n"
+          "Usage:\n"
+          "  consentgen render CONFIG [OPTIONS]   write the forms as PDF files\n"
+          "  consentgen check  CONFIG             check config, roster, template and fonts; write nothing\n"
+          "  consentgen list   CONFIG [--class NAME]...\n"
+          "                                       classes with pupil counts; the pupils of named classes\n"
+          "  consentgen --help | --version\n"
+          "\n"
+          "Choosing pupils (render, list):\n"
+          "  --class NAME          only this class (repeatable)\n"
+          "  --pupil \"NAME, VORNAME\"  only this pupil, one file (repeatable)\n"
+          "  --id ID               only the pupil with this id from the roster (repeatable)\n"
+          "\n"
+          "Output (render):\n"
+          "  --out DIR             folder for the PDF files (default: output.dir of the config)\n"
+          "  --split class|pupil|both\n"
+          "                        one file per class (OUT/5a.pdf), per pupil (OUT/5a/Name_Vorname.pdf), or "
+          "both\n"
+          "  --jobs N              worker processes (default: number of processor cores)\n"
+          "  --quiet               no progress line\n"
+          "  --strict              treat warnings (duplicate pupil, odd birth date) as errors\n"
+          "\n"
+          "Exit status:\n"
+          "  0  done\n"
+          "  1  the input is invalid (config, roster, template, a name the font cannot print); nothing was "
+          "written\n"
+          "  2  the command line is wrong\n"
+          "  3  an output file could not be written; no partial file is left behind\n"
+          "\n"
+          "Problems are shown as FILE:LINE:COLUMN: error: MESSAGE. See consentgen(1).\n"),
+        CONSENTGEN_VERSION);
+}
 
 /* ---- argument parsing ---- */
 
@@ -388,7 +394,7 @@ cli_main(int argc, char **argv)
     int status;
     switch (o.command) {
     case CLI_CMD_HELP:
-        printf(_(HELP_TEXT), CONSENTGEN_VERSION);
+        print_help();
         status = CLI_EXIT_OK;
         break;
     case CLI_CMD_VERSION:
