@@ -1,7 +1,7 @@
 /*
  * config: reads the YAML config (and a template's YAML front matter) with
  * libyaml's event parser into plain structs. Accepted input: one YAML document
- * whose top level is a mapping of the sections school, form, roster, output and
+ * whose top level is a mapping of the sections school, form, roster, output, register and
  * page (DESIGN.md "Config"); values are scalars read as text, nothing is typed
  * implicitly. Not accepted, on purpose: anchors and aliases (so "billion laughs"
  * cannot expand), nesting deeper than CONFIG_MAX_DEPTH, more than one document,
@@ -918,6 +918,19 @@ read_output(const struct walk *w, struct pair sp, struct config_output *o)
     get_bool(w, f[3], "output.class_sheet", &o->class_sheet);
 }
 
+static void
+read_register(const struct walk *w, struct pair sp, struct config_register *reg)
+{
+    static const char *const keys[] = {"file"};
+    const struct node       *map = get_section(w, sp, "register", "file");
+    struct pair              f[1];
+
+    if (!map)
+        return;
+    match_keys(w, map, "register", keys, 1, f);
+    get_path(w, f[0], "register.file", &reg->file, &reg->file_as_written);
+}
+
 static bool
 ends_with_ci(const char *s, const char *suffix)
 {
@@ -983,6 +996,8 @@ set_defaults(struct config *c, const char *path)
     c->output.split = CONFIG_SPLIT_CLASS;
     c->output.duplex = true;
     c->output.class_sheet = true;
+    c->reg.file = util_path_relative_to(path, CONFIG_DEFAULT_REGISTER);
+    c->reg.file_as_written = xstrdup(CONFIG_DEFAULT_REGISTER);
     c->page.font = xstrdup(CONFIG_DEFAULT_FONT);
     c->page.font_is_path = false;
     c->page.marks = false;
@@ -991,7 +1006,7 @@ set_defaults(struct config *c, const char *path)
 struct config *
 config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
 {
-    static const char *const sections[] = {"school", "form", "roster", "output", "page"};
+    static const char *const sections[] = {"school", "form", "roster", "output", "page", "register"};
     struct node             *root = NULL;
 
     if (!parse_yaml(yaml, len, path, 0, d, &root))
@@ -1005,7 +1020,8 @@ config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
     if (root->kind != NODE_MAPPING) {
         if (!root->is_invalid)
             diag_add(d, DIAG_ERROR, path, root->line, root->col,
-                     "the config must consist of the sections school, form, roster, output and page, not %s",
+                     "the config must consist of the sections school, form, roster, output, register and "
+                     "page, not %s",
                      kind_name(root));
         node_free(root);
         return NULL;
@@ -1014,17 +1030,19 @@ config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
     struct config *c = xcalloc(1, sizeof *c);
     set_defaults(c, path);
     struct walk w = {path, d};
-    struct pair f[5];
-    match_keys(&w, root, NULL, sections, 5, f);
+    struct pair f[6];
+    match_keys(&w, root, NULL, sections, 6, f);
     read_school(&w, f[0], &c->school);
     read_form(&w, f[1], &c->form);
     read_roster(&w, f[2], &c->roster);
     read_output(&w, f[3], &c->output);
     read_page(&w, f[4], &c->page);
+    read_register(&w, f[5], &c->reg);
     c->template_at = value_pos(f[1].value, "template");
     c->roster_at = value_pos(f[2].value, "file");
     c->logo_at = value_pos(f[0].value, "logo");
     c->font_at = value_pos(f[4].value, "font");
+    c->register_at = value_pos(f[5].value, "file");
     node_free(root);
     return c;
 }
@@ -1072,6 +1090,8 @@ config_free(struct config *c)
     free(c->roster.columns.class_name);
     free(c->roster.columns.id);
     free(c->output.dir);
+    free(c->reg.file);
+    free(c->reg.file_as_written);
     free(c->page.font);
     free(c);
 }

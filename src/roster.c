@@ -21,6 +21,8 @@
 
 #include <csv.h>
 
+#include "roster_int.h"
+
 #define ROSTER_MAX_FILE_BYTES ((size_t)16 * 1024 * 1024) /* 250,000 pupils; a large school needs 0.1 MiB */
 #define ROSTER_MAX_FIELD_CHARS 1000
 #define NO_COLUMN SIZE_MAX
@@ -51,12 +53,6 @@ struct raw_field {
     unsigned line, col;
 };
 
-/* A byte of a Windows-1252 file that has no character (0x81 0x8D 0x8F 0x90 0x9D). */
-struct bad_byte {
-    unsigned      line, col;
-    unsigned char byte;
-};
-
 struct parser {
     const char                 *path;
     const struct config_roster *opts;
@@ -84,7 +80,7 @@ struct parser {
     size_t column[N_ROLES];
     size_t cap_pupils;
 
-    struct bad_byte *bad;
+    struct roster_bad_byte *bad;
     size_t           n_bad, next_bad;
 };
 
@@ -102,7 +98,7 @@ is_blank_byte(unsigned char c, char delim)
  * row can be reported and left out. Returns NULL if iconv is unavailable.
  */
 static char *
-convert_windows_1252(const char *in, size_t len, size_t *out_len, struct bad_byte **bad, size_t *n_bad)
+convert_windows_1252(const char *in, size_t len, size_t *out_len, struct roster_bad_byte **bad, size_t *n_bad)
 {
     iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
     if (cd == (iconv_t)-1)
@@ -141,7 +137,7 @@ convert_windows_1252(const char *in, size_t len, size_t *out_len, struct bad_byt
             cap_bad = cap_bad ? cap_bad * 2 : 8;
             *bad = xrealloc(*bad, cap_bad * sizeof(**bad));
         }
-        (*bad)[(*n_bad)++] = (struct bad_byte){line, (unsigned)(off - line_start + 1), (unsigned char)*src};
+        (*bad)[(*n_bad)++] = (struct roster_bad_byte){line, (unsigned)(off - line_start + 1), (unsigned char)*src};
         if (cap - used < 8) {
             cap *= 2;
             out = xrealloc(out, cap);
@@ -157,13 +153,44 @@ convert_windows_1252(const char *in, size_t len, size_t *out_len, struct bad_byt
     return out;
 }
 
+bool
+roster_decode(const char *data, size_t len, enum config_encoding enc, struct roster_text *out)
+{
+    memset(out, 0, sizeof *out);
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    out->is_utf8 = utf8_is_valid(data, len);
+    if (enc == CONFIG_ENCODING_WINDOWS_1252 || (enc == CONFIG_ENCODING_AUTO && !out->is_utf8)) {
+        out->converted = convert_windows_1252(data, len, &out->len, &out->bad, &out->n_bad);
+        if (!out->converted)
+            return false;
+        out->text = out->converted;
+        out->was_windows_1252 = true;
+        out->is_utf8 = true;
+    } else {
+        out->text = data;
+        out->len = len;
+    }
+    return true;
+}
+
+void
+roster_text_fini(struct roster_text *t)
+{
+    free(t->converted);
+    free(t->bad);
+    memset(t, 0, sizeof *t);
+}
+
 /* Reports the Windows-1252 bytes without a character up to line; returns how many lie in [from, upto]. */
 static size_t
 report_bad_bytes(struct parser *ps, unsigned from, unsigned upto)
 {
     size_t n = 0;
     while (ps->next_bad < ps->n_bad && ps->bad[ps->next_bad].line <= upto) {
-        const struct bad_byte *b = &ps->bad[ps->next_bad++];
+        const struct roster_bad_byte *b = &ps->bad[ps->next_bad++];
         diag_add(ps->d, DIAG_ERROR, ps->path, b->line, b->col,
                  "byte 0x%02X is not a character in Windows-1252 (and the file is not UTF-8 either)",
                  b->byte);
@@ -223,9 +250,8 @@ sanitize_utf8(const char *s, size_t len)
 
 /* ---- fields ---- */
 
-/* Trimmed (spaces and tabs, also inside quotes), NFC copy of a field. */
-static char *
-clean_field(const char *s, size_t len)
+char *
+roster_clean_field(const char *s, size_t len)
 {
     while (len > 0 && (*s == ' ' || *s == '\t')) {
         s++;
@@ -355,10 +381,10 @@ read_header(struct parser *ps)
         const struct raw_field *f = &ps->fields[i];
         if (ps->check_utf8 && !utf8_is_valid(f->text, f->len)) {
             char *clean = sanitize_utf8(f->text, f->len);
-            r->headers[i] = clean_field(clean, strlen(clean));
+            r->headers[i] = roster_clean_field(clean, strlen(clean));
             free(clean);
         } else {
-            r->headers[i] = clean_field(f->text, f->len);
+            r->headers[i] = roster_clean_field(f->text, f->len);
         }
     }
 
@@ -487,7 +513,7 @@ read_data_row(struct parser *ps, size_t end)
     struct date birth = {0, 0, 0};
     bool        ok = true;
     for (size_t i = 0; i < r->n_headers; i++) {
-        values[i] = clean_field(ps->fields[i].text, ps->fields[i].len);
+        values[i] = roster_clean_field(ps->fields[i].text, ps->fields[i].len);
         if (!check_field(ps, i, values[i], &birth))
             ok = false;
         else
@@ -754,13 +780,15 @@ struct roster *
 roster_parse(const char *data, size_t len, const char *path, const struct config_roster *opts,
              struct diags *d)
 {
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
+    struct roster_text decoded;
+    if (!roster_decode(data, len, opts ? opts->encoding : CONFIG_ENCODING_AUTO, &decoded)) {
+        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot convert from Windows-1252: %s", strerror(errno));
+        return NULL;
     }
-    if (is_blank_text(data, len)) {
+    if (is_blank_text(decoded.text, decoded.len)) {
         diag_add(d, DIAG_ERROR, path, 0, 0,
                  "the file is empty; expected a header line and one line per pupil");
+        roster_text_fini(&decoded);
         return NULL;
     }
 
@@ -771,24 +799,12 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
     ps.line = 1;
     ps.r = xcalloc(1, sizeof(*ps.r));
     ps.r->path = xstrdup(path);
-
-    enum config_encoding enc = opts ? opts->encoding : CONFIG_ENCODING_AUTO;
-    char                *converted = NULL;
-    bool                 is_utf8 = utf8_is_valid(data, len);
-    if (enc == CONFIG_ENCODING_WINDOWS_1252 || (enc == CONFIG_ENCODING_AUTO && !is_utf8)) {
-        converted = convert_windows_1252(data, len, &ps.len, &ps.bad, &ps.n_bad);
-        if (!converted) {
-            diag_add(d, DIAG_ERROR, path, 0, 0, "cannot convert from Windows-1252: %s", strerror(errno));
-            roster_free(ps.r);
-            return NULL;
-        }
-        ps.text = converted;
-        ps.r->was_windows_1252 = true;
-    } else {
-        ps.text = data;
-        ps.len = len;
-        ps.check_utf8 = !is_utf8;
-    }
+    ps.text = decoded.text;
+    ps.len = decoded.len;
+    ps.bad = decoded.bad;
+    ps.n_bad = decoded.n_bad;
+    ps.r->was_windows_1252 = decoded.was_windows_1252;
+    ps.check_utf8 = !decoded.is_utf8;
     ps.r->delimiter = opts && opts->delimiter ? opts->delimiter : detect_delimiter(ps.text, ps.len);
 
     feed(&ps);
@@ -800,8 +816,7 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
         diag_add(d, DIAG_ERROR, path, 0, 0, "no pupils: the file has only a header line");
     clear_row(&ps);
     free(ps.fields);
-    free(ps.bad);
-    free(converted);
+    roster_text_fini(&decoded);
     if (ps.is_fatal || !ps.has_header) {
         roster_free(ps.r);
         return NULL;

@@ -61,6 +61,13 @@ struct config_output {
     bool              class_sheet; /* default true */
 };
 
+/* The consent register that set and scan keep (register.file). */
+#define CONFIG_DEFAULT_REGISTER "einwilligungen.csv"
+struct config_register {
+    char *file;            /* resolved; default einwilligungen.csv beside the config */
+    char *file_as_written; /* as in the config, or the default name */
+};
+
 struct config_page {
     char *font; /* family name, or a resolved path ending in .ttf; default "Liberation Sans" */
     bool  font_is_path;
@@ -73,15 +80,16 @@ struct config_pos {
 };
 
 struct config {
-    char                *path; /* as given on the command line */
-    struct config_school school;
-    struct config_form   form;
-    struct config_roster roster;
-    struct config_output output;
-    struct config_page   page;
+    char                  *path; /* as given on the command line */
+    struct config_school   school;
+    struct config_form     form;
+    struct config_roster   roster;
+    struct config_output   output;
+    struct config_page     page;
+    struct config_register reg; /* "register" is a C keyword */
     /* Where the files are named (form.template, roster.file, school.logo, page.font), for messages about
      * them. */
-    struct config_pos template_at, roster_at, logo_at, font_at;
+    struct config_pos template_at, roster_at, logo_at, font_at, register_at;
 };
 
 /*

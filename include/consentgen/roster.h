@@ -67,4 +67,34 @@ int roster_compare_class(const char *a, const char *b);
  */
 size_t roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max);
 
+/* ---- CSV tables: the consent register is read with the roster's CSV and encoding rules ---- */
+
+struct roster_cell {
+    char    *text; /* trimmed, NFC */
+    unsigned line, col; /* where the field starts (its quote, if quoted) */
+};
+struct roster_table_row {
+    struct roster_cell *cells;
+    size_t              n_cells;
+    unsigned            line; /* physical line where the row starts */
+};
+struct roster_table {
+    struct roster_table_row *rows; /* the header line too, as rows[0] */
+    size_t                   n_rows;
+    bool                     was_windows_1252;
+};
+
+/*
+ * Reads CSV bytes with a fixed delimiter into rows of fields with their
+ * positions: RFC 4180 quoting (libcsv), UTF-8 with or without BOM or
+ * Windows-1252 (detected as for the roster), CRLF, LF or CR. Lines of nothing
+ * but delimiters are skipped. Each problem (a stray quote, a byte without a
+ * character) is an error in d at its place and its row is left out: a caller
+ * that writes the table back must stop on errors. path names the file in
+ * messages. Free with roster_table_fini, also after failure.
+ */
+bool roster_table_parse(const char *data, size_t len, const char *path, char delimiter,
+                        struct roster_table *out, struct diags *d);
+void roster_table_fini(struct roster_table *t);
+
 #endif

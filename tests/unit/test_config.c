@@ -74,7 +74,9 @@ test_config_reads_every_key(void **state)
                           "  class_sheet: False\n"
                           "page:\n"
                           "  font: fonts/Schrift.ttf\n"
-                          "  marks: yes\n";
+                          "  marks: yes\n"
+                          "register:\n"
+                          "  file: antworten/iserv.csv\n";
     char          *text;
     struct config *c = parse(yaml, "schule/cfg.yaml", &text);
     assert_non_null(c);
@@ -114,6 +116,10 @@ test_config_reads_every_key(void **state)
     assert_string_equal(c->page.font, "schule/fonts/Schrift.ttf");
     assert_true(c->page.font_is_path);
     assert_true(c->page.marks);
+    assert_string_equal(c->reg.file, "schule/antworten/iserv.csv");
+    assert_string_equal(c->reg.file_as_written, "antworten/iserv.csv");
+    assert_int_equal(c->register_at.line, 31);
+    assert_int_equal(c->register_at.col, 9);
     config_free(c);
     free(text);
 }
@@ -147,6 +153,9 @@ test_config_fills_defaults_when_keys_are_absent(void **state)
     assert_string_equal(c->page.font, "Liberation Sans");
     assert_false(c->page.font_is_path);
     assert_false(c->page.marks);
+    assert_string_equal(c->reg.file, "a/b/einwilligungen.csv"); /* beside the config */
+    assert_string_equal(c->reg.file_as_written, "einwilligungen.csv");
+    assert_int_equal(c->register_at.line, 0);
     config_free(c);
     free(text);
 }
@@ -181,7 +190,8 @@ static const struct diag_case diag_cases[] = {
      "school:\n  name: S\n  adress: x\nform:\n  template: t.md\nroster:\n  file: k.csv\n",
      "schule.yaml:3:3: error: unknown key \"adress\" in \"school\"; did you mean \"address\"?\n", false},
     {"unknown top-level key lists the allowed ones", MINIMAL "colour: red\n",
-     "schule.yaml:7:1: error: unknown key \"colour\"; allowed keys are school, form, roster, output, page\n",
+     "schule.yaml:7:1: error: unknown key \"colour\"; allowed keys are school, form, roster, output, page, "
+     "register\n",
      false},
     {"upper-case key gets its lower-case hint", MINIMAL "Output:\n  dir: x\n",
      "schule.yaml:7:1: error: unknown key \"Output\"; did you mean \"output\"?\n", false},
@@ -266,7 +276,8 @@ static const struct diag_case diag_cases[] = {
     {"short key with one slip gets its hint", MINIMAL "pge:\n  marks: true\n",
      "schule.yaml:7:1: error: unknown key \"pge\"; did you mean \"page\"?\n", false},
     {"short key with two slips gets no far-fetched hint", MINIMAL "pg:\n  marks: true\n",
-     "schule.yaml:7:1: error: unknown key \"pg\"; allowed keys are school, form, roster, output, page\n",
+     "schule.yaml:7:1: error: unknown key \"pg\"; allowed keys are school, form, roster, output, page, "
+     "register\n",
      false},
     {"tab used for indentation", "school:\n\tname: S\n",
      "schule.yaml:2:1: error: found character that cannot start any token\n"
@@ -295,11 +306,13 @@ static const struct diag_case diag_cases[] = {
     {"empty file", "# nothing here\n",
      "schule.yaml: error: the config is empty; expected the sections school, form and roster\n", true},
     {"top level is text", "hello\n",
-     "schule.yaml:1:1: error: the config must consist of the sections school, form, roster, output and page, "
+     "schule.yaml:1:1: error: the config must consist of the sections school, form, roster, output, register "
+     "and page, "
      "not text\n",
      true},
     {"top level is a list", "- school\n",
-     "schule.yaml:1:1: error: the config must consist of the sections school, form, roster, output and page, "
+     "schule.yaml:1:1: error: the config must consist of the sections school, form, roster, output, register "
+     "and page, "
      "not a list\n",
      true},
     {"second document", MINIMAL "---\nschool:\n  name: T\n",

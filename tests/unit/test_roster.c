@@ -911,10 +911,109 @@ test_roster_reads_the_examples_without_problems(void **state)
     diags_fini(&d);
 }
 
+/* ---- CSV tables ---- */
+
+/* Reads data as "r.csv" with ';'; returns the diagnostics as text (caller frees). */
+static char *
+parse_table(const char *data, size_t len, struct roster_table *t, bool *ok)
+{
+    struct diags d = {0};
+    *ok = roster_table_parse(data, len, "r.csv", ';', t, &d);
+    struct buf out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    diags_sort(&d);
+    diags_format(&d, &out);
+    diags_fini(&d);
+    return buf_detach(&out);
+}
+
+static void
+test_roster_table_keeps_each_field_and_where_it_starts(void **state)
+{
+    (void)state;
+    static const char data[] = "\xEF\xBB\xBF"
+                               "Klasse;Nachname;Bemerkung\r\n"
+                               "5a;  Müller ;\"zwei\r\nZeilen; \"\"zitiert\"\"\"\r\n"
+                               ";;\r\n"
+                               "\r\n"
+                               "5b;\"Şahin\";\r\n";
+    struct roster_table t;
+    bool                ok;
+    char               *msg = parse_table(data, sizeof data - 1, &t, &ok);
+    assert_string_equal(msg, "");
+    assert_true(ok);
+    assert_false(t.was_windows_1252);
+    assert_int_equal(t.n_rows, 3); /* the line of only delimiters and the empty line are skipped */
+    assert_int_equal(t.rows[0].n_cells, 3);
+    assert_string_equal(t.rows[0].cells[2].text, "Bemerkung");
+    assert_int_equal(t.rows[1].line, 2);
+    assert_string_equal(t.rows[1].cells[1].text, "Müller");
+    assert_int_equal(t.rows[1].cells[1].col, 4);
+    assert_string_equal(t.rows[1].cells[2].text, "zwei\r\nZeilen; \"zitiert\"");
+    assert_int_equal(t.rows[1].cells[2].line, 2);
+    assert_int_equal(t.rows[1].cells[2].col, 14);
+    assert_int_equal(t.rows[2].line, 6);
+    assert_string_equal(t.rows[2].cells[1].text, "Şahin");
+    assert_int_equal(t.rows[2].cells[2].col, 12); /* characters, not bytes */
+    roster_table_fini(&t);
+    free(msg);
+}
+
+static void
+test_roster_table_reads_windows_1252(void **state)
+{
+    (void)state;
+    static const char data[] = "Klasse;Nachname;Pr\xFC"
+                               "fen\r\n"
+                               "5a;M\xFCller;ja\r\n";
+    struct roster_table t;
+    bool                ok;
+    char               *msg = parse_table(data, sizeof data - 1, &t, &ok);
+    assert_string_equal(msg, "");
+    assert_true(ok);
+    assert_true(t.was_windows_1252);
+    assert_string_equal(t.rows[0].cells[2].text, "Prüfen");
+    assert_string_equal(t.rows[1].cells[1].text, "Müller");
+    roster_table_fini(&t);
+    free(msg);
+}
+
+static void
+test_roster_table_reports_quote_errors_and_bad_bytes_at_their_place(void **state)
+{
+    (void)state;
+    static const char data[] = "A;B\n"
+                               "1;x\"y\n"
+                               "2;\"a\"b\n"
+                               "3;\x81\n"
+                               "4;ok\n"
+                               "5;\"open\n";
+    struct roster_table t;
+    bool                ok;
+    char               *msg = parse_table(data, sizeof data - 1, &t, &ok);
+    assert_string_equal(msg,
+                        "r.csv:2:4: error: quote (\") inside a field that does not start with one; put the whole "
+                        "field in quotes and write the quote twice (\"\")\n"
+                        "r.csv:3:6: error: text after the closing quote of a field; a quote inside a quoted "
+                        "field is written twice (\"\")\n"
+                        "r.csv:4:3: error: byte 0x81 is not a character in Windows-1252 (and the file is not "
+                        "UTF-8 either)\n"
+                        "r.csv:6:3: error: the quote (\") that opens this field is never closed\n");
+    assert_false(ok);
+    assert_int_equal(t.n_rows, 2); /* the header and row 4 */
+    assert_string_equal(t.rows[1].cells[1].text, "ok");
+    roster_table_fini(&t);
+    free(msg);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roster_table_keeps_each_field_and_where_it_starts),
+        cmocka_unit_test(test_roster_table_reads_windows_1252),
+        cmocka_unit_test(test_roster_table_reports_quote_errors_and_bad_bytes_at_their_place),
         cmocka_unit_test(test_roster_detects_semicolon_comma_and_tab),
         cmocka_unit_test(test_roster_prefers_semicolon_on_a_tie),
         cmocka_unit_test(test_roster_uses_configured_delimiter),
