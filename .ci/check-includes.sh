@@ -39,6 +39,7 @@ owner_of() {
     utf8proc.h | libintl.h | locale.h) echo util ;;
     unicode/*) echo output ;;
     qrencode.h) echo layout ;;
+    xxhash.h) echo form ;;
     leptonica/* | allheaders.h | poppler.h | poppler/* | glib/* | glib.h | cairo.h | cairo-*.h | cairo/* | png.h | jpeglib.h | tiffio.h | zbar.h | ZXing/*) echo scan ;;
     # Processes, signals and pipes: the calls a port replaces.
     signal.h | sys/wait.h | sys/signalfd.h | sys/prctl.h | poll.h | windows.h) echo sys ;;

@@ -220,6 +220,8 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
         group_classes(r);
         select_pupils(r, d);
     }
+    if (r->roster && r->doc)
+        form_check_tokens(&r->form, d);
     if (r->roster && r->doc && r->fonts && d->n_errors == 0) {
         form_check_glyphs_run(&r->form, d);
         for (size_t j = 0; j < r->n_classes; j++) {

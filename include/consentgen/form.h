@@ -56,4 +56,41 @@ bool form_check_glyphs(const struct form_run *run, const struct pupil *p, struct
  */
 bool form_check_glyphs_run(const struct form_run *run, struct diags *d);
 
+/* ---- the code on a return slip ---- */
+
+#define FORM_TOKEN_LEN 12           /* 11 data characters and 1 check character */
+#define FORM_TOKEN_QR_PREFIX "CG1-" /* before the token in the QR code: the code's version */
+
+/*
+ * The code of pupil p's return slip in this form round, NUL-terminated: the
+ * first 55 bits of XXH3-64 over the round (school name, form title, form date)
+ * and the pupil (last name, first name, birth date, id; not the class, which
+ * may change during the round) in Crockford's base-32 alphabet (0-9 A-Z
+ * without I L O U), then a check character. The same input gives the same
+ * code; nothing about the pupil can be read from it. run->doc must be set.
+ */
+void form_token(const struct form_run *run, const struct pupil *p, char out[static FORM_TOKEN_LEN + 1]);
+
+/* The token as printed for people: "K7M2-9QXD-4TB5". */
+void form_token_grouped(const char *token, char out[static FORM_TOKEN_LEN + 3]);
+
+enum form_token_read {
+    FORM_TOKEN_OK,
+    FORM_TOKEN_MALFORMED, /* not 12 characters of the alphabet, or another code version */
+    FORM_TOKEN_BAD_CHECK, /* the check character does not fit: misread or mistyped */
+};
+/*
+ * Reads a token as printed ("k7m2-9qxd-4tb5") or as in the QR code ("CG1-"
+ * and the 12 characters): case, hyphens and spaces do not matter, and I, L
+ * count as 1, O as 0 (Crockford). On FORM_TOKEN_OK out holds the token.
+ */
+enum form_token_read form_token_read(const char *text, char out[static FORM_TOKEN_LEN + 1]);
+
+/*
+ * Checks that no two different pupils of the roster get the same code (an
+ * error at the roster line of the second, naming the first). Pupils listed
+ * twice with the same data share one code. Returns false on a collision.
+ */
+bool form_check_tokens(const struct form_run *run, struct diags *d);
+
 #endif

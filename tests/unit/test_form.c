@@ -37,6 +37,10 @@ static struct pupil pupils[] = {
 
 static struct roster roster = {"klassen.csv", headers, 6, pupils, 2, ';', false};
 
+/* The codes of An and Ben in the round of `config` with the form "Einwilligung Videokonferenzen". */
+#define TOKEN_AN "3HWZGMJPVEMK"
+#define TOKEN_BEN "PE6W43ENSPB4"
+
 static struct template_doc *
 parse(const char *md)
 {
@@ -259,6 +263,180 @@ test_form_check_glyphs_run_reports_shared_text_at_its_source(void **state)
     template_free(doc);
 }
 
+/* ---- return-slip codes ---- */
+
+static void
+test_form_token_is_fixed_for_the_same_round_and_pupil(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("# Einwilligung Videokonferenzen\n\nText.\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    char                  a[FORM_TOKEN_LEN + 1], b[FORM_TOKEN_LEN + 1];
+    form_token(&run, &pupils[0], a);
+    form_token(&run, &pupils[0], b);
+    assert_string_equal(a, b);
+    /* Printed slips must stay readable by later versions: the code of a pupil never changes. */
+    assert_string_equal(a, TOKEN_AN);
+    form_token(&run, &pupils[1], b);
+    assert_string_equal(b, TOKEN_BEN);
+    assert_int_equal(strlen(a), FORM_TOKEN_LEN);
+    for (size_t i = 0; i < FORM_TOKEN_LEN; i++)
+        assert_non_null(strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ", a[i]));
+    template_free(doc);
+}
+
+static void
+test_form_token_changes_with_the_round_but_not_with_the_class(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("# Einwilligung Videokonferenzen\n\nText.\n");
+    struct template_doc  *other_form = parse("# Einwilligung Fotos\n\nText.\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct config         c = config;
+    char                  base[FORM_TOKEN_LEN + 1], t[FORM_TOKEN_LEN + 1];
+    form_token(&run, &pupils[0], base);
+
+    run.config = &c;
+    c.form.date = (struct date){2027, 3, 1}; /* the next round */
+    form_token(&run, &pupils[0], t);
+    assert_string_not_equal(t, base);
+    c.form.date = config.form.date;
+    c.school.name = "Gesamtschule Musterstadt";
+    form_token(&run, &pupils[0], t);
+    assert_string_not_equal(t, base);
+    c.school.name = config.school.name;
+    run.doc = other_form;
+    form_token(&run, &pupils[0], t);
+    assert_string_not_equal(t, base);
+    run.doc = doc;
+
+    struct pupil moved = pupils[0];
+    moved.class_name = "6b";
+    form_token(&run, &moved, t);
+    assert_string_equal(t, base);
+    moved.id = "9";
+    form_token(&run, &moved, t);
+    assert_string_not_equal(t, base);
+    moved = pupils[0];
+    moved.birth_date.day = 2;
+    form_token(&run, &moved, t);
+    assert_string_not_equal(t, base);
+    /* Length prefixes: moving a letter from one field to the next gives another code. */
+    moved = pupils[0];
+    moved.last_name = "Nguyễ";
+    moved.first_name = "nAn";
+    form_token(&run, &moved, t);
+    assert_string_not_equal(t, base);
+    template_free(doc);
+    template_free(other_form);
+}
+
+static void
+test_form_token_reads_back_as_printed_and_as_coded(void **state)
+{
+    (void)state;
+    char grouped[FORM_TOKEN_LEN + 3], out[FORM_TOKEN_LEN + 1];
+    form_token_grouped(TOKEN_AN, grouped);
+    assert_int_equal(strlen(grouped), 14);
+    assert_int_equal(grouped[4], '-');
+    assert_int_equal(grouped[9], '-');
+    assert_int_equal(form_token_read(grouped, out), FORM_TOKEN_OK);
+    assert_string_equal(out, TOKEN_AN);
+    assert_int_equal(form_token_read(FORM_TOKEN_QR_PREFIX TOKEN_AN, out), FORM_TOKEN_OK);
+    assert_string_equal(out, TOKEN_AN);
+
+    char lower[32];
+    for (size_t i = 0; i <= strlen(grouped); i++)
+        lower[i] = (char)(grouped[i] >= 'A' && grouped[i] <= 'Z' ? grouped[i] + 32 : grouped[i]);
+    assert_int_equal(form_token_read(lower, out), FORM_TOKEN_OK);
+    assert_string_equal(out, TOKEN_AN);
+
+    assert_int_equal(form_token_read("", out), FORM_TOKEN_MALFORMED);
+    assert_int_equal(form_token_read("CG2-" TOKEN_AN, out), FORM_TOKEN_MALFORMED);
+    assert_int_equal(form_token_read(TOKEN_AN "0", out), FORM_TOKEN_MALFORMED);
+    assert_int_equal(form_token_read("K7M2-9QXD-4TB", out), FORM_TOKEN_MALFORMED);
+    assert_int_equal(form_token_read("K7M2-9QXD-4TBU", out), FORM_TOKEN_MALFORMED); /* U is no symbol */
+}
+
+static void
+test_form_token_check_character_catches_every_slip_and_swap(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    char              t[FORM_TOKEN_LEN + 1], out[FORM_TOKEN_LEN + 1];
+    size_t            n_tried = 0;
+    /* Every single wrong character, at every place, the check character included. */
+    for (size_t i = 0; i < FORM_TOKEN_LEN; i++) {
+        for (size_t k = 0; k < 32; k++) {
+            strcpy(t, TOKEN_AN);
+            if (t[i] == alphabet[k])
+                continue;
+            t[i] = alphabet[k];
+            assert_int_equal(form_token_read(t, out), FORM_TOKEN_BAD_CHECK);
+            n_tried++;
+        }
+    }
+    assert_int_equal(n_tried, FORM_TOKEN_LEN * 31);
+    /* Every swap of two different characters, near or far. */
+    for (size_t i = 0; i < FORM_TOKEN_LEN; i++) {
+        for (size_t j = i + 1; j < FORM_TOKEN_LEN; j++) {
+            strcpy(t, TOKEN_BEN);
+            if (t[i] == t[j])
+                continue;
+            char c = t[i];
+            t[i] = t[j];
+            t[j] = c;
+            assert_int_equal(form_token_read(t, out), FORM_TOKEN_BAD_CHECK);
+        }
+    }
+}
+
+static void
+test_form_token_reads_i_l_o_as_digits(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("# Einwilligung\n\nText.\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct pupil          p = pupils[0];
+    char                  t[FORM_TOKEN_LEN + 1], typed[FORM_TOKEN_LEN + 1], out[FORM_TOKEN_LEN + 1];
+    /* A pupil whose code has a 1 and a 0. */
+    do {
+        p.birth_date.day++;
+        form_token(&run, &p, t);
+    } while (p.birth_date.day < 28 && !(strchr(t, '1') && strchr(t, '0')));
+    assert_non_null(strchr(t, '1'));
+    assert_non_null(strchr(t, '0'));
+    /* I and L read as 1, O as 0 (Crockford): a code survives being typed with letters. */
+    strcpy(typed, t);
+    for (char *c = typed; *c; c++)
+        *c = *c == '1' ? 'l' : *c == '0' ? 'O' : *c;
+    assert_int_equal(form_token_read(typed, out), FORM_TOKEN_OK);
+    assert_string_equal(out, t);
+    template_free(doc);
+}
+
+static void
+test_form_check_tokens_accepts_distinct_and_repeated_pupils(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("# Einwilligung\n\nText.\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct pupil          many[3] = {pupils[0], pupils[1], pupils[0]}; /* An listed twice */
+    struct roster         r = roster;
+    r.pupils = many;
+    r.n_pupils = 3;
+    run.roster = &r;
+    struct diags d = {0};
+    assert_true(form_check_tokens(&run, &d));
+    assert_int_equal(d.n, 0);
+    diags_fini(&d);
+    template_free(doc);
+}
+
 int
 main(void)
 {
@@ -271,6 +449,12 @@ main(void)
         cmocka_unit_test(test_form_check_glyphs_reports_each_missing_character_once),
         cmocka_unit_test(test_form_check_glyphs_names_the_bold_font),
         cmocka_unit_test(test_form_check_glyphs_run_reports_shared_text_at_its_source),
+        cmocka_unit_test(test_form_token_is_fixed_for_the_same_round_and_pupil),
+        cmocka_unit_test(test_form_token_changes_with_the_round_but_not_with_the_class),
+        cmocka_unit_test(test_form_token_reads_back_as_printed_and_as_coded),
+        cmocka_unit_test(test_form_token_check_character_catches_every_slip_and_swap),
+        cmocka_unit_test(test_form_token_reads_i_l_o_as_digits),
+        cmocka_unit_test(test_form_check_tokens_accepts_distinct_and_repeated_pupils),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
