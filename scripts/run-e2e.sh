@@ -4,6 +4,8 @@
 #   expect.status   exit status (default 0)       expect.stderr  exact stderr (default empty)
 #   expect.stdout   exact stdout (if present)      expect.files   every file the run adds, one per line
 #   expect/<path>.txt   pdftotext -layout of that PDF
+#   expect/<path>   (not .pdf.txt) the exact bytes another file has after the run, written or kept
+#                   (the consent register)
 #   check.sh        optional extra assertions, run in the work folder with $CONSENTGEN set
 #   base            optional: name of a folder under tests/fixtures/e2e/ whose files are
 #                   copied in first (the case's own files override them)
@@ -61,18 +63,30 @@ run_once() { # $1: work folder
 run_once "$tmp/a"
 status=$(cat "$tmp/a/status")
 
+# Files other than PDFs whose bytes the case expects.
+other_expected() {
+    [ -d "$case_dir/expect" ] || return 0
+    (cd "$case_dir/expect" && find . -type f ! -name '*.pdf.txt' | sed 's|^\./||' | sort)
+}
+
 if [ "$update" = "--update" ]; then
+    kept=$(other_expected)
     rm -rf "$case_dir/expect" "$case_dir"/expect.*
     [ "$status" = 0 ] || echo "$status" >"$case_dir/expect.status"
     [ -s "$tmp/a/stderr" ] && cp "$tmp/a/stderr" "$case_dir/expect.stderr"
     cp "$tmp/a/stdout" "$case_dir/expect.stdout"
     [ -s "$tmp/a/new" ] && cp "$tmp/a/new" "$case_dir/expect.files"
     while IFS= read -r f; do
-        case "$f" in *.pdf)
-            mkdir -p "$case_dir/expect/$(dirname "$f")"
-            pdftotext -layout -enc UTF-8 "$tmp/a/case/$f" "$case_dir/expect/$f.txt" 2>/dev/null ;;
+        mkdir -p "$case_dir/expect/$(dirname "$f")"
+        case "$f" in
+        *.pdf) pdftotext -layout -enc UTF-8 "$tmp/a/case/$f" "$case_dir/expect/$f.txt" 2>/dev/null ;;
+        *) cp "$tmp/a/case/$f" "$case_dir/expect/$f" ;;
         esac
     done <"$tmp/a/new"
+    for f in $kept; do
+        mkdir -p "$case_dir/expect/$(dirname "$f")"
+        cp "$tmp/a/case/$f" "$case_dir/expect/$f"
+    done
     echo "e2e $name: golden files updated"
     exit 0
 fi
@@ -110,9 +124,15 @@ while IFS= read -r f; do
             pdftotext -layout -enc UTF-8 "$p" "$tmp/text.txt" 2>/dev/null
             diff -u "$case_dir/expect/$f.txt" "$tmp/text.txt" >&2 || say "text of $f differs"
         fi ;;
-    *) say "unexpected file $f" ;;
+    *) [ -f "$case_dir/expect/$f" ] || say "unexpected file $f" ;;
     esac
 done <"$tmp/a/new"
+
+for f in $(other_expected); do
+    if ! cmp -s "$case_dir/expect/$f" "$tmp/a/case/$f"; then
+        diff -u "$case_dir/expect/$f" "$tmp/a/case/$f" >&2; say "$f differs from expect/$f"
+    fi
+done
 
 if [ -f "$case_dir/check.sh" ]; then
     (cd "$tmp/a/case" && CONSENTGEN="$bin" STATUS="$status" bash "$case_dir/check.sh") >&2 || say "check.sh failed"

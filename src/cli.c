@@ -19,7 +19,7 @@
 #include "consentgen/sys.h"
 #include "consentgen/util.h"
 
-#define USAGE_LINE "usage: consentgen render|check|list CONFIG [OPTIONS]"
+#define USAGE_LINE "usage: consentgen render|check|list|set|status CONFIG [OPTIONS]"
 
 static void
 print_help(void)
@@ -33,12 +33,25 @@ print_help(void)
           "  consentgen check  CONFIG             check config, roster, template and fonts; write nothing\n"
           "  consentgen list   CONFIG [--class NAME]...\n"
           "                                       classes with pupil counts; the pupils of named classes\n"
+          "  consentgen set    CONFIG (--pupil \"NAME, VORNAME\" | --id ID) --answer ja|nein|widerrufen "
+          "[--date "
+          "D]\n"
+          "                                       record an answer in the consent register\n"
+          "  consentgen status CONFIG [--class NAME]... [--missing]\n"
+          "                                       answers back per class; with --missing who is still "
+          "missing\n"
           "  consentgen --help | --version\n"
           "\n"
-          "Choosing pupils (render, list):\n"
+          "Choosing pupils (render, list, set, status):\n"
           "  --class NAME          only this class (repeatable)\n"
           "  --pupil \"NAME, VORNAME\"  only this pupil, one file (repeatable)\n"
           "  --id ID               only the pupil with this id from the roster (repeatable)\n"
+          "  --missing             render, status: only the pupils whose answer is not in the register yet\n"
+          "\n"
+          "Answers (set):\n"
+          "  --answer ja|nein|widerrufen\n"
+          "                        the answer on the signed slip, or a withdrawal\n"
+          "  --date D              the day it came in (2026-12-01 or 01.12.2026; default: today)\n"
           "\n"
           "Output (render):\n"
           "  --out DIR             folder for the PDF files (default: output.dir of the config)\n"
@@ -51,10 +64,10 @@ print_help(void)
           "\n"
           "Exit status:\n"
           "  0  done\n"
-          "  1  the input is invalid (config, roster, template, a name the font cannot print); nothing was "
-          "written\n"
+          "  1  the input is invalid (config, roster, template, register, a name the font cannot print); "
+          "nothing was written\n"
           "  2  the command line is wrong\n"
-          "  3  an output file could not be written; no partial file is left behind\n"
+          "  3  an output file or the register could not be written; no partial file is left behind\n"
           "\n"
           "Problems are shown as FILE:LINE:COLUMN: error: MESSAGE. See consentgen(1).\n"),
         CONSENTGEN_VERSION);
@@ -83,22 +96,112 @@ parse_split(const char *s, enum config_split *split)
     return true;
 }
 
+/* The answers set takes; "ja" also as "Ja", "JA". */
+static bool
+parse_answer(const char *s, enum register_answer *answer)
+{
+    if (util_strcasecmp_ascii(s, "ja") == 0)
+        *answer = REGISTER_ANSWER_YES;
+    else if (util_strcasecmp_ascii(s, "nein") == 0)
+        *answer = REGISTER_ANSWER_NO;
+    else if (util_strcasecmp_ascii(s, "widerrufen") == 0)
+        *answer = REGISTER_ANSWER_WITHDRAWN;
+    else
+        return false;
+    return true;
+}
+
+static bool
+parse_date_option(const char *s, struct date *date, struct diags *d)
+{
+    switch (date_parse(s, date)) {
+    case DATE_OK:
+        break;
+    case DATE_BAD_FORMAT:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                 "--date: \"%s\" is not a date; expected a date like 2026-12-01 or "
+                 "01.12.2026",
+                 s);
+        return false;
+    case DATE_NOT_REAL:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--date: \"%s\" is not a real date", s);
+        return false;
+    }
+    if (date_compare(*date, date_today()) > 0) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--date: %s lies in the future; give the day the answer came in",
+                 s);
+        return false;
+    }
+    return true;
+}
+
+/* Options that only some commands take; one message per group, so each is a whole sentence. */
+static bool
+check_options_fit(const struct cli_opts *o, struct diags *d)
+{
+    enum cli_command c = o->command;
+    if (c != CLI_CMD_RENDER && (o->out_dir || o->has_split || o->jobs || o->quiet)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--out, --split, --jobs and --quiet belong to render");
+        return false;
+    }
+    if (c != CLI_CMD_RENDER && c != CLI_CMD_SET && (o->n_pupils || o->n_ids)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--pupil and --id belong to render and set");
+        return false;
+    }
+    if (c == CLI_CMD_CHECK && o->n_classes) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--class belongs to render, list, set and status");
+        return false;
+    }
+    if (c != CLI_CMD_SET && (o->has_answer || o->has_date)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--answer and --date belong to set");
+        return false;
+    }
+    if (c != CLI_CMD_RENDER && c != CLI_CMD_STATUS && o->missing) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--missing belongs to render and status");
+        return false;
+    }
+    if (c == CLI_CMD_SET) {
+        if (o->n_pupils + o->n_ids == 0) {
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "set needs the pupil: --pupil \"NACHNAME, VORNAME\" or --id ID");
+            return false;
+        }
+        if (o->n_pupils + o->n_ids > 1) {
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "set records one pupil's answer; give --pupil or --id once");
+            return false;
+        }
+        if (!o->has_answer) {
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "set needs the answer: --answer ja, nein or widerrufen");
+            return false;
+        }
+    }
+    return true;
+}
+
 bool
 cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
 {
-    enum { OPT_CLASS = 256, OPT_PUPIL, OPT_ID, OPT_OUT, OPT_SPLIT, OPT_JOBS, OPT_QUIET, OPT_STRICT };
+    enum {
+        OPT_CLASS = 256,
+        OPT_PUPIL,
+        OPT_ID,
+        OPT_OUT,
+        OPT_SPLIT,
+        OPT_JOBS,
+        OPT_QUIET,
+        OPT_STRICT,
+        OPT_MISSING,
+        OPT_ANSWER,
+        OPT_DATE
+    };
     static const struct option longopts[] = {
-        {"class", required_argument, NULL, OPT_CLASS},
-        {"pupil", required_argument, NULL, OPT_PUPIL},
-        {"id", required_argument, NULL, OPT_ID},
-        {"out", required_argument, NULL, OPT_OUT},
-        {"split", required_argument, NULL, OPT_SPLIT},
-        {"jobs", required_argument, NULL, OPT_JOBS},
-        {"quiet", no_argument, NULL, OPT_QUIET},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
+        {"class", required_argument, NULL, OPT_CLASS}, {"pupil", required_argument, NULL, OPT_PUPIL},
+        {"id", required_argument, NULL, OPT_ID},       {"out", required_argument, NULL, OPT_OUT},
+        {"split", required_argument, NULL, OPT_SPLIT}, {"jobs", required_argument, NULL, OPT_JOBS},
+        {"quiet", no_argument, NULL, OPT_QUIET},       {"strict", no_argument, NULL, OPT_STRICT},
+        {"missing", no_argument, NULL, OPT_MISSING},   {"answer", required_argument, NULL, OPT_ANSWER},
+        {"date", required_argument, NULL, OPT_DATE},   {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
     };
     memset(opts, 0, sizeof(*opts));
     if (argc < 2) {
@@ -112,12 +215,17 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         opts->command = CLI_CMD_CHECK;
     else if (strcmp(cmd, "list") == 0)
         opts->command = CLI_CMD_LIST;
+    else if (strcmp(cmd, "set") == 0)
+        opts->command = CLI_CMD_SET;
+    else if (strcmp(cmd, "status") == 0)
+        opts->command = CLI_CMD_STATUS;
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         opts->command = CLI_CMD_HELP;
     else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
         opts->command = CLI_CMD_VERSION;
     else {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "unknown command \"%s\": expected render, check or list", cmd);
+        diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                 "unknown command \"%s\": expected render, check, list, set or status", cmd);
         return false;
     }
     if (opts->command == CLI_CMD_HELP || opts->command == CLI_CMD_VERSION)
@@ -179,6 +287,22 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         case OPT_STRICT:
             opts->strict = true;
             break;
+        case OPT_MISSING:
+            opts->missing = true;
+            break;
+        case OPT_ANSWER:
+            if (!parse_answer(optarg, &opts->answer)) {
+                diag_add(d, DIAG_ERROR, NULL, 0, 0, "--answer: \"%s\" is not one of ja, nein, widerrufen",
+                         optarg);
+                return false;
+            }
+            opts->has_answer = true;
+            break;
+        case OPT_DATE:
+            if (!parse_date_option(optarg, &opts->date, d))
+                return false;
+            opts->has_date = true;
+            break;
         case 'h':
             opts->command = CLI_CMD_HELP;
             return true;
@@ -197,17 +321,9 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "no CONFIG file given");
         return false;
     }
+    if (!check_options_fit(opts, d))
+        return false;
     bool selects_pupils = opts->n_pupils || opts->n_ids;
-    if (opts->command != CLI_CMD_RENDER &&
-        (selects_pupils || opts->out_dir || opts->has_split || opts->jobs || opts->quiet)) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                 "--pupil, --id, --out, --split, --jobs and --quiet belong to render");
-        return false;
-    }
-    if (opts->command == CLI_CMD_CHECK && opts->n_classes) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--class belongs to render and list");
-        return false;
-    }
     if (selects_pupils && opts->has_split && opts->split != CONFIG_SPLIT_PUPIL) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "--pupil and --id write one file per pupil; leave out --split");
         return false;
@@ -260,9 +376,23 @@ print_usage_error(struct diags *d)
 static struct run_request
 request_of(const struct cli_opts *o, bool need_fonts)
 {
-    return (struct run_request){o->config_path,  o->classes, o->n_classes, o->pupils,    o->n_pupils,
-                                o->ids,          o->n_ids,   o->out_dir,   o->has_split, o->split,
-                                (size_t)o->jobs, o->strict,  need_fonts};
+    struct run_request req = {0};
+    req.config_path = o->config_path;
+    req.classes = o->classes;
+    req.n_classes = o->n_classes;
+    req.pupils = o->pupils;
+    req.n_pupils = o->n_pupils;
+    req.ids = o->ids;
+    req.n_ids = o->n_ids;
+    req.out_dir = o->out_dir;
+    req.has_split = o->has_split;
+    req.split = o->split;
+    req.jobs = (size_t)o->jobs;
+    req.strict = o->strict;
+    req.need_fonts = need_fonts;
+    req.need_register = o->command == CLI_CMD_SET || o->command == CLI_CMD_STATUS || o->missing;
+    req.missing = o->missing;
+    return req;
 }
 
 static void
@@ -300,6 +430,8 @@ cmd_render(const struct cli_opts *o)
         print_note(_("interrupted: no file was written"));
     else if (!ok && res.n_written == 0)
         print_note(_("no file was written"));
+    else if (ok && res.n_written == 0 && o->missing)
+        print_note(_("every chosen pupil's answer is in the register: there is nothing to remind"));
     int signo = res.signo;
     run_render_result_fini(&res);
     diags_fini(&d);
@@ -363,6 +495,98 @@ cmd_list(const struct cli_opts *o)
     return CLI_EXIT_OK;
 }
 
+static int
+cmd_set(const struct cli_opts *o)
+{
+    struct run_request req = request_of(o, false);
+    struct run         r = {0};
+    struct diags       d = {0};
+    bool               ok = run_load(&r, &req, &d);
+    int                status = CLI_EXIT_INPUT;
+    if (ok) {
+        struct run_set_result res;
+        ok = run_set(&r, o->answer, o->has_date ? o->date : date_today(), &res, &d);
+        if (ok && res.change == REGISTER_UNCHANGED)
+            diag_add(&d, DIAG_NOTE, NULL, 0, 0,
+                     "\"%s, %s\" (Klasse %s) has the answer %s already; the register is unchanged",
+                     res.pupil->last_name, res.pupil->first_name, res.pupil->class_name,
+                     register_answer_word(register_row_of(r.reg, res.pupil)->answer));
+        else if (ok)
+            printf("%s\n", r.config->reg.file);
+        status = ok ? CLI_EXIT_OK : res.write_failed ? CLI_EXIT_OUTPUT : CLI_EXIT_INPUT;
+    }
+    print_diags(&d);
+    diags_fini(&d);
+    run_fini(&r);
+    return status;
+}
+
+static void
+print_counts_row(const char *label, const struct register_counts *c)
+{
+    printf("%-10s %9zu %6zu %5zu %5zu %6zu %10zu %6zu %6zu\n", label, c->n_forms, c->n_back, c->n_yes,
+           c->n_no, c->n_unclear, c->n_withdrawn, c->n_missing, c->n_review);
+}
+
+/* status: per class the forms, the answers back by kind and the missing ones; with --missing, who. */
+static int
+cmd_status(const struct cli_opts *o)
+{
+    struct run_request req = request_of(o, false);
+    struct run         r = {0};
+    struct diags       d = {0};
+    bool               ok = run_load(&r, &req, &d);
+    print_diags(&d);
+    diags_fini(&d);
+    if (!ok) {
+        run_fini(&r);
+        return CLI_EXIT_INPUT;
+    }
+    /* Literal, as the widths are in characters and "zurück" has more bytes than characters. */
+    puts("Klasse     Formulare zurück    Ja  Nein unklar widerrufen fehlen prüfen");
+    struct register_counts all = {0};
+    for (size_t j = 0; j < r.n_classes; j++) {
+        const struct run_class *cls = &r.classes[j];
+        if (!run_class_is_chosen(&r, cls->name))
+            continue;
+        struct register_counts c = {0};
+        for (size_t k = 0; k < cls->n_pupils; k++) {
+            /* A pupil listed twice in the roster has one row and counts once. */
+            const struct register_row *row = register_row_of(r.reg, cls->pupils[k]);
+            bool                       repeated = false;
+            for (size_t m = 0; m < k && !repeated; m++)
+                repeated = register_row_of(r.reg, cls->pupils[m]) == row;
+            if (!repeated) {
+                register_count_row(row, &c);
+                register_count_row(row, &all);
+            }
+        }
+        print_counts_row(cls->name, &c);
+    }
+    print_counts_row("Summe", &all);
+    if (o->missing) {
+        printf("\nNoch nicht zurück:\nKlasse\tNachname\tVorname\tGeburtsdatum%s\n",
+               r.roster->pupils[0].id ? "\tID" : "");
+        for (size_t j = 0; j < r.n_classes; j++) {
+            const struct run_class *cls = &r.classes[j];
+            if (!run_class_is_chosen(&r, cls->name))
+                continue;
+            for (size_t k = 0; k < cls->n_pupils; k++) {
+                const struct pupil *p = cls->pupils[k];
+                if (register_row_of(r.reg, p)->answer != REGISTER_ANSWER_NONE ||
+                    (k > 0 && register_row_of(r.reg, cls->pupils[k - 1]) == register_row_of(r.reg, p)))
+                    continue;
+                char born[11];
+                date_format_german(p->birth_date, born);
+                printf("%s\t%s\t%s\t%s%s%s\n", p->class_name, p->last_name, p->first_name, born,
+                       p->id ? "\t" : "", p->id ? p->id : "");
+            }
+        }
+    }
+    run_fini(&r);
+    return CLI_EXIT_OK;
+}
+
 /*
  * The message catalogues are in share/locale beside the program's folder
  * (installed: /usr/bin -> /usr/share/locale; the build tree; the Windows zip),
@@ -409,6 +633,12 @@ cli_main(int argc, char **argv)
         break;
     case CLI_CMD_LIST:
         status = cmd_list(&o);
+        break;
+    case CLI_CMD_SET:
+        status = cmd_set(&o);
+        break;
+    case CLI_CMD_STATUS:
+        status = cmd_status(&o);
         break;
     case CLI_CMD_NONE:
     default:

@@ -81,7 +81,7 @@ struct parser {
     size_t cap_pupils;
 
     struct roster_bad_byte *bad;
-    size_t           n_bad, next_bad;
+    size_t                  n_bad, next_bad;
 };
 
 static bool
@@ -137,7 +137,8 @@ convert_windows_1252(const char *in, size_t len, size_t *out_len, struct roster_
             cap_bad = cap_bad ? cap_bad * 2 : 8;
             *bad = xrealloc(*bad, cap_bad * sizeof(**bad));
         }
-        (*bad)[(*n_bad)++] = (struct roster_bad_byte){line, (unsigned)(off - line_start + 1), (unsigned char)*src};
+        (*bad)[(*n_bad)++] =
+            (struct roster_bad_byte){line, (unsigned)(off - line_start + 1), (unsigned char)*src};
         if (cap - used < 8) {
             cap *= 2;
             out = xrealloc(out, cap);

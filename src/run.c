@@ -11,6 +11,8 @@
 
 #include "consentgen/util.h"
 
+#include "run_int.h"
+
 void
 run_fini(struct run *r)
 {
@@ -18,6 +20,7 @@ run_fini(struct run *r)
         free(r->classes[i].pupils);
         free(r->classes[i].selected);
     }
+    run_fini_register(r);
     free(r->classes);
     pdf_fonts_free(r->fonts);
     template_free(r->doc);
@@ -60,6 +63,7 @@ group_classes(struct run *r)
         for (size_t k = i; k < j; k++)
             cls->pupils[k - i] = &ro->pupils[k];
         cls->write_class_file = false;
+        cls->answers = NULL;
         i = j;
     }
 }
@@ -219,6 +223,11 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
     if (r->roster) {
         group_classes(r);
         select_pupils(r, d);
+    }
+    if (r->roster && req->need_register) {
+        from = d->n;
+        run_load_register(r, d);
+        point_at_config(d, from, c, c->register_at);
     }
     if (r->roster && r->doc)
         form_check_tokens(&r->form, d);

@@ -174,7 +174,8 @@ write_class_file(struct worker *w, size_t j)
         arena_reset(w->arena);
     }
     for (size_t k = 0; ok && k < cls->n_pupils; k++)
-        ok = add_pupil_form(w, pdf, cls->pupils[k], c->output.duplex);
+        if (!cls->answers || !cls->answers[k]) /* --missing: only those whose answer is not back */
+            ok = add_pupil_form(w, pdf, cls->pupils[k], c->output.duplex);
     if (ok) {
         char *safe = output_namer_safe_name(w->namer, cls->name);
         char *name = xasprintf("%s.pdf", safe);

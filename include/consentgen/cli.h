@@ -11,26 +11,41 @@
 
 #include "consentgen/config.h"
 #include "consentgen/diag.h"
+#include "consentgen/register.h"
 
 enum cli_exit { CLI_EXIT_OK = 0, CLI_EXIT_INPUT = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_OUTPUT = 3 };
 
-enum cli_command { CLI_CMD_NONE, CLI_CMD_RENDER, CLI_CMD_CHECK, CLI_CMD_LIST, CLI_CMD_HELP, CLI_CMD_VERSION };
+enum cli_command {
+    CLI_CMD_NONE,
+    CLI_CMD_RENDER,
+    CLI_CMD_CHECK,
+    CLI_CMD_LIST,
+    CLI_CMD_SET,
+    CLI_CMD_STATUS,
+    CLI_CMD_HELP,
+    CLI_CMD_VERSION
+};
 
 struct cli_opts {
-    enum cli_command  command;
-    const char       *config_path;
-    const char      **classes; /* --class, in argv order */
-    size_t            n_classes;
-    const char      **pupils; /* --pupil "Nachname, Vorname" */
-    size_t            n_pupils;
-    const char      **ids; /* --id */
-    size_t            n_ids;
-    const char       *out_dir; /* NULL: config output.dir */
-    bool              has_split;
-    enum config_split split;
-    int               jobs; /* 0: number of cores */
-    bool              quiet;
-    bool              strict;
+    enum cli_command     command;
+    const char          *config_path;
+    const char         **classes; /* --class, in argv order */
+    size_t               n_classes;
+    const char         **pupils; /* --pupil "Nachname, Vorname" */
+    size_t               n_pupils;
+    const char         **ids; /* --id */
+    size_t               n_ids;
+    const char          *out_dir; /* NULL: config output.dir */
+    bool                 has_split;
+    enum config_split    split;
+    int                  jobs; /* 0: number of cores */
+    bool                 quiet;
+    bool                 strict;
+    bool                 missing;    /* render, status: only the pupils whose answer is not back */
+    bool                 has_answer; /* set --answer */
+    enum register_answer answer;
+    bool                 has_date; /* set --date; otherwise today */
+    struct date          date;
 };
 
 /*

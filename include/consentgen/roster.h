@@ -70,7 +70,7 @@ size_t roster_find_by_name(const struct roster *r, const char *query, size_t *id
 /* ---- CSV tables: the consent register is read with the roster's CSV and encoding rules ---- */
 
 struct roster_cell {
-    char    *text; /* trimmed, NFC */
+    char    *text;      /* trimmed, NFC */
     unsigned line, col; /* where the field starts (its quote, if quoted) */
 };
 struct roster_table_row {

@@ -15,6 +15,7 @@
 #include "consentgen/diag.h"
 #include "consentgen/form.h"
 #include "consentgen/pdf.h"
+#include "consentgen/register.h"
 #include "consentgen/roster.h"
 #include "consentgen/template.h"
 
@@ -30,9 +31,11 @@ struct run_request {
     const char        *out_dir; /* NULL: output.dir of the config */
     bool               has_split;
     enum config_split  split;
-    size_t             jobs;       /* worker processes; 0: one per core */
-    bool               strict;     /* warnings stop the run */
-    bool               need_fonts; /* template and fonts too (render, check), not only the roster (list) */
+    size_t             jobs;          /* worker processes; 0: one per core */
+    bool               strict;        /* warnings stop the run */
+    bool               need_fonts;    /* template and fonts too (render, check), not only the roster (list) */
+    bool               need_register; /* the consent register too (set, status, render --missing) */
+    bool               missing;       /* render: only pupils whose answer is not back */
 };
 
 /* One class and the pupils of it that this run prints, in print order. */
@@ -42,6 +45,8 @@ struct run_class {
     size_t               n_pupils;
     bool                *selected; /* per pupil: print a per-pupil file */
     bool                 write_class_file;
+    const char         **answers; /* render --missing: per pupil the register's answer ("Ja"), NULL if not
+                                     back; the class file prints forms only for those; NULL: all */
 };
 
 /* The inputs of a run, loaded once and read-only afterwards (worker processes share them). */
@@ -57,6 +62,7 @@ struct run {
     struct run_class         *classes; /* in natural class order */
     size_t                    n_classes;
     enum config_split         split;
+    struct register_doc      *reg; /* when req->need_register */
 };
 
 /*
@@ -90,5 +96,21 @@ void run_render_result_fini(struct run_render_result *res);
  */
 bool run_render(const struct run *r, const struct run_progress *progress, struct run_render_result *res,
                 struct diags *d);
+
+/* What set did. */
+struct run_set_result {
+    const struct pupil  *pupil;
+    enum register_change change;
+    bool                 write_failed; /* false: the input was the problem (exit 1), true: writing (exit 3) */
+};
+
+/*
+ * set: merges a manual answer (docs/register.md) for the one pupil that
+ * --pupil or --id chose into the register and writes it, unless nothing
+ * changed. Returns false with the reason in d; the register file is then as
+ * it was.
+ */
+bool run_set(struct run *r, enum register_answer answer, struct date date, struct run_set_result *res,
+             struct diags *d);
 
 #endif

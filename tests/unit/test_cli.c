@@ -73,12 +73,12 @@ test_cli_reports_usage_errors(void **state)
 {
     (void)state;
     static const struct {
-        const char *args[8];
+        const char *args[12];
         const char *msg;
     } cases[] = {
         {{NULL}, "consentgen: error: no command given\n"},
         {{"print", "s.yaml", NULL},
-         "consentgen: error: unknown command \"print\": expected render, check or list\n"},
+         "consentgen: error: unknown command \"print\": expected render, check, list, set or status\n"},
         {{"render", NULL}, "consentgen: error: no CONFIG file given\n"},
         {{"render", "s.yaml", "--jobs", "x", NULL}, "consentgen: error: --jobs: \"x\" is not a number\n"},
         {{"render", "s.yaml", "--jobs", "0", NULL},
@@ -90,7 +90,34 @@ test_cli_reports_usage_errors(void **state)
         {{"render", "a.yaml", "b.yaml", NULL},
          "consentgen: error: unexpected argument \"b.yaml\": only one CONFIG is taken\n"},
         {{"check", "s.yaml", "--pupil", "A, B", NULL},
-         "consentgen: error: --pupil, --id, --out, --split, --jobs and --quiet belong to render\n"},
+         "consentgen: error: --pupil and --id belong to render and set\n"},
+        {{"list", "s.yaml", "--out", "x", NULL},
+         "consentgen: error: --out, --split, --jobs and --quiet belong to render\n"},
+        {{"check", "s.yaml", "--class", "5a", NULL},
+         "consentgen: error: --class belongs to render, list, set and status\n"},
+        {{"render", "s.yaml", "--answer", "ja", NULL},
+         "consentgen: error: --answer and --date belong to set\n"},
+        {{"list", "s.yaml", "--missing", NULL},
+         "consentgen: error: --missing belongs to render and status\n"},
+        {{"set", "s.yaml", "--missing", "--id", "1", "--answer", "ja", NULL},
+         "consentgen: error: --missing belongs to render and status\n"},
+        {{"status", "s.yaml", "--id", "1", NULL},
+         "consentgen: error: --pupil and --id belong to render and set\n"},
+        {{"set", "s.yaml", "--answer", "ja", NULL},
+         "consentgen: error: set needs the pupil: --pupil \"NACHNAME, VORNAME\" or --id ID\n"},
+        {{"set", "s.yaml", "--id", "1", "--id", "2", "--answer", "ja", NULL},
+         "consentgen: error: set records one pupil's answer; give --pupil or --id once\n"},
+        {{"set", "s.yaml", "--id", "1", NULL},
+         "consentgen: error: set needs the answer: --answer ja, nein or widerrufen\n"},
+        {{"set", "s.yaml", "--id", "1", "--answer", "vielleicht", NULL},
+         "consentgen: error: --answer: \"vielleicht\" is not one of ja, nein, widerrufen\n"},
+        {{"set", "s.yaml", "--id", "1", "--answer", "ja", "--date", "1.12.", NULL},
+         "consentgen: error: --date: \"1.12.\" is not a date; expected a date like 2026-12-01 or "
+         "01.12.2026\n"},
+        {{"set", "s.yaml", "--id", "1", "--answer", "ja", "--date", "2026-02-30", NULL},
+         "consentgen: error: --date: \"2026-02-30\" is not a real date\n"},
+        {{"set", "s.yaml", "--id", "1", "--answer", "ja", "--date", "9999-12-31", NULL},
+         "consentgen: error: --date: 9999-12-31 lies in the future; give the day the answer came in\n"},
         {{"render", "s.yaml", "--pupil", "A, B", "--split", "class", NULL},
          "consentgen: error: --pupil and --id write one file per pupil; leave out --split\n"},
     };
@@ -101,6 +128,60 @@ test_cli_reports_usage_errors(void **state)
         assert_string_equal(msg, cases[i].msg);
         cli_opts_fini(&o);
     }
+}
+
+static void
+test_cli_parses_set(void **state)
+{
+    (void)state;
+    struct cli_opts o;
+    char            msg[512];
+    const char     *a1[] = {"set",      "s.yaml", "--pupil", "Şahin, İlayda",
+                            "--answer", "Nein",   "--date",  "01.12.2026",
+                            "--class",  "5a",     NULL};
+    assert_true(parse(&o, msg, sizeof msg, a1));
+    assert_string_equal(msg, "");
+    assert_int_equal(o.command, CLI_CMD_SET);
+    assert_int_equal(o.n_pupils, 1);
+    assert_string_equal(o.pupils[0], "Şahin, İlayda");
+    assert_int_equal(o.n_classes, 1);
+    assert_true(o.has_answer);
+    assert_int_equal(o.answer, REGISTER_ANSWER_NO);
+    assert_true(o.has_date);
+    assert_int_equal(o.date.year, 2026);
+    assert_int_equal(o.date.month, 12);
+    assert_int_equal(o.date.day, 1);
+    cli_opts_fini(&o);
+    const char *a2[] = {"set", "--id", "40123", "--answer", "widerrufen", "s.yaml", NULL};
+    assert_true(parse(&o, msg, sizeof msg, a2));
+    assert_int_equal(o.answer, REGISTER_ANSWER_WITHDRAWN);
+    assert_false(o.has_date); /* today */
+    assert_string_equal(o.ids[0], "40123");
+    cli_opts_fini(&o);
+}
+
+static void
+test_cli_parses_status_and_render_missing(void **state)
+{
+    (void)state;
+    struct cli_opts o;
+    char            msg[512];
+    const char     *a1[] = {"status", "s.yaml", "--class", "5a", "--class", "6b", "--missing", NULL};
+    assert_true(parse(&o, msg, sizeof msg, a1));
+    assert_string_equal(msg, "");
+    assert_int_equal(o.command, CLI_CMD_STATUS);
+    assert_int_equal(o.n_classes, 2);
+    assert_true(o.missing);
+    cli_opts_fini(&o);
+    const char *a2[] = {"render", "s.yaml", "--missing", "--split", "pupil", NULL};
+    assert_true(parse(&o, msg, sizeof msg, a2));
+    assert_int_equal(o.command, CLI_CMD_RENDER);
+    assert_true(o.missing);
+    cli_opts_fini(&o);
+    const char *a3[] = {"status", "s.yaml", NULL};
+    assert_true(parse(&o, msg, sizeof msg, a3));
+    assert_false(o.missing);
+    cli_opts_fini(&o);
 }
 
 static void
@@ -130,6 +211,8 @@ main(void)
         cmocka_unit_test(test_cli_parses_render_with_options_after_config),
         cmocka_unit_test(test_cli_parses_pupil_selection),
         cmocka_unit_test(test_cli_reports_usage_errors),
+        cmocka_unit_test(test_cli_parses_set),
+        cmocka_unit_test(test_cli_parses_status_and_render_missing),
         cmocka_unit_test(test_cli_help_and_version_anywhere),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

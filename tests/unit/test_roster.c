@@ -932,12 +932,12 @@ static void
 test_roster_table_keeps_each_field_and_where_it_starts(void **state)
 {
     (void)state;
-    static const char data[] = "\xEF\xBB\xBF"
-                               "Klasse;Nachname;Bemerkung\r\n"
-                               "5a;  Müller ;\"zwei\r\nZeilen; \"\"zitiert\"\"\"\r\n"
-                               ";;\r\n"
-                               "\r\n"
-                               "5b;\"Şahin\";\r\n";
+    static const char   data[] = "\xEF\xBB\xBF"
+                                 "Klasse;Nachname;Bemerkung\r\n"
+                                 "5a;  Müller ;\"zwei\r\nZeilen; \"\"zitiert\"\"\"\r\n"
+                                 ";;\r\n"
+                                 "\r\n"
+                                 "5b;\"Şahin\";\r\n";
     struct roster_table t;
     bool                ok;
     char               *msg = parse_table(data, sizeof data - 1, &t, &ok);
@@ -964,9 +964,9 @@ static void
 test_roster_table_reads_windows_1252(void **state)
 {
     (void)state;
-    static const char data[] = "Klasse;Nachname;Pr\xFC"
-                               "fen\r\n"
-                               "5a;M\xFCller;ja\r\n";
+    static const char   data[] = "Klasse;Nachname;Pr\xFC"
+                                 "fen\r\n"
+                                 "5a;M\xFCller;ja\r\n";
     struct roster_table t;
     bool                ok;
     char               *msg = parse_table(data, sizeof data - 1, &t, &ok);
@@ -983,23 +983,23 @@ static void
 test_roster_table_reports_quote_errors_and_bad_bytes_at_their_place(void **state)
 {
     (void)state;
-    static const char data[] = "A;B\n"
-                               "1;x\"y\n"
-                               "2;\"a\"b\n"
-                               "3;\x81\n"
-                               "4;ok\n"
-                               "5;\"open\n";
+    static const char   data[] = "A;B\n"
+                                 "1;x\"y\n"
+                                 "2;\"a\"b\n"
+                                 "3;\x81\n"
+                                 "4;ok\n"
+                                 "5;\"open\n";
     struct roster_table t;
     bool                ok;
     char               *msg = parse_table(data, sizeof data - 1, &t, &ok);
-    assert_string_equal(msg,
-                        "r.csv:2:4: error: quote (\") inside a field that does not start with one; put the whole "
-                        "field in quotes and write the quote twice (\"\")\n"
-                        "r.csv:3:6: error: text after the closing quote of a field; a quote inside a quoted "
-                        "field is written twice (\"\")\n"
-                        "r.csv:4:3: error: byte 0x81 is not a character in Windows-1252 (and the file is not "
-                        "UTF-8 either)\n"
-                        "r.csv:6:3: error: the quote (\") that opens this field is never closed\n");
+    assert_string_equal(
+        msg, "r.csv:2:4: error: quote (\") inside a field that does not start with one; put the whole "
+             "field in quotes and write the quote twice (\"\")\n"
+             "r.csv:3:6: error: text after the closing quote of a field; a quote inside a quoted "
+             "field is written twice (\"\")\n"
+             "r.csv:4:3: error: byte 0x81 is not a character in Windows-1252 (and the file is not "
+             "UTF-8 either)\n"
+             "r.csv:6:3: error: the quote (\") that opens this field is never closed\n");
     assert_false(ok);
     assert_int_equal(t.n_rows, 2); /* the header and row 4 */
     assert_string_equal(t.rows[1].cells[1].text, "ok");
