@@ -130,7 +130,7 @@ form_token_read(const char *text, char out[static FORM_TOKEN_LEN + 1])
     out[0] = '\0';
     /* The version prefix, in any case; a code of another version is not ours to guess. */
     if ((text[0] == 'C' || text[0] == 'c') && (text[1] == 'G' || text[1] == 'g')) {
-        if (strncmp(text + 2, FORM_TOKEN_QR_PREFIX + 2, strlen(FORM_TOKEN_QR_PREFIX) - 2) != 0)
+        if (strncmp(text + 2, &FORM_TOKEN_QR_PREFIX[2], strlen(FORM_TOKEN_QR_PREFIX) - 2) != 0)
             return FORM_TOKEN_MALFORMED;
         text += strlen(FORM_TOKEN_QR_PREFIX);
     }

@@ -98,6 +98,16 @@ add_source(struct register_row *row, const char *place, enum register_answer ans
     row->sources[row->n_sources++] = (struct register_source){xstrdup(place), answer};
 }
 
+/* A new place as Quelle can hold it: "|" separates places, so one in a file name becomes "_". */
+static void
+add_new_source(struct register_row *row, const char *place, enum register_answer answer)
+{
+    add_source(row, place, answer);
+    for (char *c = row->sources[row->n_sources - 1].place; *c; c++)
+        if (*c == '|' || *c == '\r' || *c == '\n')
+            *c = '_';
+}
+
 /* Copies the pupil's data into the row: the roster is the truth about names and classes. */
 static void
 row_take_pupil(struct register_row *row, const struct pupil *p)
@@ -600,7 +610,7 @@ register_record(struct register_doc *reg, const struct pupil *p, const struct re
         row->received = e->date;
         row->has_received = true;
         row->needs_review = e->place ? e->needs_review : false;
-        add_source(row, place, e->answer);
+        add_new_source(row, place, e->answer);
         return REGISTER_RECORDED;
     }
 
@@ -614,7 +624,7 @@ register_record(struct register_doc *reg, const struct pupil *p, const struct re
         row->received = e->date;
         row->has_received = true;
         row->needs_review = false;
-        add_source(row, place, e->answer);
+        add_new_source(row, place, e->answer);
         return REGISTER_RECORDED;
     }
 
@@ -631,13 +641,13 @@ register_record(struct register_doc *reg, const struct pupil *p, const struct re
     }
     if (row->answer == e->answer) {
         /* Another slip with the same answer (both parents sent one): one more source. */
-        add_source(row, place, e->answer);
+        add_new_source(row, place, e->answer);
         if (e->signature == REGISTER_SIGNATURE_YES)
             row->signature = REGISTER_SIGNATURE_YES;
         row->needs_review |= e->needs_review;
         return REGISTER_RECORDED;
     }
-    add_source(row, place, e->answer);
+    add_new_source(row, place, e->answer);
     if (row->signature != e->signature)
         row->signature = REGISTER_SIGNATURE_UNCLEAR;
     row->answer = REGISTER_ANSWER_UNCLEAR;

@@ -9,6 +9,7 @@
 #include "consentgen/roster.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +40,36 @@ clear_cells(struct table_parser *tp)
     tp->n_cells = 0;
 }
 
+/* The first control character (C0 but tab, CR and LF; DEL; C1) in s, or -1. */
+static int32_t
+find_control(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0)
+            return -1;
+        i += n;
+        if (cp == '\t' || cp == '\r' || cp == '\n')
+            continue;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+            return cp;
+    }
+    return -1;
+}
+
 static void
 on_field(void *s, size_t len, void *data)
 {
     struct table_parser *tp = data;
+    int32_t              ctl = s ? find_control(s, len) : -1;
+    if (ctl >= 0) {
+        /* NFC would cut the text at a NUL byte: such a field cannot be kept as it is. */
+        diag_add(tp->d, DIAG_ERROR, tp->path, tp->field_line, tp->field_col,
+                 "the field contains the control character U+%04X; remove it", (unsigned)ctl);
+        tp->ok = false;
+        tp->row_has_bad_byte = true;
+    }
     if (tp->n_cells == tp->cap_cells) {
         tp->cap_cells = tp->cap_cells ? 2 * tp->cap_cells : 16;
         tp->cells = xrealloc(tp->cells, tp->cap_cells * sizeof *tp->cells);

@@ -89,7 +89,7 @@ struct roster_table {
  * positions: RFC 4180 quoting (libcsv), UTF-8 with or without BOM or
  * Windows-1252 (detected as for the roster), CRLF, LF or CR. Lines of nothing
  * but delimiters are skipped. Each problem (a stray quote, a byte without a
- * character) is an error in d at its place and its row is left out: a caller
+ * character, a control character) is an error in d at its place and its row is left out: a caller
  * that writes the table back must stop on errors. path names the file in
  * messages. Free with roster_table_fini, also after failure.
  */

@@ -378,6 +378,11 @@ test_register_merges_scans_without_losing_an_answer(void **state)
     e.answer = REGISTER_ANSWER_UNCLEAR;
     assert_int_equal(register_record(reg, ole, &e), REGISTER_CONFLICT);
     ASSERT_ROW(reg, ole, "5b;Schmidt;Ole;03.04.2015;40300;Nein;ja;2026-12-01;scan1.pdf:9;ja");
+    /* "|" separates the places: one in a file name becomes "_". */
+    const struct pupil *eva = pupil_named(r, "=Formel");
+    e = scan_entry("Stapel | 2.pdf:1", REGISTER_ANSWER_YES, 2);
+    register_record(reg, eva, &e);
+    ASSERT_ROW(reg, eva, "5b;'=Formel;Eva;01.02.2015;40200;Ja;ja;2026-12-02;Stapel _ 2.pdf:1;");
     register_free(reg);
     roster_free(r);
 }
