@@ -453,10 +453,23 @@ static const char *
 section_of_key(const char *key)
 {
     static const char *const map[][2] = {
-        {"name", "school"},     {"address", "school"},     {"logo", "school"}, {"template", "form"},
-        {"date", "form"},       {"values", "form"},        {"file", "roster"}, {"delimiter", "roster"},
-        {"encoding", "roster"}, {"columns", "roster"},     {"dir", "output"},  {"split", "output"},
-        {"duplex", "output"},   {"class_sheet", "output"}, {"font", "page"},   {"marks", "page"},
+        {"name", "school"},
+        {"address", "school"},
+        {"logo", "school"},
+        {"template", "form"},
+        {"data_protection", "school"},
+        {"date", "form"},
+        {"values", "form"},
+        {"file", "roster"},
+        {"delimiter", "roster"},
+        {"encoding", "roster"},
+        {"columns", "roster"},
+        {"dir", "output"},
+        {"split", "output"},
+        {"duplex", "output"},
+        {"class_sheet", "output"},
+        {"font", "page"},
+        {"marks", "page"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(key, map[i][0]) == 0)
@@ -752,12 +765,12 @@ get_path(const struct walk *w, struct pair p, const char *name, char **resolved,
 static void
 read_school(const struct walk *w, struct pair sp, struct config_school *s)
 {
-    static const char *const keys[] = {"name", "address", "logo"};
-    const struct node       *map = get_section(w, sp, "school", "name, address, logo");
-    struct pair              f[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+    static const char *const keys[] = {"name", "address", "logo", "data_protection"};
+    const struct node       *map = get_section(w, sp, "school", "name, address, logo, data_protection");
+    struct pair              f[4] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
 
     if (map)
-        match_keys(w, map, "school", keys, 3, f);
+        match_keys(w, map, "school", keys, 4, f);
     else if (sp.value && !(sp.value->kind == NODE_SCALAR && sp.value->is_null))
         return; /* wrong type, reported */
     if (check_required(w, f[0], sp.key, "school.name"))
@@ -768,6 +781,11 @@ read_school(const struct walk *w, struct pair sp, struct config_school *s)
         s->address = NULL;
     }
     get_path(w, f[2], "school.logo", &s->logo, NULL);
+    get_text(w, f[3], "school.data_protection", &s->data_protection);
+    if (s->data_protection && s->data_protection[0] == '\0') {
+        free(s->data_protection);
+        s->data_protection = NULL;
+    }
 }
 
 /* form.values: free text values for {{form.KEY}}; only single values, no lists or sections. */
@@ -1075,6 +1093,7 @@ config_free(struct config *c)
     free(c->school.name);
     free(c->school.address);
     free(c->school.logo);
+    free(c->school.data_protection);
     free(c->form.template_path);
     free(c->form.template_path_as_written);
     for (size_t i = 0; i < c->form.n_values; i++) {

@@ -1,7 +1,8 @@
 /*
  * form: one pupil's values for the template placeholders, the calls into layout for a pupil's form and a
  * class's return list, and the glyph check that turns a character the font cannot print into an input
- * error instead of a blank box. Placeholder names accepted: school.name, school.address, form.date,
+ * error instead of a blank box. Placeholder names accepted: school.name, school.address,
+ * school.data_protection, form.date,
  * form.KEY (config form.values), pupil.last_name, pupil.first_name, pupil.birth_date, pupil.class,
  * pupil.age, pupil.id and pupil.HEADER (any roster column).
  */
@@ -33,6 +34,8 @@ form_value(const struct form_run *run, const struct pupil *p, const char *name, 
         return or_empty(c->school.name);
     if (strcmp(name, "school.address") == 0)
         return or_empty(c->school.address);
+    if (strcmp(name, "school.data_protection") == 0)
+        return or_empty(c->school.data_protection);
     if (strcmp(name, "form.date") == 0)
         return date_text(c->form.date, a);
     if (strncmp(name, "form.", 5) == 0)
@@ -100,18 +103,39 @@ form_layout_pupil(const struct form_run *run, const struct pupil *p, struct aren
     pr.pupil_age = date_age_on(p->birth_date, run->config->form.date);
     pr.pupil_signature_from_age = fm->pupil_signature_from_age;
     pr.adult_age = fm->adult_age;
+    pr.form_title = template_title(run->doc);
+    pr.form_date = date_text(run->config->form.date, a);
+    char token[FORM_TOKEN_LEN + 1], grouped[FORM_TOKEN_LEN + 3];
+    form_token(run, p, token);
+    form_token_grouped(token, grouped);
+    pr.slip_code = arena_printf(a, "%s%s", FORM_TOKEN_QR_PREFIX, token);
+    pr.slip_token = arena_strdup(a, grouped);
     layout_form(run->doc, &v, &pr, run->metrics, a, out);
+}
+
+bool
+form_slip_geometry(const struct form_run *run, const struct pupil *p, struct arena *a,
+                   struct layout_slip *out)
+{
+    struct layout_doc doc;
+    form_layout_pupil(run, p, a, &doc);
+    memset(out, 0, sizeof *out);
+    if (!doc.has_slip)
+        return false;
+    *out = doc.slip;
+    return true;
 }
 
 void
 form_layout_class_sheet(const struct form_run *run, const char *class_name, const struct pupil *const *pupils,
-                        size_t n_pupils, struct arena *a, struct layout_doc *out)
+                        const char *const *answers, size_t n_pupils, struct arena *a, struct layout_doc *out)
 {
     struct layout_sheet_row   *rows = arena_alloc(a, (n_pupils ? n_pupils : 1) * sizeof *rows);
     struct layout_sheet_params pr = {0};
     for (size_t i = 0; i < n_pupils; i++) {
         rows[i].last_name = pupils[i]->last_name;
         rows[i].first_name = pupils[i]->first_name;
+        rows[i].answer = answers ? answers[i] : NULL;
     }
     pr.setup = page_setup(run);
     pr.class_name = class_name;
@@ -323,6 +347,8 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     check_text(&r, run->config->school.name, LAYOUT_FONT_BOLD);
     check_text(&r, run->config->school.name, LAYOUT_FONT_REGULAR);
     check_text(&r, run->config->school.address, LAYOUT_FONT_REGULAR);
+    for (enum layout_font f = LAYOUT_FONT_REGULAR; f < LAYOUT_N_FONTS; f++)
+        check_text(&r, run->config->school.data_protection, f);
     struct run_walk walk = {&r, a};
     walk_spans(run->doc, check_run_span, &walk);
 
@@ -335,6 +361,10 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     check_text(&r, "•–·…", LAYOUT_FONT_REGULAR);
     check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein Angaben zur Schülerin / zum Schüler",
                LAYOUT_FONT_BOLD);
+    /* The return slip: its header and code, the answers a return list shows. */
+    check_text(&r, "Rückmeldung zum Schreiben vom 0123456789.", LAYOUT_FONT_REGULAR);
+    check_text(&r, "Rücklauf-Code ABCDEFGHJKMNPQRSTVWXYZ-", LAYOUT_FONT_REGULAR);
+    check_text(&r, "unklar widerrufen", LAYOUT_FONT_REGULAR);
 
     free(seen.v);
     arena_free(a);

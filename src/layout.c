@@ -17,42 +17,10 @@
 #include <math.h>
 #include <string.h>
 
-#define MM LAYOUT_PT_PER_MM
-#define PAGE_W_PT LAYOUT_PAGE_WIDTH_PT
-#define PAGE_H_PT LAYOUT_PAGE_HEIGHT_PT
-#define LEFT_PT (25.0 * MM)              /* DIN 5008 left margin */
-#define RIGHT_PT (PAGE_W_PT - 20.0 * MM) /* x of the right margin */
-#define TEXT_W_PT (RIGHT_PT - LEFT_PT)
-#define ZONE_PT (45.0 * MM) /* letterhead zone of Form B */
-#define FIRST_TOP_PT (ZONE_PT + 3.0 * MM)
-#define TOP_PT (20.0 * MM)
-#define BOTTOM_PT (PAGE_H_PT - 25.0 * MM)
-#define FOOTER_Y_PT (PAGE_H_PT - 12.0 * MM)
-#define BODY_PT 11.0
-#define LEADING 1.3
-#define LINE_PT (BODY_PT * LEADING)
-#define CAPTION_PT 8.0
-#define CAPTION_GRAY 0.35
-#define BOX_PT (3.5 * MM)
-#define BOX_GAP_PT (2.0 * MM)
-#define INDENT_PT (6.0 * MM)
-#define MIN_SIZE_PT 8.0
-#define MAX_VALUE_LINES 4 /* of a pupil block value at 8 pt */
-#define VALUE_LIFT_PT 3.5 /* baseline of a prefilled value above its rule: descenders stay clear */
-#define PUPIL_TITLE_PT 9.5
-#define PUPIL_BLOCK_TITLE "Angaben zur Schülerin / zum Schüler"
-#define EPS_PT 0.01
-
-/* Everything a layout call shares. */
-struct ctx {
-    const struct layout_metrics *m;
-    struct arena                *a;
-    const struct layout_values  *values;
-    struct buf                   run; /* text of the style run being built */
-};
+#include "layout_int.h"
 
 /* Appends to an array in the arena: a full array is copied into one twice its size. */
-static void *
+void *
 grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
 {
     if (n < *cap)
@@ -65,15 +33,13 @@ grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
     return nv;
 }
 
-#define PUSH(a, arr, n, cap) ((arr) = grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])
-
-static double
+double
 text_w(const struct ctx *c, enum layout_font font, const char *s, size_t len, double size_pt)
 {
     return len ? c->m->text_width_pt(c->m->ctx, font, s, len, size_pt) : 0.0;
 }
 
-static double
+double
 str_w(const struct ctx *c, enum layout_font font, const char *s, double size_pt)
 {
     return text_w(c, font, s, strlen(s), size_pt);
@@ -93,34 +59,7 @@ cp_next(const char *s, size_t len, int32_t *cp)
 
 /* ---- pieces of a page ---- */
 
-/* An unbreakable horizontal slice of a unit; item y is relative to the slice's top. */
-struct frag {
-    struct layout_item *items;
-    size_t              n_items, cap;
-    double              h_pt;
-};
-
-enum unit_kind {
-    UNIT_FLOW,    /* paragraph, bullet: may break between lines, no orphan or widow */
-    UNIT_KEEP,    /* never split (check boxes, form blocks) */
-    UNIT_HEADING, /* never split, and kept with the start of the next unit */
-};
-
-struct unit {
-    enum unit_kind kind;
-    double         space_before_pt; /* dropped at the top of a page */
-    double         space_after_pt;  /* headings: replaces the next unit's space_before */
-    bool           is_table_header; /* class sheet: repeated on every further page */
-    struct frag   *frags;
-    size_t         n_frags, cap;
-};
-
-struct flow {
-    struct unit *v;
-    size_t       n, cap;
-};
-
-static struct unit *
+struct unit *
 flow_add(struct ctx *c, struct flow *fl, enum unit_kind kind, double space_before_pt)
 {
     struct unit *u = PUSH(c->a, fl->v, fl->n, fl->cap);
@@ -129,7 +68,7 @@ flow_add(struct ctx *c, struct flow *fl, enum unit_kind kind, double space_befor
     return u;
 }
 
-static struct frag *
+struct frag *
 unit_add_frag(struct ctx *c, struct unit *u, double h_pt)
 {
     struct frag *f = PUSH(c->a, u->frags, u->n_frags, u->cap);
@@ -147,7 +86,7 @@ frag_item(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt
     return it;
 }
 
-static void
+void
 frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum layout_font font, double size_pt,
           double gray, const char *text)
 {
@@ -158,7 +97,7 @@ frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum layout_f
     it->text = text;
 }
 
-static void
+void
 frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt, double y_pt, double w_pt,
            double h_pt, double line_width_pt, double gray)
 {
@@ -171,18 +110,6 @@ frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_p
 
 /* ---- styled text and line breaking ---- */
 
-struct seg {
-    const char      *s;
-    size_t           len;
-    enum layout_font font;
-    bool             is_break; /* hard line break */
-};
-
-struct segs {
-    struct seg *v;
-    size_t      n, cap;
-};
-
 static enum layout_font
 font_for_style(unsigned style)
 {
@@ -193,7 +120,7 @@ font_for_style(unsigned style)
     return LAYOUT_FONT_REGULAR;
 }
 
-static void
+void
 segs_add(struct ctx *c, struct segs *sg, const char *s, enum layout_font font)
 {
     struct seg *g = PUSH(c->a, sg->v, sg->n, sg->cap);
@@ -202,7 +129,7 @@ segs_add(struct ctx *c, struct segs *sg, const char *s, enum layout_font font)
     g->font = font;
 }
 
-static void
+void
 segs_add_break(struct ctx *c, struct segs *sg)
 {
     struct seg *g = PUSH(c->a, sg->v, sg->n, sg->cap);
@@ -218,7 +145,7 @@ lookup_value(struct ctx *c, const char *name)
 }
 
 /* Placeholder values are inserted as plain text here, after parsing: a value can never become markup. */
-static void
+void
 segs_from_spans(struct ctx *c, struct segs *sg, const struct template_span *spans, size_t n, unsigned extra)
 {
     for (size_t i = 0; i < n; i++) {
@@ -245,24 +172,6 @@ segs_n_breaks(const struct segs *sg)
         n += sg->v[i].is_break;
     return n;
 }
-
-/* A style run of a broken line; x from the line's start. */
-struct run {
-    enum layout_font font;
-    double           x_pt;
-    const char      *text;
-};
-
-struct tline {
-    struct run *runs;
-    size_t      n_runs, cap;
-    double      w_pt;
-};
-
-struct tlines {
-    struct tline *v;
-    size_t        n, cap;
-};
 
 /* Text of one font inside a word. */
 struct atom {
@@ -527,7 +436,7 @@ fill_lines(struct breaker *b)
 }
 
 /* Breaks styled text into lines no wider than width_pt; appends them to out. */
-static void
+void
 break_text(struct ctx *c, const struct segs *sg, double size_pt, double width_pt, struct tlines *out)
 {
     struct breaker b = {0};
@@ -557,13 +466,13 @@ fit_text(struct ctx *c, const struct segs *sg, double max_pt, double width_pt, s
 }
 
 /* Baseline of text in a line box of height lh_pt, from the box's top: half the leading, then the ascent. */
-static double
+double
 baseline_in(double lh_pt, double size_pt)
 {
     return (lh_pt - size_pt) / 2 + 0.8 * size_pt;
 }
 
-static void
+void
 frag_tline(struct ctx *c, struct frag *f, const struct tline *tl, double x_pt, double y_pt, double size_pt,
            double gray)
 {
@@ -642,12 +551,38 @@ add_bullet(struct ctx *c, struct flow *fl, const struct template_block *b, doubl
               0.0, level % 2 == 0 ? "–" : "•");
 }
 
+/* What ticking the box of check-box item b means: a label starting with the word "Ja" or "Nein", or other. */
+static enum layout_role
+checkbox_role(const struct template_block *b)
+{
+    const char *s = b->n_spans && b->spans[0].kind == TEMPLATE_SPAN_TEXT ? b->spans[0].text : "";
+    while (*s == ' ')
+        s++;
+    static const struct {
+        const char      *word;
+        enum layout_role role;
+    } words[] = {{"ja", LAYOUT_ROLE_BOX_YES}, {"nein", LAYOUT_ROLE_BOX_NO}};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = strlen(words[i].word), k = 0;
+        while (k < n && s[k] && (s[k] | 0x20) == words[i].word[k])
+            k++;
+        char after = s[k];
+        bool is_word_end = !((after >= 'a' && after <= 'z') || (after >= 'A' && after <= 'Z') ||
+                             (unsigned char)after >= 0x80);
+        if (k == n && is_word_end)
+            return words[i].role;
+    }
+    return LAYOUT_ROLE_BOX_OTHER;
+}
+
 /* A check box of the body size, centred on the x-height of a text line with the given baseline. */
 static void
-frag_checkbox(struct ctx *c, struct frag *f, double x_pt, double baseline_pt, bool is_checked)
+frag_checkbox(struct ctx *c, struct frag *f, double x_pt, double baseline_pt, bool is_checked,
+              enum layout_role role)
 {
     double y_pt = baseline_pt - 0.35 * BODY_PT - BOX_PT / 2;
     frag_shape(c, f, LAYOUT_ITEM_BOX, x_pt, y_pt, BOX_PT, BOX_PT, 0.6, 0.0);
+    f->items[f->n_items - 1].role = role;
     if (is_checked) {
         double in_pt = BOX_PT * 0.2, d_pt = BOX_PT - 2 * in_pt;
         frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + in_pt, d_pt, d_pt, 0.8, 0.0);
@@ -690,7 +625,8 @@ add_checkboxes(struct ctx *c, struct flow *fl, const struct template_doc *doc, s
         struct frag *f = unit_add_frag(c, u, LINE_PT);
         double       x = LEFT_PT + indent;
         for (size_t i = 0; i < n; i++) {
-            frag_checkbox(c, f, x, base, template_block(doc, first + i)->is_checked);
+            frag_checkbox(c, f, x, base, template_block(doc, first + i)->is_checked,
+                          checkbox_role(template_block(doc, first + i)));
             if (labels[i].n)
                 frag_tline(c, f, &labels[i].v[0], x + BOX_PT + BOX_GAP_PT, base, BODY_PT, 0.0);
             x += BOX_PT + BOX_GAP_PT + (labels[i].n ? labels[i].v[0].w_pt : 0.0) + 15.0 * MM;
@@ -702,7 +638,8 @@ add_checkboxes(struct ctx *c, struct flow *fl, const struct template_doc *doc, s
         for (size_t k = 0; k < n_lines; k++) {
             struct frag *f = unit_add_frag(c, u, LINE_PT);
             if (k == 0)
-                frag_checkbox(c, f, LEFT_PT + indent, base, template_block(doc, first + i)->is_checked);
+                frag_checkbox(c, f, LEFT_PT + indent, base, template_block(doc, first + i)->is_checked,
+                              checkbox_role(template_block(doc, first + i)));
             if (k < labels[i].n)
                 frag_tline(c, f, &labels[i].v[k], LEFT_PT + text_x, base, BODY_PT, 0.0);
         }
@@ -836,6 +773,12 @@ add_signature_block(struct ctx *c, struct flow *fl, const struct template_block 
             if (n == 2)
                 w_pt = i == 0 ? 0.35 * TEXT_W_PT : TEXT_W_PT - 0.35 * TEXT_W_PT - gap_pt;
             frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, 0.5, 0.0);
+            /* The last field of a row is the signature; those before it ("Ort, Datum") are not. */
+            if (i + 1 == n)
+                f->items[f->n_items - 1].role = row->audience == TEMPLATE_ROW_GUARDIAN
+                                                    ? LAYOUT_ROLE_SIGN_GUARDIAN
+                                                : row->audience == TEMPLATE_ROW_PUPIL ? LAYOUT_ROLE_SIGN_PUPIL
+                                                                                      : LAYOUT_ROLE_SIGN_ANY;
             size_t k = frag_caption(c, f, row->fields[i].caption, x_pt, w_pt, rule_y);
             if (k > n_cap)
                 n_cap = k;
@@ -848,7 +791,7 @@ add_signature_block(struct ctx *c, struct flow *fl, const struct template_block 
 }
 
 /* A heading's space below replaces the space above of what follows it. */
-static void
+void
 apply_heading_space(struct flow *fl)
 {
     for (size_t i = 1; i < fl->n; i++)
@@ -880,7 +823,19 @@ build_form_flow(struct ctx *c, const struct template_doc *doc, const struct layo
         segs_add(c, &title, template_title(doc), LAYOUT_FONT_BOLD);
     }
     add_heading(c, fl, &title, 15.0, 0.8 * LINE_PT);
+    /* The slip block ends the information part: the slip is laid out on its own (layout_slip.c). */
+    size_t end = i;
+    while (end < n && template_block(doc, end)->kind != TEMPLATE_BLOCK_SLIP)
+        end++;
+    build_blocks(c, doc, i, end, pr, fl);
+    apply_heading_space(fl);
+}
 
+void
+build_blocks(struct ctx *c, const struct template_doc *doc, size_t from, size_t n,
+             const struct layout_form_params *pr, struct flow *fl)
+{
+    size_t                       i = from;
     const struct template_block *prev = NULL;
     while (i < n) {
         const struct template_block *b = template_block(doc, i);
@@ -932,18 +887,20 @@ build_form_flow(struct ctx *c, const struct template_doc *doc, const struct layo
         case TEMPLATE_BLOCK_SIGNATURE:
             add_signature_block(c, fl, b, pr);
             break;
+        case TEMPLATE_BLOCK_SLIP: /* a second one, reported by template: nothing to print */
+            break;
         }
         prev = b;
         i++;
     }
-    apply_heading_space(fl);
 }
 
 /* ---- page furniture ---- */
 
-/* Letterhead of page 1 in page coordinates; returns where the body may start. */
+/* Letterhead of page 1 in page coordinates, with the form's date (NULL: none); returns where the body may
+ * start. */
 static double
-build_letterhead(struct ctx *c, const struct layout_page_setup *setup, struct frag *f)
+build_letterhead(struct ctx *c, const struct layout_page_setup *setup, const char *date, struct frag *f)
 {
     double text_w_pt = TEXT_W_PT;
     if (setup->logo_aspect > 0) {
@@ -985,11 +942,17 @@ build_letterhead(struct ctx *c, const struct layout_page_setup *setup, struct fr
         }
         bottom_pt = y_pt;
     }
+    /* The date right-aligned above the rule, as a letter has it (DIN 5008), under the logo. */
+    double date_y_pt = bottom_pt < 38.0 * MM ? 38.0 * MM : bottom_pt + 9.5 * LEADING;
+    if (date && *date)
+        frag_text(c, f, RIGHT_PT - str_w(c, LAYOUT_FONT_REGULAR, date, 9.5), date_y_pt, LAYOUT_FONT_REGULAR,
+                  9.5, 0.3, date);
     if (bottom_pt < 38.0 * MM) {
         frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, 40.0 * MM, TEXT_W_PT, 0.0, 0.5, 0.6);
         return FIRST_TOP_PT;
     }
-    return bottom_pt + 3.0 * MM; /* a very long name or address: no rule, the body moves down */
+    /* A very long name or address: no rule, the body moves down. */
+    return (date && *date ? date_y_pt : bottom_pt) + 3.0 * MM;
 }
 
 /* Fold marks at 105 and 210 mm and the hole mark at 148.5 mm, at the left paper edge. */
@@ -1173,22 +1136,44 @@ add_footers(struct ctx *c, struct layout_doc *d, const char *prefix)
     }
 }
 
+/*
+ * The slip goes to the foot of the last page, its content ending where the body does; if it does not fit
+ * below what is there, to the foot of a new page. It is never split.
+ */
 static void
-run_pages(struct ctx *c, const struct layout_page_setup *setup, const struct flow *fl, const char *footer,
-          struct layout_doc *out)
+place_slip(struct pager *p, const struct slip *slip)
+{
+    double top_pt = BOTTOM_PT - slip->frag.h_pt;
+    if (top_pt < TOP_PT) /* taller than a page: only an absurd template */
+        top_pt = TOP_PT;
+    if (!p->at_top && p->y_pt + SLIP_MIN_GAP_PT > top_pt + EPS_PT)
+        new_page(p);
+    if (p->y_pt > top_pt)
+        top_pt = p->y_pt;
+    p->y_pt = top_pt;
+    place(p, &slip->frag);
+    p->out->has_slip = true;
+    slip_place(slip, p->out->n_pages - 1, top_pt, &p->out->slip);
+}
+
+static void
+run_pages(struct ctx *c, const struct layout_page_setup *setup, const struct flow *fl,
+          const struct slip *slip, const char *date, const char *footer, struct layout_doc *out)
 {
     struct frag  letterhead = {0}, marks = {0};
     struct pager p = {0};
     p.c = c;
     p.out = out;
     p.letterhead = &letterhead;
-    p.first_top_pt = build_letterhead(c, setup, &letterhead);
+    p.first_top_pt = build_letterhead(c, setup, date, &letterhead);
     if (setup->marks) {
         build_marks(c, &marks);
         p.marks = &marks;
     }
     new_page(&p);
     paginate(&p, fl);
+    if (slip)
+        place_slip(&p, slip);
     add_footers(c, out, footer);
 }
 
@@ -1202,7 +1187,13 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
     buf_init(&c.run);
     struct flow fl = {0};
     build_form_flow(&c, doc, params, &fl);
-    run_pages(&c, &params->setup, &fl, params->footer, out);
+    size_t slip_at = 0, n = template_n_blocks(doc);
+    while (slip_at < n && template_block(doc, slip_at)->kind != TEMPLATE_BLOCK_SLIP)
+        slip_at++;
+    struct slip slip;
+    if (slip_at < n)
+        slip_build(&c, doc, slip_at, params, &slip);
+    run_pages(&c, &params->setup, &fl, slip_at < n ? &slip : NULL, params->form_date, params->footer, out);
     buf_fini(&c.run);
 }
 
@@ -1277,6 +1268,15 @@ sheet_header(struct ctx *c, struct frag *f)
     frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, 0.6, 0.0);
 }
 
+/* A tick (check mark) in the box at (x, y), as a teacher would make it. */
+static void
+frag_tick(struct ctx *c, struct frag *f, double x_pt, double y_pt)
+{
+    double s = BOX_PT;
+    frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + 0.18 * s, y_pt + 0.52 * s, 0.22 * s, 0.26 * s, 0.9, 0.0);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + 0.40 * s, y_pt + 0.78 * s, 0.45 * s, -0.62 * s, 0.9, 0.0);
+}
+
 /* One pupil's row; a wrapped name makes the whole row taller, the boxes stay in its middle. */
 static void
 sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_row *row)
@@ -1292,10 +1292,23 @@ sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_ro
               arena_printf(c->a, "%zu.", nr));
     sheet_cell(c, f, &last, last_pt, LEFT_PT + NR_W_PT, h_pt);
     sheet_cell(c, f, &first, first_pt, LEFT_PT + NR_W_PT + NAME_W_PT, h_pt);
+    /* An answer already in the register (render --missing): ticked as back, and what it was. */
+    const char *answer = row->answer && *row->answer ? row->answer : NULL;
+    bool        is_yes = answer && strcmp(answer, "Ja") == 0, is_no = answer && strcmp(answer, "Nein") == 0;
     for (size_t k = 0; k < 3; k++) {
         double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
-        frag_shape(c, f, LAYOUT_ITEM_BOX, col + (MARK_W_PT - BOX_PT) / 2, (h_pt - BOX_PT) / 2, BOX_PT, BOX_PT,
-                   0.6, 0.0);
+        double x = col + (MARK_W_PT - BOX_PT) / 2, y = (h_pt - BOX_PT) / 2;
+        if (answer && k > 0 && !is_yes && !is_no)
+            continue; /* "unklar", "widerrufen": the word instead of the two boxes */
+        frag_shape(c, f, LAYOUT_ITEM_BOX, x, y, BOX_PT, BOX_PT, 0.6, 0.0);
+        if (answer && (k == 0 || (k == 1 && is_yes) || (k == 2 && is_no)))
+            frag_tick(c, f, x, y);
+    }
+    if (answer && !is_yes && !is_no) {
+        double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + MARK_W_PT;
+        double w = str_w(c, LAYOUT_FONT_REGULAR, answer, 9.0);
+        frag_text(c, f, col + (2 * MARK_W_PT - w) / 2, h_pt / 2 + 0.35 * 9.0, LAYOUT_FONT_REGULAR, 9.0, 0.0,
+                  answer);
     }
     frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, h_pt, TEXT_W_PT, 0.0, 0.3, 0.5);
 }
@@ -1328,6 +1341,16 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct layout
         segs_add_break(&c, &info);
         segs_add(&c, &info, arena_printf(a, "Rückgabe bis: %s", params->return_by), LAYOUT_FONT_REGULAR);
     }
+    /* A reminder round (render --missing): how many are back already, as the register has it. */
+    size_t n_back = 0;
+    for (size_t i = 0; i < params->n_rows; i++)
+        n_back += params->rows[i].answer && *params->rows[i].answer;
+    if (n_back) {
+        segs_add_break(&c, &info);
+        segs_add(&c, &info,
+                 arena_printf(a, "Schon zurück: %zu, noch offen: %zu", n_back, params->n_rows - n_back),
+                 LAYOUT_FONT_REGULAR);
+    }
     add_text_unit(&c, &fl, UNIT_FLOW, &info, LEFT_PT, TEXT_W_PT, BODY_PT, 0.0);
 
     struct unit *header = flow_add(&c, &fl, UNIT_HEADING, LINE_PT);
@@ -1338,7 +1361,8 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct layout
         sheet_row(&c, u, i + 1, &params->rows[i]);
     }
     apply_heading_space(&fl);
-    run_pages(&c, &params->setup, &fl, arena_printf(a, "Klasse %s · Rücklaufliste", class_name), out);
+    run_pages(&c, &params->setup, &fl, NULL, NULL, arena_printf(a, "Klasse %s · Rücklaufliste", class_name),
+              out);
     buf_fini(&c.run);
 }
 
@@ -1402,11 +1426,34 @@ layout_dump(const struct layout_doc *doc, struct buf *out)
                 break;
             case LAYOUT_ITEM_LINE:
             case LAYOUT_ITEM_BOX:
-                buf_puts(out, it->kind == LAYOUT_ITEM_LINE ? "  line" : "  box");
+            case LAYOUT_ITEM_DASH:
+                buf_puts(out, it->kind == LAYOUT_ITEM_LINE  ? "  line"
+                              : it->kind == LAYOUT_ITEM_BOX ? "  box"
+                                                            : "  dash");
                 put_num(out, it->x_pt);
                 put_num(out, it->y_pt);
                 put_num(out, it->w_pt);
                 put_num(out, it->h_pt);
+                put_num(out, it->line_width_pt);
+                if (it->kind == LAYOUT_ITEM_DASH)
+                    put_num(out, it->dash_pt);
+                put_gray(out, it->gray);
+                if (it->role != LAYOUT_ROLE_NONE)
+                    buf_printf(out, " role %d", (int)it->role);
+                break;
+            case LAYOUT_ITEM_RECT:
+                buf_puts(out, "  rect");
+                put_num(out, it->x_pt);
+                put_num(out, it->y_pt);
+                put_num(out, it->w_pt);
+                put_num(out, it->h_pt);
+                put_gray(out, it->gray);
+                break;
+            case LAYOUT_ITEM_CIRCLE:
+                buf_puts(out, "  circle");
+                put_num(out, it->x_pt);
+                put_num(out, it->y_pt);
+                put_num(out, it->w_pt);
                 put_num(out, it->line_width_pt);
                 put_gray(out, it->gray);
                 break;

@@ -878,7 +878,18 @@ struct draw_state {
     double           fill_gray;
     double           stroke_gray;
     double           line_width_pt;
+    bool             is_dashed;
+    bool             in_fill; /* filled rectangles collected into one path, filled once (a QR code) */
 };
+
+/* Fills the rectangles collected so far. */
+static void
+end_fill(HPDF_Page page, struct draw_state *st)
+{
+    if (st->in_fill)
+        HPDF_Page_Fill(page);
+    st->in_fill = false;
+}
 
 static void
 end_text(HPDF_Page page, struct draw_state *st)
@@ -891,6 +902,13 @@ end_text(HPDF_Page page, struct draw_state *st)
 static void
 set_stroke(HPDF_Page page, struct draw_state *st, const struct layout_item *it)
 {
+    bool dashed = it->kind == LAYOUT_ITEM_DASH;
+    if (dashed || st->is_dashed) {
+        /* libharu takes whole points for the pattern. */
+        HPDF_UINT16 d = (HPDF_UINT16)(it->dash_pt >= 1.0 ? it->dash_pt + 0.5 : 1.0), dash[2] = {d, d};
+        HPDF_Page_SetDash(page, dashed ? dash : NULL, dashed ? 2 : 0, 0);
+        st->is_dashed = dashed;
+    }
     if (it->line_width_pt != st->line_width_pt) {
         HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width_pt);
         st->line_width_pt = it->line_width_pt;
@@ -977,6 +995,8 @@ static void
 draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const struct layout_item *it)
 {
     const double h = LAYOUT_PAGE_HEIGHT_PT;
+    if (it->kind != LAYOUT_ITEM_RECT)
+        end_fill(page, st);
     switch (it->kind) {
     case LAYOUT_ITEM_TEXT:
         if (!it->text || !*it->text)
@@ -998,6 +1018,7 @@ draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const str
         show_text(page, it->x_pt, h - it->y_pt, it->text);
         return;
     case LAYOUT_ITEM_LINE:
+    case LAYOUT_ITEM_DASH:
         end_text(page, st);
         set_stroke(page, st, it);
         HPDF_Page_MoveTo(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt));
@@ -1010,6 +1031,24 @@ draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const str
         HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
                             (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
         HPDF_Page_Stroke(page);
+        return;
+    case LAYOUT_ITEM_CIRCLE:
+        end_text(page, st);
+        set_stroke(page, st, it);
+        HPDF_Page_Circle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt), (HPDF_REAL)it->w_pt);
+        HPDF_Page_Stroke(page);
+        return;
+    case LAYOUT_ITEM_RECT:
+        end_text(page, st);
+        if (st->in_fill && it->gray != st->fill_gray)
+            end_fill(page, st);
+        if (it->gray != st->fill_gray) {
+            HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
+            st->fill_gray = it->gray;
+        }
+        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
+                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        st->in_fill = true;
         return;
     case LAYOUT_ITEM_LOGO:
         end_text(page, st);
@@ -1107,9 +1146,10 @@ draw_pages(struct pdf_writer *w)
         if (sp->is_blank)
             continue;
         /* The PDF defaults: black fill and stroke, line width 1; no font yet. */
-        struct draw_state st = {false, LAYOUT_N_FONTS, 0, 0, 0, 1};
+        struct draw_state st = {false, LAYOUT_N_FONTS, 0, 0, 0, 1, false, false};
         for (size_t i = 0; i < sp->n_items && !w->slot->err.error_no; i++)
             draw_item(w, page, &st, &sp->items[i]);
+        end_fill(page, &st);
         end_text(page, &st);
     }
     return !w->slot->err.error_no;

@@ -167,7 +167,8 @@ write_class_file(struct worker *w, size_t j)
     bool ok = pdf != NULL;
     if (ok && c->output.class_sheet) {
         struct layout_doc pages = {0};
-        form_layout_class_sheet(&r->form, cls->name, cls->pupils, cls->n_pupils, w->arena, &pages);
+        form_layout_class_sheet(&r->form, cls->name, cls->pupils, (const char *const *)cls->answers,
+                                cls->n_pupils, w->arena, &pages);
         if (c->output.duplex)
             layout_pad_to_even(&pages, w->arena);
         ok = pdf_writer_add(pdf, &pages, &w->d);

@@ -6,8 +6,9 @@
  * "#" headings, paragraphs, "**bold**", "*italic*", "-" bullets (nested),
  * "- [ ]" check boxes, "---" rules; block quotes, code spans and links print as
  * plain text. Fenced blocks ```pupil and ```signature are the form blocks (rows
- * of fields split by "|"). Placeholders are "{{name}}" on one line; a name has
- * letters, digits, ".", "_", "-" and spaces. md4c reports no positions, so each
+ * of fields split by "|"); ```slip marks where the return slip begins, its
+ * body is the return note (text with placeholders, its lines joined). Placeholders are "{{name}}" on one
+ * line; a name has letters, digits, ".", "_", "-" and spaces. md4c reports no positions, so each
  * "{{" is first found in the raw text and matched, in order, to what md4c hands on.
  */
 #include "consentgen/template.h"
@@ -874,6 +875,43 @@ parse_row(struct parser *p, struct template_block *b, size_t *cap_rows, const ch
         free_fields(row.fields, row.n_fields);
 }
 
+/*
+ * The slip block: its lines are the return note, joined by spaces, placeholders allowed; empty, it is the
+ * usual note. Only one slip: everything after it is the slip.
+ */
+static void
+finish_slip(struct parser *p)
+{
+    for (size_t i = 0; i + 1 < p->doc->n_blocks; i++)
+        if (p->doc->blocks[i].kind == TEMPLATE_BLOCK_SLIP) {
+            diag_add(p->d, DIAG_ERROR, p->path, p->code_line, p->code_col,
+                     "a second slip block; the first, on line %u, already starts the return slip",
+                     p->doc->blocks[i].line);
+            return;
+        }
+    struct template_block *b = &p->doc->blocks[p->doc->n_blocks - 1];
+    struct span_vec        v = {0};
+    const char            *body = p->code.data ? p->code.data : "";
+    unsigned               line = p->code_line ? p->code_line + 1 : 0;
+    for (size_t i = 0; i < p->code.len; line += line ? 1 : 0) {
+        size_t end = line_end(body, p->code.len, i), n = end - i;
+        if (n > 0 && body[i + n - 1] == '\r')
+            n--;
+        char *text = trimmed_copy(body + i, n);
+        if (*text) {
+            if (v.n)
+                push_span(&v, TEMPLATE_SPAN_TEXT, 0, xstrdup(" "), line, 0);
+            split_spans(p, text, strlen(text), NULL, line, &v);
+        }
+        free(text);
+        i = end + 1;
+    }
+    if (v.n == 0)
+        push_span(&v, TEMPLATE_SPAN_TEXT, 0, xstrdup(TEMPLATE_SLIP_NOTE), b->line, 0);
+    b->spans = v.v;
+    b->n_spans = v.n;
+}
+
 /* A fenced block has ended: a form block, or an error for anything else. */
 static void
 finish_code(struct parser *p)
@@ -885,13 +923,24 @@ finish_code(struct parser *p)
         kind = TEMPLATE_BLOCK_PUPIL;
     else if (util_strcasecmp_ascii(info, "signature") == 0)
         kind = TEMPLATE_BLOCK_SIGNATURE;
+    else if (util_strcasecmp_ascii(info, "slip") == 0)
+        kind = TEMPLATE_BLOCK_SLIP;
     else {
         if (*info)
             diag_add(p->d, DIAG_ERROR, p->path, p->code_line, p->code_col,
-                     "unknown form block \"%s\": expected \"pupil\" or \"signature\"", info);
+                     "unknown form block \"%s\": expected \"pupil\", \"signature\" or \"slip\"", info);
         else
             diag_add(p->d, DIAG_ERROR, p->path, p->code_line, p->code_col,
-                     "form block without a name: expected \"pupil\" or \"signature\" after the \"```\"");
+                     "form block without a name: expected \"pupil\", \"signature\" or \"slip\" after the "
+                     "\"```\"");
+        p->last_line = p->code_line;
+        return;
+    }
+    if (kind == TEMPLATE_BLOCK_SLIP) {
+        push_block(p->doc, kind, p->code_line);
+        finish_slip(p);
+        if (p->doc->blocks[p->doc->n_blocks - 1].n_spans == 0) /* the second slip: dropped */
+            p->doc->n_blocks--;
         p->last_line = p->code_line;
         return;
     }
@@ -1325,8 +1374,9 @@ template_title(const struct template_doc *doc)
 /* ---- placeholder names ---- */
 
 static const char *const fixed_names[] = {
-    "school.name",      "school.address", "form.date", "pupil.last_name", "pupil.first_name",
-    "pupil.birth_date", "pupil.class",    "pupil.age", "pupil.id",
+    "school.name",     "school.address",   "school.data_protection", "form.date",
+    "pupil.last_name", "pupil.first_name", "pupil.birth_date",       "pupil.class",
+    "pupil.age",       "pupil.id",
 };
 
 static bool
@@ -1387,7 +1437,17 @@ check_spans(const struct template_doc *doc, const struct template_span *s, size_
             const char *const *headers, size_t n_headers, struct diags *d)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i].kind != TEMPLATE_SPAN_PLACEHOLDER || is_known(s[i].text, c, headers, n_headers))
+        if (s[i].kind != TEMPLATE_SPAN_PLACEHOLDER)
+            continue;
+        /* The contact for data protection is the law's (Art. 13 GDPR): a form must not print it empty. */
+        if (strcmp(s[i].text, "school.data_protection") == 0 && c && !c->school.data_protection) {
+            diag_add(
+                d, DIAG_ERROR, doc->path, s[i].line, s[i].col,
+                "the template prints {{school.data_protection}}, but the config has no "
+                "school.data_protection: add the school's contact for data protection under \"school:\"");
+            continue;
+        }
+        if (is_known(s[i].text, c, headers, n_headers))
             continue;
         char *hint = suggest(s[i].text, c, headers, n_headers);
         if (hint)
@@ -1396,7 +1456,9 @@ check_spans(const struct template_doc *doc, const struct template_span *s, size_
         else
             diag_add(
                 d, DIAG_ERROR, doc->path, s[i].line, s[i].col,
-                "unknown placeholder \"{{%s}}\": expected school.name, school.address, form.date, form.KEY "
+                "unknown placeholder \"{{%s}}\": expected school.name, school.address, "
+                "school.data_protection, "
+                "form.date, form.KEY "
                 "for a key of the config's form.values, pupil.last_name, pupil.first_name, pupil.birth_date, "
                 "pupil.class, pupil.age, pupil.id, or pupil.COLUMN for a roster column",
                 s[i].text);

@@ -20,9 +20,11 @@ struct config_value {
 };
 
 struct config_school {
-    char *name;    /* required */
-    char *address; /* NULL: none */
-    char *logo;    /* resolved path; NULL: none */
+    char *name;            /* required */
+    char *address;         /* NULL: none */
+    char *logo;            /* resolved path; NULL: none */
+    char *data_protection; /* the school's contact for data protection ({{school.data_protection}}); NULL:
+                              none */
 };
 
 struct config_form {

@@ -34,10 +34,21 @@ const char *form_pupil_name(const struct pupil *p, struct arena *a);
 void form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a,
                        struct layout_doc *out);
 
-/* Lays out the return list of one class; pupils in print order. */
+/*
+ * Lays out the return list of one class; pupils in print order. answers (NULL:
+ * none) gives per pupil the register's answer, ticked off as back (render --missing).
+ */
 void form_layout_class_sheet(const struct form_run *run, const char *class_name,
-                             const struct pupil *const *pupils, size_t n_pupils, struct arena *a,
-                             struct layout_doc *out);
+                             const struct pupil *const *pupils, const char *const *answers, size_t n_pupils,
+                             struct arena *a, struct layout_doc *out);
+
+/*
+ * Where pupil p's return slip is (page, corner marks, code, check boxes,
+ * signature lines), as the form is laid out; for scan. False if the template
+ * has no slip block. The layout lives in a until it is reset.
+ */
+bool form_slip_geometry(const struct form_run *run, const struct pupil *p, struct arena *a,
+                        struct layout_slip *out);
 
 /*
  * Checks that the fonts can print every character of pupil p that the form

@@ -31,10 +31,24 @@ struct layout_metrics {
 };
 
 enum layout_item_kind {
-    LAYOUT_ITEM_TEXT, /* text at baseline (x, y) */
-    LAYOUT_ITEM_LINE, /* from (x, y) to (x + w, y + h) */
-    LAYOUT_ITEM_BOX,  /* rectangle outline, top-left (x, y), size w x h */
-    LAYOUT_ITEM_LOGO, /* the school logo scaled into top-left (x, y), w x h */
+    LAYOUT_ITEM_TEXT,   /* text at baseline (x, y) */
+    LAYOUT_ITEM_LINE,   /* from (x, y) to (x + w, y + h) */
+    LAYOUT_ITEM_BOX,    /* rectangle outline, top-left (x, y), size w x h */
+    LAYOUT_ITEM_LOGO,   /* the school logo scaled into top-left (x, y), w x h */
+    LAYOUT_ITEM_RECT,   /* filled rectangle, top-left (x, y), size w x h (QR modules, corner marks) */
+    LAYOUT_ITEM_DASH,   /* dashed line from (x, y) to (x + w, y + h), dashes and gaps of dash_pt */
+    LAYOUT_ITEM_CIRCLE, /* circle outline around (x, y), radius w */
+};
+
+/* What an item is for the scan of a return slip (set on check boxes and signature lines of a slip). */
+enum layout_role {
+    LAYOUT_ROLE_NONE,
+    LAYOUT_ROLE_BOX_YES,       /* the check box "Ja" */
+    LAYOUT_ROLE_BOX_NO,        /* the check box "Nein" */
+    LAYOUT_ROLE_BOX_OTHER,     /* a check box with another label */
+    LAYOUT_ROLE_SIGN_GUARDIAN, /* the line the parents sign on */
+    LAYOUT_ROLE_SIGN_PUPIL,    /* the line the pupil signs on */
+    LAYOUT_ROLE_SIGN_ANY,      /* a signature line for whoever signs */
 };
 
 struct layout_item {
@@ -44,8 +58,10 @@ struct layout_item {
     enum layout_font      font;          /* text */
     double                size_pt;       /* text */
     const char           *text;          /* text, UTF-8, in the arena */
-    double                line_width_pt; /* line, box */
-    double                gray;          /* 0 = black .. 1 = white; text, line, box */
+    double                line_width_pt; /* line, box, dash, circle */
+    double                gray;          /* 0 = black .. 1 = white; text, line, box; rect: its fill */
+    double                dash_pt;       /* dash */
+    enum layout_role      role;          /* box, line */
 };
 
 struct layout_page {
@@ -54,10 +70,53 @@ struct layout_page {
     bool                is_blank; /* duplex padding: nothing printed, no footer */
 };
 
+/* A rectangle in pt from the page's top-left corner, y down. */
+struct layout_rect {
+    double x_pt, y_pt, w_pt, h_pt;
+};
+
+#define LAYOUT_SLIP_MAX_BOXES 4
+#define LAYOUT_SLIP_MAX_SIGNATURES 4
+
+/* A check box of the slip: the outer edge of its frame, and what ticking it means. */
+struct layout_slip_box {
+    struct layout_rect rect;
+    enum layout_role   choice; /* LAYOUT_ROLE_BOX_YES, _NO or _OTHER */
+};
+
+/* A signature field of the slip: where the signature goes (above the line) and who signs. */
+struct layout_slip_signature {
+    struct layout_rect area;
+    double             line_y_pt; /* the printed line */
+    enum layout_role   signer;    /* LAYOUT_ROLE_SIGN_GUARDIAN, _PUPIL or _ANY */
+};
+
+/*
+ * Where the return slip of a form is, for reading it back from a scan
+ * (docs/scanning.md): everything in pt from the top-left corner of the page
+ * `page` (0-based), y down, as layout placed it.
+ */
+struct layout_slip {
+    size_t             page;
+    double             cut_y_pt; /* the dashed cut line */
+    struct layout_rect rect;     /* the slip below the cut line, to the page's bottom edge */
+    double             mark_pt;  /* side of the filled square corner marks */
+    double             marks_x_pt[4], marks_y_pt[4]; /* centres: top-left, top-right, bottom-right,
+                                                        bottom-left */
+    struct layout_rect           code;               /* the QR symbol without its quiet zone */
+    double                       module_pt;          /* side of one QR module */
+    size_t                       n_boxes;
+    struct layout_slip_box       boxes[LAYOUT_SLIP_MAX_BOXES];
+    size_t                       n_signatures;
+    struct layout_slip_signature signatures[LAYOUT_SLIP_MAX_SIGNATURES];
+};
+
 /* Pages of one form or one class sheet; everything lives in the arena given to the layout call. */
 struct layout_doc {
     struct layout_page *pages;
     size_t              n_pages, cap;
+    bool                has_slip; /* the template has a slip block: slip says where it went */
+    struct layout_slip  slip;
 };
 
 /* Placeholder values: returns the text for a name such as "pupil.first_name", NULL if unknown. */
@@ -79,6 +138,10 @@ struct layout_form_params {
     int                      pupil_age; /* on the form date, selects signature rows */
     int                      pupil_signature_from_age;
     int                      adult_age;
+    const char              *form_title; /* the slip repeats it */
+    const char              *form_date;  /* dd.mm.yyyy: at the top of page 1 and on the slip; NULL: none */
+    const char              *slip_code;  /* the QR code's text ("CG1-..."); NULL: no code */
+    const char              *slip_token; /* printed beside the code ("K7M2-9QXD-4TB5") */
 };
 
 /*
@@ -94,6 +157,7 @@ void layout_form(const struct template_doc *doc, const struct layout_values *val
 struct layout_sheet_row {
     const char *last_name;
     const char *first_name;
+    const char *answer; /* the register's answer ("Ja", "unklar"): ticked as back; NULL: not back */
 };
 
 struct layout_sheet_params {

@@ -37,7 +37,11 @@ enum template_block_kind {
     TEMPLATE_BLOCK_RULE,      /* thematic break "---" */
     TEMPLATE_BLOCK_PUPIL,     /* ```pupil: rows of caption + value spans */
     TEMPLATE_BLOCK_SIGNATURE, /* ```signature: rows of fields */
+    TEMPLATE_BLOCK_SLIP,      /* ```slip: the return slip starts here; spans: its return note */
 };
+
+/* The return note of an empty slip block. */
+#define TEMPLATE_SLIP_NOTE "Bitte abtrennen und an die Klassenleitung zurückgeben"
 
 /* A field of a form block: a caption and, for the pupil block, its value. */
 struct template_field {

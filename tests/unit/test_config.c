@@ -213,7 +213,7 @@ static const struct diag_case diag_cases[] = {
     {"unknown split", MINIMAL "output:\n  split: klasse\n",
      "schule.yaml:8:10: error: output.split must be class, pupil or both, not \"klasse\"\n", false},
     {"section given as text", "school: Gymnasium\nform:\n  template: t.md\nroster:\n  file: k.csv\n",
-     "schule.yaml:1:9: error: school must be a section with the keys name, address, logo, each on its own "
+     "schule.yaml:1:9: error: school must be a section with the keys name, address, logo, data_protection, each on its own "
      "indented line, not text\n",
      false},
     {"missing required keys", "school:\n  address: x\n",

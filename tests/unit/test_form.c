@@ -20,7 +20,8 @@ static struct config_value values[] = {
 
 static struct config config = {
     .path = "schule.yaml",
-    .school = {"Gymnasium Musterstadt", "Schulstraße 1, 12345 Musterstadt", NULL},
+    .school = {"Gymnasium Musterstadt", "Schulstraße 1, 12345 Musterstadt", NULL,
+               "Datenschutz: ds@schule.example"},
     .form = {.date = {2026, 11, 27}, .has_date = true, .values = values, .n_values = 3},
     .page = {.font = "Liberation Sans"},
 };
@@ -174,7 +175,7 @@ test_form_class_sheet_lists_the_pupils_with_the_return_date(void **state)
     const struct pupil *const list[] = {&pupils[0], &pupils[1]};
     struct layout_doc         d;
 
-    form_layout_class_sheet(&run, "5a", list, 2, a, &d);
+    form_layout_class_sheet(&run, "5a", list, NULL, 2, a, &d);
     assert_non_null(test_find_text(&d, "Rücklaufliste Klasse 5a"));
     assert_non_null(test_find_text(&d, "Einwilligung Video"));
     assert_non_null(test_find_text(&d, "Datum des Formulars: 27.11.2026"));
@@ -437,6 +438,43 @@ test_form_check_tokens_accepts_distinct_and_repeated_pupils(void **state)
     template_free(doc);
 }
 
+static void
+test_form_slip_carries_the_pupils_code(void **state)
+{
+    (void)state;
+    struct template_doc *doc =
+        parse("# Einwilligung Videokonferenzen\n\nText.\n\n```slip\n```\n\n```pupil\n```\n\n"
+              "- [ ] Ja\n- [ ] Nein\n\n```signature\n```\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct arena         *a = arena_new();
+    struct layout_doc     d;
+    form_layout_pupil(&run, &pupils[0], a, &d);
+    assert_true(d.has_slip);
+    char grouped[FORM_TOKEN_LEN + 3];
+    form_token_grouped(TOKEN_AN, grouped);
+    assert_non_null(test_find_text(&d, grouped));
+    assert_non_null(test_find_text(&d, "Rückmeldung zum Schreiben vom 27.11.2026"));
+    assert_non_null(test_find_text(&d, TEMPLATE_SLIP_NOTE));
+
+    /* scan asks for the geometry without a PDF: the same as the laid-out form's. */
+    struct layout_slip g;
+    assert_true(form_slip_geometry(&run, &pupils[0], a, &g));
+    assert_int_equal(g.page, d.slip.page);
+    assert_true(g.code.x_pt == d.slip.code.x_pt && g.code.y_pt == d.slip.code.y_pt);
+    assert_int_equal(g.n_boxes, 2);
+    arena_free(a);
+    template_free(doc);
+
+    /* Without a slip block there is no geometry. */
+    doc = parse("Text.\n");
+    run = run_for(doc, &m);
+    a = arena_new();
+    assert_false(form_slip_geometry(&run, &pupils[0], a, &g));
+    arena_free(a);
+    template_free(doc);
+}
+
 int
 main(void)
 {
@@ -454,6 +492,7 @@ main(void)
         cmocka_unit_test(test_form_token_reads_back_as_printed_and_as_coded),
         cmocka_unit_test(test_form_token_check_character_catches_every_slip_and_swap),
         cmocka_unit_test(test_form_token_reads_i_l_o_as_digits),
+        cmocka_unit_test(test_form_slip_carries_the_pupils_code),
         cmocka_unit_test(test_form_check_tokens_accepts_distinct_and_repeated_pupils),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,7 +56,8 @@ lookup(void *ctx, const char *name)
     return NULL;
 }
 
-static struct config_school school = {"Gymnasium Musterstadt", "Schulstraße 1, 12345 Musterstadt", NULL};
+static struct config_school school = {"Gymnasium Musterstadt", "Schulstraße 1, 12345 Musterstadt", NULL,
+                                      NULL};
 
 static struct template_doc *
 parse(const char *md)
@@ -630,7 +631,7 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
     for (int i = 0; i < 40; i++) {
         snprintf(last[i], sizeof last[i], "Nachname%02d", i + 1);
         snprintf(first[i], sizeof first[i], "Vorname%02d", i + 1);
-        rows[i] = (struct layout_sheet_row){last[i], first[i]};
+        rows[i] = (struct layout_sheet_row){last[i], first[i], NULL};
     }
     rows[3].last_name = "Papadopoulou-Konstantinidou-Alexandropoulou-Kayaa-Yılmaz";
     struct layout_sheet_params p = {0};
@@ -728,9 +729,9 @@ test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row(void **state)
     struct arena                 *a = arena_new();
     struct layout_doc             d;
     const struct layout_sheet_row rows[] = {
-        {"Abel", "Anna"},
-        {"Schulze-Wiedemann-Hoffmann-Brandenburger", "Maximiliane-Charlotte"},
-        {"Zander", "Zoe"},
+        {"Abel", "Anna", NULL},
+        {"Schulze-Wiedemann-Hoffmann-Brandenburger", "Maximiliane-Charlotte", NULL},
+        {"Zander", "Zoe", NULL},
     };
     lay_sheet(rows, 3, a, &d);
     /* 40 characters at 9 pt (4.5 pt each) do not fit the 134.7 pt cell: two lines, broken after "-". */
@@ -761,7 +762,7 @@ test_layout_class_sheet_cuts_a_name_only_beyond_four_lines(void **state)
     name[200] = '\0';
     struct arena                 *a = arena_new();
     struct layout_doc             d;
-    const struct layout_sheet_row rows[] = {{name, "Anna"}};
+    const struct layout_sheet_row rows[] = {{name, "Anna", NULL}};
     lay_sheet(rows, 1, a, &d);
     /* 29 characters a line at 9 pt: four lines, the last ending in "…", nothing of the name beyond. */
     size_t n_lines = 0;
@@ -932,6 +933,236 @@ test_layout_paginates_a_run_of_20000_headings_on_a_small_stack(void **state)
     buf_fini(&b);
 }
 
+/* ---- return slip ---- */
+
+#define SLIP_MD                                                                                              \
+    "```slip\n"                                                                                              \
+    "Bitte abtrennen und bis {{form.return_by}} zurückgeben\n"                                              \
+    "```\n\n"                                                                                                \
+    "```pupil\n```\n\n"                                                                                      \
+    "Hiermit willige ich ein:\n\n"                                                                           \
+    "- [ ] Ja\n- [ ] Nein\n\n"                                                                               \
+    "```signature\n```\n"
+
+static const struct kv slip_values[] = {{"form.return_by", "11.12.2026"}, {NULL, NULL}};
+
+/* Lays out md like lay(), with a slip code and the form's date. */
+static void
+lay_slip(const char *md, int age, struct arena *a, struct layout_doc *out)
+{
+    struct template_doc      *doc = parse(md);
+    struct values             v = {slip_values};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(age);
+    struct layout_metrics     m = fake_metrics(NULL);
+    p.form_title = "Einwilligung Videokonferenzen";
+    p.form_date = "27.11.2026";
+    p.slip_code = "CG1-3HWZGMJPVEMK";
+    p.slip_token = "3HWZ-GMJP-VEMK";
+    layout_form(doc, &lv, &p, &m, a, out);
+    template_free(doc);
+}
+
+static bool
+rect_inside(const struct layout_rect *in, double x0, double y0, double x1, double y1)
+{
+    return in->x_pt >= x0 - EPS && in->y_pt >= y0 - EPS && in->x_pt + in->w_pt <= x1 + EPS &&
+           in->y_pt + in->h_pt <= y1 + EPS;
+}
+
+static void
+test_layout_puts_the_slip_at_the_foot_of_the_last_page(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay_slip("Ein kurzer Text.\n\n" SLIP_MD, 15, a, &d);
+    assert_int_equal(d.n_pages, 1);
+    assert_true(d.has_slip);
+    const struct layout_slip *g = &d.slip;
+    assert_int_equal(g->page, 0);
+
+    /* The cut line is dashed, across the sheet, the note above it; the scissors at its left end. */
+    const struct layout_page *pg = &d.pages[0];
+    size_t                    n_dash = 0, n_circle = 0, n_rect = 0;
+    for (size_t i = 0; i < pg->n_items; i++) {
+        const struct layout_item *it = &pg->items[i];
+        n_dash += it->kind == LAYOUT_ITEM_DASH;
+        n_circle += it->kind == LAYOUT_ITEM_CIRCLE;
+        n_rect += it->kind == LAYOUT_ITEM_RECT;
+        if (it->kind == LAYOUT_ITEM_DASH) {
+            assert_true(fabs(it->y_pt - g->cut_y_pt) < EPS);
+            assert_true(it->dash_pt > 0);
+            assert_true(it->x_pt < LEFT_PT && it->x_pt + it->w_pt > RIGHT_PT);
+        }
+    }
+    assert_int_equal(n_dash, 1);
+    assert_int_equal(n_circle, 2);
+    const struct layout_item *note = test_find_text(&d, "Bitte abtrennen und bis 11.12.2026 zurückgeben");
+    assert_non_null(note);
+    assert_true(note->y_pt < g->cut_y_pt);
+    assert_true(note->gray > 0.0); /* set off from the form's text */
+
+    /* At the foot: the last signature line ends just above the body's bottom, the marks below it. */
+    assert_int_equal(g->n_signatures, 2);
+    assert_int_equal(g->signatures[0].signer, LAYOUT_ROLE_SIGN_GUARDIAN);
+    assert_int_equal(g->signatures[1].signer, LAYOUT_ROLE_SIGN_PUPIL);
+    assert_true(g->signatures[1].line_y_pt < BOTTOM_PT && g->signatures[1].line_y_pt > BOTTOM_PT - 15 * MM);
+    assert_true(g->marks_y_pt[2] > BOTTOM_PT && g->marks_y_pt[2] < LAYOUT_PAGE_HEIGHT_PT - 15 * MM);
+
+    /* The slip repeats school, form title and date; the pupil comes first, then the choice, then signing. */
+    const struct layout_item *school_it = test_find_text(&d, "Gymnasium Musterstadt");
+    assert_non_null(test_find_text(&d, "Einwilligung Videokonferenzen"));
+    assert_non_null(test_find_text(&d, "Rückmeldung zum Schreiben vom 27.11.2026"));
+    const struct layout_item *name = test_find_text(&d, "Yılmaz");
+    const struct layout_item *question = test_find_text(&d, "Hiermit willige ich ein:");
+    assert_non_null(name);
+    assert_non_null(question);
+    assert_true(g->cut_y_pt < name->y_pt && name->y_pt < question->y_pt);
+    assert_true(question->y_pt < g->boxes[0].rect.y_pt && g->boxes[0].rect.y_pt < g->signatures[0].line_y_pt);
+    assert_non_null(test_find_text(&d, "Ort, Datum"));
+    (void)school_it;
+
+    /* Two boxes, Ja then Nein, of the body's box size. */
+    assert_int_equal(g->n_boxes, 2);
+    assert_int_equal(g->boxes[0].choice, LAYOUT_ROLE_BOX_YES);
+    assert_int_equal(g->boxes[1].choice, LAYOUT_ROLE_BOX_NO);
+    assert_true(fabs(g->boxes[0].rect.w_pt - 3.5 * MM) < EPS);
+
+    /* The code: version 1 (21 modules) of 0.9 mm, drawn as filled rectangles, the token beside it. */
+    assert_true(fabs(g->module_pt - 0.9 * MM) < EPS);
+    assert_true(fabs(g->code.w_pt - 21 * 0.9 * MM) < EPS);
+    assert_true(n_rect > 4 + 21); /* the marks, and at least one run per module row */
+    const struct layout_item *token = test_find_text(&d, "3HWZ-GMJP-VEMK");
+    assert_non_null(token);
+    assert_true(token->x_pt < g->code.x_pt - 4 * g->module_pt); /* outside the quiet zone */
+    assert_true(token->y_pt > g->code.y_pt && token->y_pt <= g->code.y_pt + g->code.h_pt);
+
+    /* Four marks of 4.5 mm around everything scan reads, and the quiet zone clear of them. */
+    assert_true(fabs(g->mark_pt - 4.5 * MM) < EPS);
+    double x0 = g->marks_x_pt[0] + g->mark_pt / 2, x1 = g->marks_x_pt[1] - g->mark_pt / 2;
+    double y0 = g->marks_y_pt[0] + g->mark_pt / 2, y1 = g->marks_y_pt[3] - g->mark_pt / 2;
+    assert_true(fabs(g->marks_x_pt[0] - g->marks_x_pt[3]) < EPS &&
+                fabs(g->marks_y_pt[0] - g->marks_y_pt[1]) < EPS);
+    assert_true(g->marks_x_pt[0] - g->mark_pt / 2 > 10 * MM); /* clear of the fold and hole marks */
+    struct layout_rect quiet = {g->code.x_pt - 4 * g->module_pt, g->code.y_pt - 4 * g->module_pt,
+                                g->code.w_pt + 8 * g->module_pt, g->code.h_pt + 8 * g->module_pt};
+    assert_true(rect_inside(&quiet, x0, g->cut_y_pt, x1, y1));
+    for (size_t i = 0; i < g->n_boxes; i++)
+        assert_true(rect_inside(&g->boxes[i].rect, x0, y0, x1, y1));
+    for (size_t i = 0; i < g->n_signatures; i++)
+        assert_true(rect_inside(&g->signatures[i].area, x0, y0, x1, y1));
+    assert_true(g->rect.y_pt == g->cut_y_pt &&
+                fabs(g->rect.y_pt + g->rect.h_pt - LAYOUT_PAGE_HEIGHT_PT) < EPS);
+    /* No text, rule or box of the slip inside the quiet zone but the code's own modules. */
+    for (size_t i = 0; i < pg->n_items; i++) {
+        const struct layout_item *it = &pg->items[i];
+        if (it->kind == LAYOUT_ITEM_RECT || it->y_pt < g->cut_y_pt)
+            continue;
+        bool in = it->x_pt > quiet.x_pt && it->x_pt < quiet.x_pt + quiet.w_pt && it->y_pt > quiet.y_pt &&
+                  it->y_pt < quiet.y_pt + quiet.h_pt;
+        if (in)
+            fail_msg("item %zu (kind %d) at %.1f, %.1f is in the code's quiet zone", i, (int)it->kind,
+                     it->x_pt, it->y_pt);
+    }
+    arena_free(a);
+}
+
+static void
+test_layout_slip_signature_rows_follow_the_age(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay_slip("Text.\n\n" SLIP_MD, 10, a, &d);
+    assert_int_equal(d.slip.n_signatures, 1);
+    assert_int_equal(d.slip.signatures[0].signer, LAYOUT_ROLE_SIGN_GUARDIAN);
+    lay_slip("Text.\n\n" SLIP_MD, 18, a, &d);
+    assert_int_equal(d.slip.n_signatures, 1);
+    assert_int_equal(d.slip.signatures[0].signer, LAYOUT_ROLE_SIGN_PUPIL);
+    /* "Ort, Datum" is a line to write on, not a signature: the signature is the row's last field. */
+    assert_true(d.slip.signatures[0].area.x_pt > LEFT_PT + 30 * MM);
+    arena_free(a);
+}
+
+static void
+test_layout_moves_the_slip_whole_to_a_new_page_when_it_does_not_fit(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    /* Text that ends low on page 1: the slip, about 14 cm tall, goes to the foot of page 2, whole. */
+    bool saw_one_page = false, saw_new_page = false;
+    for (size_t n = 4; n <= 40; n += 4) {
+        char *md = filler(n, SLIP_MD);
+        lay_slip(md, 15, a, &d);
+        free(md);
+        const struct layout_slip *g = &d.slip;
+        assert_int_equal(g->page, d.n_pages - 1);
+        /* Every item at or below the note is on the slip's page: it is never split. */
+        for (size_t p = 0; p + 1 < d.n_pages; p++)
+            for (size_t i = 0; i < d.pages[p].n_items; i++)
+                assert_true(d.pages[p].items[i].kind != LAYOUT_ITEM_DASH &&
+                            d.pages[p].items[i].role == LAYOUT_ROLE_NONE);
+        assert_true(g->signatures[g->n_signatures - 1].line_y_pt < BOTTOM_PT);
+        assert_true(g->signatures[g->n_signatures - 1].line_y_pt > BOTTOM_PT - 15 * MM);
+        /* The text above ends at least 6 mm above the note. */
+        const struct layout_page *pg = &d.pages[g->page];
+        for (size_t i = 0; i < pg->n_items; i++)
+            if (pg->items[i].kind == LAYOUT_ITEM_TEXT && strncmp(pg->items[i].text, "Zeile", 5) == 0)
+                assert_true(pg->items[i].y_pt < g->cut_y_pt - 9 * MM);
+        saw_one_page |= d.n_pages == 1;
+        saw_new_page |= d.n_pages == 2 && g->page == 1;
+    }
+    assert_true(saw_one_page);
+    assert_true(saw_new_page);
+    arena_free(a);
+}
+
+static void
+test_layout_prints_the_form_date_under_the_letterhead(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    lay_slip("Text.\n", 10, a, &d);
+    assert_false(d.has_slip);
+    const struct layout_item *date = test_find_text(&d, "27.11.2026");
+    assert_non_null(date);
+    assert_true(date->y_pt < 40 * MM && date->y_pt > 35 * MM);
+    assert_true(date->x_pt > LEFT_PT + 100 * MM); /* right-aligned, as in a letter */
+    arena_free(a);
+}
+
+static void
+test_layout_class_sheet_ticks_answers_already_back(void **state)
+{
+    (void)state;
+    struct arena                 *a = arena_new();
+    struct layout_doc             d;
+    const struct layout_sheet_row rows[] = {{"Abel", "Anna", "Ja"},
+                                            {"Bauer", "Ben", NULL},
+                                            {"Cem", "Can", "Nein"},
+                                            {"Dorn", "Dana", "widerrufen"}};
+    struct layout_sheet_params    p = {0};
+    p.setup.school = &school;
+    p.class_name = "5a";
+    p.rows = rows;
+    p.n_rows = 4;
+    struct layout_metrics m = fake_metrics(NULL);
+    layout_class_sheet(&p, &m, a, &d);
+    assert_non_null(test_find_text(&d, "Schon zurück: 3, noch offen: 1"));
+    assert_non_null(test_find_text(&d, "widerrufen"));
+    /* A tick is two short strokes: zurück and Ja for Anna, zurück and Nein for Can, zurück for Dana. */
+    size_t n_strokes = 0;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        const struct layout_item *it = &d.pages[0].items[i];
+        n_strokes += it->kind == LAYOUT_ITEM_LINE && fabs(it->line_width_pt - 0.9) < EPS;
+    }
+    assert_int_equal(n_strokes, 2 * 5);
+    arena_free(a);
+}
+
 int
 main(void)
 {
@@ -959,6 +1190,11 @@ main(void)
         cmocka_unit_test(test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule),
         cmocka_unit_test(test_layout_dump_of_a_tiny_form),
         cmocka_unit_test(test_layout_paginates_a_run_of_20000_headings_on_a_small_stack),
+        cmocka_unit_test(test_layout_puts_the_slip_at_the_foot_of_the_last_page),
+        cmocka_unit_test(test_layout_slip_signature_rows_follow_the_age),
+        cmocka_unit_test(test_layout_moves_the_slip_whole_to_a_new_page_when_it_does_not_fit),
+        cmocka_unit_test(test_layout_prints_the_form_date_under_the_letterhead),
+        cmocka_unit_test(test_layout_class_sheet_ticks_answers_already_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -296,20 +296,20 @@ static bool
 render(const struct pdf_fonts *f, const char *logo, double size_pt, struct buf *out, struct diags *d)
 {
     struct layout_item items[] = {
-        {LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0},
-        {LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0},
-        {LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0},
-        {LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3},
-        {LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0},
-        {LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0},
-        {LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0},
-        {LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0},
+        {LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0, 0, LAYOUT_ROLE_NONE},
     };
     struct layout_page pages[] = {
         {items, sizeof items / sizeof items[0], 0, false},
         {NULL, 0, 0, true},
     };
-    struct layout_doc doc = {pages, 2, 0};
+    struct layout_doc doc = {.pages = pages, .n_pages = 2};
     struct pdf_meta meta = {"Einwilligung Videokonferenz – Şahin", "Städtisches Gymnasium Musterstadt", NULL};
 
     struct pdf_writer *w = pdf_writer_new(f, logo, &meta, d);
@@ -429,7 +429,7 @@ static void
 render_items(const struct pdf_fonts *f, struct layout_item *items, size_t n, struct buf *out)
 {
     struct layout_page page = {items, n, 0, false};
-    struct layout_doc  doc = {&page, 1, 0};
+    struct layout_doc  doc = {.pages = &page, .n_pages = 1};
     struct pdf_meta    meta = {"Test", "Schule", NULL};
     struct diags       d = {0};
     struct pdf_writer *w = pdf_writer_new(f, NULL, &meta, &d);
@@ -444,12 +444,12 @@ test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
 {
     const struct pdf_fonts *f = *state;
     struct layout_item      a[] = {
-             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0},
-             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0},
+             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0, 0, LAYOUT_ROLE_NONE},
+             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0, 0, LAYOUT_ROLE_NONE},
     };
     struct layout_item b[] = {
-        {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0},
-        {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0},
+        {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0, 0, LAYOUT_ROLE_NONE},
     };
     struct buf first, other, again, alone;
     buf_init(&first);
@@ -482,8 +482,8 @@ test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
 {
     const struct pdf_fonts *f = *state;
     struct layout_item      items[] = {
-             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0},
-             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0},
+             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE},
+             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0, 0, LAYOUT_ROLE_NONE},
     };
     struct buf b;
     buf_init(&b);

@@ -22,7 +22,8 @@
 
 /* ---- helpers ---- */
 
-static const char *const kind_names[] = {"H", "P", "BULLET", "CHECKBOX", "RULE", "PUPIL", "SIGNATURE"};
+static const char *const kind_names[] = {"H",    "P",     "BULLET",    "CHECKBOX",
+                                         "RULE", "PUPIL", "SIGNATURE", "SLIP"};
 
 static void
 dump_spans(struct buf *b, const struct template_span *s, size_t n)
@@ -415,13 +416,35 @@ test_template_places_form_block_placeholders_after_others(void **state)
 }
 
 static void
+test_template_reads_the_slip_block(void **state)
+{
+    (void)state;
+    /* The note's lines join with a space; its placeholder keeps its place. */
+    assert_blocks("Text.\n\n```slip\nBitte abtrennen und bis {{form.return_by}}\n  an die Klassenleitung "
+                  "zurückgeben\n```\n\n```pupil\n```\n",
+                  "P @1: \"Text.\"\n"
+                  "SLIP @3: \"Bitte abtrennen und bis \" {{form.return_by}}@4:25 \" an die Klassenleitung "
+                  "zurückgeben\"\n"
+                  "PUPIL @8:\n"
+                  "  @8 Name: {{pupil.last_name}}@8:0 | Vorname: {{pupil.first_name}}@8:0\n"
+                  "  @8 Geburtsdatum: {{pupil.birth_date}}@8:0 | Klasse: {{pupil.class}}@8:0\n");
+    /* Empty, it is the usual note. */
+    assert_blocks("Text.\n\n```slip\n```\n", "P @1: \"Text.\"\nSLIP @3: \"" TEMPLATE_SLIP_NOTE "\"\n");
+    /* One slip only: everything after the first is the slip already. */
+    assert_diags(
+        "Text.\n\n```slip\n```\n\n```slip\n```\n",
+        "t.md:6:4: error: a second slip block; the first, on line 3, already starts the return slip\n");
+}
+
+static void
 test_template_reports_unknown_form_block(void **state)
 {
     (void)state;
-    assert_diags("Text\n\n```xyz\nzeile\n```\n\n```\n```\n",
-                 "t.md:3:4: error: unknown form block \"xyz\": expected \"pupil\" or \"signature\"\n"
-                 "t.md:7: error: form block without a name: expected \"pupil\" or \"signature\" after the "
-                 "\"```\"\n");
+    assert_diags(
+        "Text\n\n```xyz\nzeile\n```\n\n```\n```\n",
+        "t.md:3:4: error: unknown form block \"xyz\": expected \"pupil\", \"signature\" or \"slip\"\n"
+        "t.md:7: error: form block without a name: expected \"pupil\", \"signature\" or \"slip\" after the "
+        "\"```\"\n");
 }
 
 /* Found by fuzzing: 22 or more fields in a row gave fields of negative width that ran past the margin. */
@@ -637,16 +660,17 @@ test_template_check_reports_unknown_placeholders_with_hint(void **state)
     assert_false(template_check_placeholders(doc, &c, headers, 3, &d));
     char *got = format_diags(&d);
     assert_string_equal(
-        got, "vk.md:6:7: error: unknown placeholder \"{{pupil.frist_name}}\"; did you mean "
-             "\"{{pupil.first_name}}\"?\n"
-             "vk.md:6:33: error: unknown placeholder \"{{form.plattform}}\"; did you mean "
-             "\"{{form.platform}}\"?\n"
-             "vk.md:6:56: error: unknown placeholder \"{{ganz.anders}}\": expected school.name, "
-             "school.address, form.date, form.KEY for a key of the config's form.values, "
-             "pupil.last_name, pupil.first_name, pupil.birth_date, pupil.class, pupil.age, pupil.id, or "
-             "pupil.COLUMN for a roster column\n"
-             "vk.md:9:9: error: unknown placeholder \"{{pupil.klase}}\"; did you mean "
-             "\"{{pupil.class}}\"?\n");
+        got,
+        "vk.md:6:7: error: unknown placeholder \"{{pupil.frist_name}}\"; did you mean "
+        "\"{{pupil.first_name}}\"?\n"
+        "vk.md:6:33: error: unknown placeholder \"{{form.plattform}}\"; did you mean "
+        "\"{{form.platform}}\"?\n"
+        "vk.md:6:56: error: unknown placeholder \"{{ganz.anders}}\": expected school.name, "
+        "school.address, school.data_protection, form.date, form.KEY for a key of the config's form.values, "
+        "pupil.last_name, pupil.first_name, pupil.birth_date, pupil.class, pupil.age, pupil.id, or "
+        "pupil.COLUMN for a roster column\n"
+        "vk.md:9:9: error: unknown placeholder \"{{pupil.klase}}\"; did you mean "
+        "\"{{pupil.class}}\"?\n");
     free(got);
     diags_fini(&d);
 
@@ -754,27 +778,36 @@ test_template_shipped_text_is_the_schools_word_for_word(void **state)
     free(got);
     assert_non_null(doc);
 
-    /* every text block of the template, in order, is a paragraph of the seed; then come the form blocks */
-    size_t n_seed = sizeof seed_paragraphs / sizeof seed_paragraphs[0], k = 0, i = 0;
-    for (; i < template_n_blocks(doc) && k < n_seed; i++) {
+    /*
+     * Every text block of the template, in order, is a paragraph of the seed, except consentgen's own
+     * additions: the contact for data protection, the slip block (its return note) and the pupil block that
+     * the slip puts first. The signature block ends the form.
+     */
+    size_t n_seed = sizeof seed_paragraphs / sizeof seed_paragraphs[0], k = 0, n_added = 0;
+    size_t n = template_n_blocks(doc);
+    for (size_t i = 0; i + 1 < n; i++) {
         const struct template_block *b = template_block(doc, i);
         char                        *text = seed_text(b);
-        assert_string_equal(text, seed_paragraphs[k++]);
+        if (b->kind == TEMPLATE_BLOCK_SLIP) {
+            assert_string_equal(
+                text, "Bitte abtrennen und bis {{form.return_by}} an die Klassenleitung zurückgeben");
+            n_added++;
+        } else if (b->kind == TEMPLATE_BLOCK_PUPIL) {
+            assert_int_equal(template_block(doc, i - 1)->kind, TEMPLATE_BLOCK_SLIP); /* the pupil first */
+            n_added++;
+        } else if (strstr(text, "{{school.data_protection}}")) {
+            assert_string_equal(
+                text, "Ansprechperson für den Datenschutz an unserer Schule: {{school.data_protection}}");
+            n_added++;
+        } else {
+            assert_true(k < n_seed);
+            assert_string_equal(text, seed_paragraphs[k++]);
+        }
         free(text);
     }
     assert_int_equal(k, n_seed);
-
-    const struct template_block *sig = template_block(doc, i++);
-    const struct template_block *pupil = template_block(doc, i++);
-    const struct template_block *note = template_block(doc, i++);
-    assert_int_equal(template_n_blocks(doc), i);
-    assert_int_equal(sig->kind, TEMPLATE_BLOCK_SIGNATURE);
-    assert_int_equal(pupil->kind, TEMPLATE_BLOCK_PUPIL);
-    assert_int_equal(note->kind, TEMPLATE_BLOCK_PARAGRAPH);
-    char *text = seed_text(note);
-    assert_string_equal(
-        text, "Bitte geben Sie diese Einwilligung bis zum {{form.return_by}} an die Klassenleitung zurück.");
-    free(text);
+    assert_int_equal(n_added, 3);
+    assert_int_equal(template_block(doc, n - 1)->kind, TEMPLATE_BLOCK_SIGNATURE);
 
     /* structure: two section headings, one bullet list, one Ja/Nein list, the form rows */
     char *all = dump(doc);
@@ -782,17 +815,19 @@ test_template_shipped_text_is_the_schools_word_for_word(void **state)
     assert_non_null(strstr(all, "H2 @23: \"Aufzeichnung von Online-Meetings\""));
     assert_non_null(strstr(all, "BULLET1/g1 @31: \"Internetseitenzugriffe"));
     assert_non_null(strstr(all, "BULLET1/g1 @47: \"Nach Beendigung"));
-    assert_non_null(strstr(all, "CHECKBOX1/g2[ ] @67: \"Ja\"\nCHECKBOX1/g2[ ] @68: \"Nein\"\n"));
+    assert_non_null(strstr(all, "CHECKBOX1/g2[ ] @76: \"Ja\"\nCHECKBOX1/g2[ ] @77: \"Nein\"\n"));
     assert_non_null(strstr(all,
-                           "SIGNATURE @70:\n"
-                           "  @71 [guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
-                           "  @72 [pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n"
-                           "PUPIL @75:\n"
-                           "  @75 Name: {{pupil.last_name}}@75:0 | Vorname: {{pupil.first_name}}@75:0\n"
-                           "  @75 Geburtsdatum: {{pupil.birth_date}}@75:0 | Klasse: {{pupil.class}}@75:0\n"));
+                           "SLIP @66: \"Bitte abtrennen und bis \" {{form.return_by}}@67:25 \" an die "
+                           "Klassenleitung zurückgeben\"\n"
+                           "PUPIL @70:\n"
+                           "  @70 Name: {{pupil.last_name}}@70:0 | Vorname: {{pupil.first_name}}@70:0\n"
+                           "  @70 Geburtsdatum: {{pupil.birth_date}}@70:0 | Klasse: {{pupil.class}}@70:0\n"));
+    assert_non_null(strstr(all, "SIGNATURE @79:\n"
+                                "  @80 [guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
+                                "  @81 [pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n"));
     assert_non_null(strstr(all, "{{form.platform}}@9:50"));
     assert_non_null(strstr(all, "{{form.authority}}@62:1"));
-    assert_non_null(strstr(all, "{{form.return_by}}@78:44"));
+    assert_non_null(strstr(all, "{{school.data_protection}}@64:55"));
     free(all);
 
     const struct config_front_matter *fm = template_front_matter(doc);
@@ -806,6 +841,7 @@ test_template_shipped_text_is_the_schools_word_for_word(void **state)
     struct config       c = {0};
     c.form.values = values;
     c.form.n_values = 3;
+    c.school.data_protection = "Datenschutzbeauftragte Frau M. Beispiel, datenschutz@schule.example";
     assert_true(template_check_placeholders(doc, &c, NULL, 0, &d));
     assert_int_equal(d.n, 0);
     diags_fini(&d);
@@ -1058,10 +1094,12 @@ check_shipped_translation(const struct template_doc *german, const char *path, c
     assert_string_not_equal(template_front_matter(t)->language, "de");
     assert_string_not_equal(template_title(t), template_title(german));
 
-    /* The outline of the German text, plus the note at the top (two paragraphs, German first) and the
-     * sentence before the check boxes: a paragraph or a bullet left out would show here. */
+    /* The outline of the German text, plus the note at the top (two paragraphs, German first), the
+     * sentence before the check boxes and the return note (a paragraph here: a translation has no slip):
+     * a paragraph or a bullet left out would show here. */
     assert_int_equal(count_blocks(t, TEMPLATE_BLOCK_PARAGRAPH),
-                     count_blocks(german, TEMPLATE_BLOCK_PARAGRAPH) + 3);
+                     count_blocks(german, TEMPLATE_BLOCK_PARAGRAPH) + 4);
+    assert_int_equal(count_blocks(t, TEMPLATE_BLOCK_SLIP), 0);
     assert_int_equal(count_blocks(t, TEMPLATE_BLOCK_BULLET), count_blocks(german, TEMPLATE_BLOCK_BULLET));
     char *note = block_text(template_block(t, 0));
     assert_string_equal(note, "Übersetzung – nur zur Information. Maßgeblich ist der deutsche Text.");
@@ -1092,6 +1130,7 @@ test_template_shipped_translations_match_the_german_form(void **state)
     struct config       c = {0};
     c.form.values = values;
     c.form.n_values = 3;
+    c.school.data_protection = "Datenschutzbeauftragte Frau M. Beispiel, datenschutz@schule.example";
 
     /* every translation in the folder, and at least the six the documentation names */
     glob_t found;
@@ -1235,6 +1274,7 @@ main(void)
         cmocka_unit_test(test_template_fills_empty_pupil_block_with_default_rows),
         cmocka_unit_test(test_template_reads_signature_rows_with_audience),
         cmocka_unit_test(test_template_places_form_block_placeholders_after_others),
+        cmocka_unit_test(test_template_reads_the_slip_block),
         cmocka_unit_test(test_template_reports_unknown_form_block),
         cmocka_unit_test(test_template_reports_unknown_row_mark_and_empty_field),
         cmocka_unit_test(test_template_refuses_more_than_four_fields_in_a_row),
