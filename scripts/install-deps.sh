@@ -13,7 +13,7 @@ packages=(
 if [ "${1:-}" = "--test" ]; then
   packages+=(libcmocka-dev poppler-utils qpdf valgrind strace libclang-rt-14-dev llvm)
   # the scan tests draw their QR codes with libqrencode; bench/scan.sh compares zbar with zxing-cpp
-  packages+=(libqrencode-dev libzbar-dev)
+  packages+=(libqrencode-dev libzbar-dev zbar-tools)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Renders the example school (examples/schule.yaml) and writes pictures for README.md into docs/images/:
-# class-sheet.png (the return list of class 9b) and form-page-1.png, form-page-2.png (the form of one
-# pupil of 9b, old enough to sign next to the parents). Needs pdftoppm (poppler-utils).
+# Renders the example school (examples/schule.yaml) and writes pictures for README.md and
+# docs/register.md into docs/images/: class-sheet.png (the return list of class 9b), form-page-1.png,
+# form-page-2.png (the form of one pupil of 9b, old enough to sign next to the parents), slip.png (that
+# form's return slip at 150 dpi) and reminder-sheet.png (the return list of 5a in a reminder round, after
+# a few answers were recorded with set). Needs pdftoppm and pdftotext (poppler-utils).
 # usage: scripts/render-images.sh [BUILD_DIR]   (default build/; configured and built if it has no binary)
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,3 +25,22 @@ png() { # PDF PAGE NAME
 png "$tmp/9b.pdf" 1 class-sheet
 png "$tmp/9b/Arslan_Deniz.pdf" 1 form-page-1
 png "$tmp/9b/Arslan_Deniz.pdf" 2 form-page-2
+
+# The slip: from just above its return note to the page's foot, found by the note's first word.
+slip_pdf="$tmp/9b/Arslan_Deniz.pdf"
+top_pt=$(pdftotext -f 2 -l 2 -bbox "$slip_pdf" - 2>/dev/null |
+    sed -n 's/.*yMin="\([0-9.]*\)".*>Bitte<.*/\1/p' | head -n 1)
+top_px=$(awk -v y="${top_pt:-400}" 'BEGIN { printf "%d", (y - 8) * 150 / 72 }')
+pdftoppm -png -r 150 -singlefile -f 2 -l 2 -x 0 -y "$top_px" -W 1240 -H $((1754 - top_px)) "$slip_pdf" \
+    docs/images/slip 2>/dev/null
+echo docs/images/slip.png
+
+# A reminder round: a copy of the example with a few answers in its register, then render --missing.
+cp -r examples "$tmp/school"
+mkdir -p "$tmp/templates" && cp templates/*.md "$tmp/templates/"
+for a in "Müller, Jonas:ja" "Bauer, Leon:nein" "Schäfer, Lena:ja" "Fischer, Emma:widerrufen"; do
+    "$build/src/consentgen" set "$tmp/school/schule.yaml" --pupil "${a%%:*}" --answer "${a##*:}" >/dev/null
+done
+"$build/src/consentgen" render "$tmp/school/schule.yaml" --missing --class 5a --out "$tmp/reminder" --quiet \
+    >/dev/null
+png "$tmp/reminder/5a.pdf" 1 reminder-sheet

@@ -1336,20 +1336,21 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct layout
              arena_printf(a, "Datum des Formulars: %s", params->form_date ? params->form_date : ""),
              LAYOUT_FONT_REGULAR);
     segs_add_break(&c, &info);
-    segs_add(&c, &info, arena_printf(a, "Anzahl der Formulare: %zu", params->n_rows), LAYOUT_FONT_REGULAR);
-    if (params->return_by) {
-        segs_add_break(&c, &info);
-        segs_add(&c, &info, arena_printf(a, "Rückgabe bis: %s", params->return_by), LAYOUT_FONT_REGULAR);
-    }
     /* A reminder round (render --missing): how many are back already, as the register has it. */
     size_t n_back = 0;
     for (size_t i = 0; i < params->n_rows; i++)
         n_back += params->rows[i].answer && *params->rows[i].answer;
-    if (n_back) {
-        segs_add_break(&c, &info);
+    if (n_back)
         segs_add(&c, &info,
-                 arena_printf(a, "Schon zurück: %zu, noch offen: %zu", n_back, params->n_rows - n_back),
+                 arena_printf(a, "Anzahl der Formulare: %zu (schon zurück: %zu, noch offen: %zu)",
+                              params->n_rows, n_back, params->n_rows - n_back),
                  LAYOUT_FONT_REGULAR);
+    else
+        segs_add(&c, &info, arena_printf(a, "Anzahl der Formulare: %zu", params->n_rows),
+                 LAYOUT_FONT_REGULAR);
+    if (params->return_by) {
+        segs_add_break(&c, &info);
+        segs_add(&c, &info, arena_printf(a, "Rückgabe bis: %s", params->return_by), LAYOUT_FONT_REGULAR);
     }
     add_text_unit(&c, &fl, UNIT_FLOW, &info, LEFT_PT, TEXT_W_PT, BODY_PT, 0.0);
 

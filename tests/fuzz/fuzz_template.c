@@ -106,16 +106,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.pupil_age = (int)(size % 24);
     p.pupil_signature_from_age = fm->pupil_signature_from_age;
     p.adult_age = fm->adult_age;
+    p.form_date = "27.11.2026";
+    p.slip_code = size % 5 ? "CG1-3HWZGMJPVEMK" : NULL;
+    p.slip_token = "3HWZ-GMJP-VEMK";
     buf_init(&dump);
     layout_form(doc, &v, &p, &m, a, &out);
     layout_pad_to_even(&out, a);
     layout_dump(&out, &dump);
 
     static const struct layout_sheet_row rows[] = {
-        {"Yılmaz", "Elif"},
-        {"Müller", "Jonas"},
-        {"Nguyễn", "An"},
-        {"", ""},
+        {"Yılmaz", "Elif", "Ja"},
+        {"Müller", "Jonas", "widerrufen"},
+        {"Nguyễn", "An", NULL},
+        {"", "", ""},
     };
     struct layout_sheet_params sp = {0};
     struct layout_doc          sheet = {0};

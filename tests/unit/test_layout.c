@@ -1151,7 +1151,7 @@ test_layout_class_sheet_ticks_answers_already_back(void **state)
     p.n_rows = 4;
     struct layout_metrics m = fake_metrics(NULL);
     layout_class_sheet(&p, &m, a, &d);
-    assert_non_null(test_find_text(&d, "Schon zurück: 3, noch offen: 1"));
+    assert_non_null(test_find_text(&d, "Anzahl der Formulare: 4 (schon zurück: 3, noch offen: 1)"));
     assert_non_null(test_find_text(&d, "widerrufen"));
     /* A tick is two short strokes: zurück and Ja for Anna, zurück and Nein for Can, zurück for Dana. */
     size_t n_strokes = 0;
