@@ -305,23 +305,43 @@ arena_printf(struct arena *a, const char *fmt, ...)
 
 /* ---- files and paths ---- */
 
+/* A folder is EISDIR; a pipe, device or socket ENODEV: reading one could block or never end. */
+static bool
+is_regular(const struct stat *st)
+{
+    if (S_ISREG(st->st_mode))
+        return true;
+    errno = S_ISDIR(st->st_mode) ? EISDIR : ENODEV;
+    return false;
+}
+
+bool
+util_check_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && is_regular(&st);
+}
+
 bool
 util_read_file(const char *path, size_t max_len, char **data, size_t *len)
 {
     *data = NULL;
     *len = 0;
+    /* stat first: opening a FIFO waits for a writer, forever; fstat then checks what was opened. */
+    if (!util_check_regular_file(path))
+        return false;
     FILE *f = fopen(path, "rb");
     if (!f)
         return false;
     struct stat st;
-    bool        has_stat = fstat(fileno(f), &st) == 0;
-    if (has_stat && S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0 || !is_regular(&st)) {
+        int err = errno;
         fclose(f);
-        errno = EISDIR;
+        errno = err;
         return false;
     }
     /* A regular file that is too large is refused before reading it: a 100 MB file costs no memory. */
-    if (has_stat && S_ISREG(st.st_mode) && st.st_size > 0 && (unsigned long long)st.st_size > max_len) {
+    if (st.st_size > 0 && (unsigned long long)st.st_size > max_len) {
         fclose(f);
         errno = EFBIG;
         return false;
@@ -353,6 +373,61 @@ util_read_file(const char *path, size_t max_len, char **data, size_t *len)
     return true;
 }
 
+/* Whether needle occurs in the n bytes at s. */
+static bool
+contains(const char *s, size_t n, const char *needle, size_t needle_len)
+{
+    for (size_t i = 0; needle_len <= n && i <= n - needle_len; i++)
+        if (s[i] == needle[0] && memcmp(s + i, needle, needle_len) == 0)
+            return true;
+    return false;
+}
+
+#define CONTAINS(s, n, lit) contains((s), (n), (lit), sizeof(lit) - 1)
+
+enum util_file_kind
+util_file_kind(const char *data, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
+        return UTIL_FILE_UTF16LE;
+    if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
+        return UTIL_FILE_UTF16BE;
+    if (len >= 5 && memcmp(data, "%PDF-", 5) == 0)
+        return UTIL_FILE_PDF;
+    if (len >= 5 && memcmp(data, "{\\rtf", 5) == 0)
+        return UTIL_FILE_WORD;
+    if (len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0) {
+        /* ZIP: OpenDocument names its type in the first entry, "mimetype"; Office Open XML by its folders.
+         * Entry names are stored uncompressed, in each entry's header and in the directory at the end. */
+        if (CONTAINS(data, len, "application/vnd.oasis.opendocument.spreadsheet"))
+            return UTIL_FILE_ODS;
+        if (CONTAINS(data, len, "application/vnd.oasis.opendocument.text"))
+            return UTIL_FILE_WORD;
+        if (CONTAINS(data, len, "xl/workbook") || CONTAINS(data, len, "xl/_rels"))
+            return UTIL_FILE_XLSX;
+        if (CONTAINS(data, len, "word/document") || CONTAINS(data, len, "word/_rels"))
+            return UTIL_FILE_WORD;
+        return UTIL_FILE_BINARY;
+    }
+    if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        /* OLE2 (Office 97-2003): the streams' names are UTF-16 in the directory. */
+        if (CONTAINS(data, len, "W\0o\0r\0d\0D\0o\0c\0u\0m\0e\0n\0t\0"))
+            return UTIL_FILE_WORD;
+        return UTIL_FILE_XLS; /* "Workbook" or "Book"; anything else of Office 97 reads as Excel's too */
+    }
+    static const char *const images[] = {"\x89PNG", "\xFF\xD8\xFF", "GIF8", "BM"};
+    for (size_t i = 0; i < sizeof images / sizeof images[0]; i++)
+        if (len >= strlen(images[i]) && memcmp(data, images[i], strlen(images[i])) == 0 &&
+            memchr(data, '\0', len < 64 ? len : 64))
+            return UTIL_FILE_BINARY;
+    /* Images, archives and programs have many NUL bytes early; a damaged text may have one or two. */
+    size_t n_nul = 0;
+    for (size_t i = 0; i < len && i < 8192; i++)
+        n_nul += data[i] == '\0';
+    return n_nul >= 4 ? UTIL_FILE_BINARY : UTIL_FILE_TEXT;
+}
+
 char *
 util_path_relative_to(const char *base_file, const char *rel)
 {
@@ -378,9 +453,9 @@ size_t
 util_edit_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
+    if (la > 128 || lb > 128)
         return (size_t)-1;
-    size_t row[65];
+    size_t row[129];
     for (size_t j = 0; j <= lb; j++)
         row[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -534,6 +609,148 @@ utf8_decompose_base(int32_t cp, int32_t *out, size_t max)
     return n > 0 && (size_t)n <= max ? (size_t)n : 0;
 }
 
+/* Shown escaped in messages: controls, invalid bytes, and characters that reorder or hide text. */
+static bool
+is_hidden(int32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+struct util_quoted
+util_quote_len(const char *s, size_t len)
+{
+    struct util_quoted q;
+    size_t             w = 0, n_chars = 0;
+    for (size_t i = 0; s && i < len;) {
+        if (n_chars == UTIL_QUOTE_MAX_CHARS) {
+            memcpy(q.text + w, "\xE2\x80\xA6", 3); /* … */
+            w += 3;
+            break;
+        }
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0) {
+            w += (size_t)snprintf(q.text + w, sizeof q.text - w, "\\x%02X", (unsigned char)s[i]);
+            n = 1;
+        } else if (cp == '\t' || cp == '\n' || cp == '\r') {
+            q.text[w++] = '\\';
+            q.text[w++] = cp == '\t' ? 't' : cp == '\n' ? 'n' : 'r';
+        } else if (is_hidden(cp)) {
+            w += (size_t)snprintf(q.text + w, sizeof q.text - w, cp < 0x80 ? "\\x%02X" : "\\u%04X",
+                                  (unsigned)cp);
+        } else {
+            memcpy(q.text + w, s + i, n);
+            w += n;
+        }
+        i += n;
+        n_chars++;
+    }
+    q.text[w] = '\0';
+    return q;
+}
+
+struct util_quoted
+util_quote(const char *s)
+{
+    return util_quote_len(s, s ? strlen(s) : 0);
+}
+
+/* Characters trimmed from the ends of a field: every Unicode space (Zs), tab, zero-width space, BOM. */
+static bool
+is_trimmed_space(int32_t cp)
+{
+    return cp == '\t' || cp == 0x200B || cp == 0xFEFF || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS;
+}
+
+char *
+utf8_trim(const char *s, size_t len)
+{
+    size_t start = 0, end = len;
+    for (;;) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + start, end - start, &cp);
+        if (n == 0 || !is_trimmed_space(cp))
+            break;
+        start += n;
+    }
+    while (end > start) {
+        size_t b = end - 1; /* the start of the last character */
+        while (b > start && ((unsigned char)s[b] & 0xC0) == 0x80)
+            b--;
+        int32_t cp = 0; /* set by utf8_decode when it returns end - b */
+        if (utf8_decode(s + b, end - b, &cp) != end - b || !is_trimmed_space(cp))
+            break;
+        end = b;
+    }
+    return xstrndup(s + start, end - start);
+}
+
+/* German spellings first (ä = ae, as file names spell it), then letters decomposition cannot reduce. */
+static const struct {
+    int32_t     cp;
+    const char *ascii;
+} MATCH_SPELLINGS[] = {
+    {0x00E4, "ae"}, {0x00F6, "oe"}, {0x00FC, "ue"}, {0x00DF, "ss"}, {0x1E9E, "ss"},
+    {0x00E6, "ae"}, {0x0153, "oe"}, {0x0142, "l"},  {0x00F8, "o"},  {0x0111, "d"},
+    {0x0131, "i"},  {0x00F0, "d"},  {0x00FE, "th"}, {0x0127, "h"},
+};
+
+char *
+utf8_match_key(const char *s)
+{
+    char       *nfc = utf8_nfc(s ? s : "");
+    const char *t = nfc ? nfc : "";
+    size_t      len = strlen(t);
+    struct buf  b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    bool gap = false; /* a separator is pending: written before the next letter, never at the ends */
+    for (size_t i = 0; i < len;) {
+        int32_t cp;
+        size_t  n = utf8_decode(t + i, len - i, &cp);
+        if (n == 0)
+            break;
+        i += n;
+        int32_t     lower = utf8proc_tolower(cp);
+        const char *spelled = NULL;
+        for (size_t k = 0; k < sizeof MATCH_SPELLINGS / sizeof MATCH_SPELLINGS[0]; k++)
+            if (MATCH_SPELLINGS[k].cp == lower)
+                spelled = MATCH_SPELLINGS[k].ascii;
+        int32_t parts[18];
+        size_t  n_parts = 0;
+        if (!spelled)
+            n_parts = utf8_decompose_base(cp, parts, 18);
+        if (!spelled && n_parts == 0) {
+            int cat = utf8proc_category(cp);
+            if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC || cat == UTF8PROC_CATEGORY_ME)
+                continue; /* a mark without its letter */
+            parts[0] = cp;
+            n_parts = 1;
+        }
+        for (size_t k = 0; spelled || k < n_parts; k++) {
+            bool is_word = spelled || utf8_is_letter_or_mark(parts[k]) ||
+                           utf8proc_category(parts[k]) == UTF8PROC_CATEGORY_ND;
+            if (!is_word) {
+                gap = b.len > 0;
+                continue;
+            }
+            if (gap)
+                buf_putc(&b, ' ');
+            gap = false;
+            if (spelled) {
+                buf_puts(&b, spelled);
+                break;
+            }
+            utf8proc_uint8_t enc[4];
+            utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(parts[k]), enc);
+            buf_append(&b, (const char *)enc, (size_t)m);
+        }
+    }
+    free(nfc);
+    return buf_detach(&b);
+}
+
 /* ---- dates ---- */
 
 static bool
@@ -578,7 +795,8 @@ date_parse(const char *s, struct date *out)
         p++;
     struct date d = {0, 0, 0};
     int         n1 = read_digits(&p, 4, &d.day);
-    if (n1 == 4 && *p == '-') { /* yyyy-mm-dd */
+    bool        is_iso = n1 == 4 && *p == '-';
+    if (is_iso) { /* yyyy-mm-dd */
         d.year = d.day;
         p++;
         if (read_digits(&p, 2, &d.month) != 2 || *p++ != '-' || read_digits(&p, 2, &d.day) != 2)
@@ -591,8 +809,28 @@ date_parse(const char *s, struct date *out)
     } else {
         return DATE_BAD_FORMAT;
     }
+    /* Excel writes a date cell with a time of day as "19.07.2015 00:00:00"; the time is left out. */
+    const char *after = p;
     while (*p == ' ' || *p == '\t')
         p++;
+    if ((*p == 'T' && p == after && is_iso) || (p > after && *p >= '0' && *p <= '9')) {
+        int h, m, sec = 0;
+        p += *p == 'T';
+        if (read_digits(&p, 2, &h) < 1 || *p++ != ':' || read_digits(&p, 2, &m) != 2)
+            return DATE_BAD_FORMAT;
+        if (*p == ':' && (p++, read_digits(&p, 2, &sec) != 2))
+            return DATE_BAD_FORMAT;
+        if (*p == '.' || *p == ',') {
+            int frac;
+            p++;
+            if (read_digits(&p, 9, &frac) < 1)
+                return DATE_BAD_FORMAT;
+        }
+        if (h > 23 || m > 59 || sec > 59)
+            return DATE_BAD_FORMAT;
+        while (*p == ' ' || *p == '\t')
+            p++;
+    }
     if (*p)
         return DATE_BAD_FORMAT;
     if (!date_is_valid(d))

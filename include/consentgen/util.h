@@ -68,10 +68,29 @@ char         *arena_strndup(struct arena *a, const char *s, size_t len);
 char         *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
- * Reads a whole file into a NUL-terminated buffer (caller frees *data).
- * Fails with errno EFBIG when the file is larger than max_len bytes.
+ * Reads a whole regular file into a NUL-terminated buffer (caller frees *data).
+ * Fails with errno EFBIG when the file is larger than max_len bytes, EISDIR for
+ * a folder and ENODEV for anything else that is not a plain file (a FIFO, a
+ * device such as /dev/zero, a socket), which is never opened: it could block
+ * or never end.
  */
 bool util_read_file(const char *path, size_t max_len, char **data, size_t *len);
+/* Whether path (links followed) is a regular file; false with errno ENOENT, EISDIR, ENODEV, ... */
+bool util_check_regular_file(const char *path);
+
+/* What the first bytes of a file say it is, so a wrong file gets a plain message instead of parse errors. */
+enum util_file_kind {
+    UTIL_FILE_TEXT,    /* no sign of anything else: UTF-8, Windows-1252 */
+    UTIL_FILE_UTF16LE, /* text with the BOM FF FE (Excel's "Unicode-Text") */
+    UTIL_FILE_UTF16BE, /* text with the BOM FE FF */
+    UTIL_FILE_XLSX,    /* Excel workbook (Office Open XML, a ZIP) */
+    UTIL_FILE_XLS,     /* Excel 97-2003 workbook (OLE2) */
+    UTIL_FILE_ODS,     /* LibreOffice Calc spreadsheet (OpenDocument, a ZIP) */
+    UTIL_FILE_WORD,    /* a word-processor document: .docx, .doc, .odt, .rtf */
+    UTIL_FILE_PDF,
+    UTIL_FILE_BINARY, /* NUL bytes near the start, or another ZIP: an image, an archive, a program */
+};
+enum util_file_kind util_file_kind(const char *data, size_t len);
 
 /* Resolves rel against the folder of base_file; absolute rel is copied. Caller frees. */
 char *util_path_relative_to(const char *base_file, const char *rel);
@@ -79,8 +98,25 @@ char *util_path_relative_to(const char *base_file, const char *rel);
 /* Case-insensitive ASCII comparison (header names, keys). */
 int util_strcasecmp_ascii(const char *a, const char *b);
 
-/* Levenshtein distance of two short ASCII strings, for "did you mean" hints. */
+/*
+ * Levenshtein distance of two short strings in bytes, ASCII case ignored, for
+ * "did you mean" hints; SIZE_MAX when one is longer than 128 bytes.
+ */
 size_t util_edit_distance(const char *a, const char *b);
+
+/*
+ * A value as a message may quote it: at most UTIL_QUOTE_MAX_CHARS characters,
+ * then "…"; control characters, invalid bytes and characters that reorder or
+ * hide text written as \t \n \r \x1B \u202E. The text lives in the returned
+ * struct, so `util_quote(s).text` is valid until the end of the full expression
+ * (C11 6.2.4p8): diag_add(d, ..., "\"%s\"", util_quote(name).text).
+ */
+#define UTIL_QUOTE_MAX_CHARS 80
+struct util_quoted {
+    char text[UTIL_QUOTE_MAX_CHARS * 6 + 8];
+};
+struct util_quoted util_quote(const char *s);
+struct util_quoted util_quote_len(const char *s, size_t len);
 
 /* UTF-8. */
 bool utf8_is_valid(const char *s, size_t len);
@@ -90,6 +126,16 @@ size_t utf8_count_chars(const char *s, size_t len); /* code points */
 char  *utf8_nfc(const char *s);                     /* NFC copy, NULL if invalid UTF-8 */
 /* Case- and normalisation-insensitive key (NFKC + case fold) for name matching; caller frees. */
 char *utf8_fold(const char *s);
+/*
+ * Key for matching names as people type them: case, accents and marks
+ * ignored, German spellings spelled out as file names spell them (ä = ae,
+ * ß = ss, so "Mueller" = "Müller"), ı = i, ł = l; every run of other
+ * characters (spaces, apostrophes ' ’, hyphens, commas) is one space, none at
+ * the ends. "Şahin-Öztürk, İlayda" -> "sahin oeztuerk ilayda". Caller frees.
+ */
+char *utf8_match_key(const char *s);
+/* Copy of the len bytes at s without every Unicode space (Zs), tab, zero-width space and BOM at both ends. */
+char *utf8_trim(const char *s, size_t len);
 /* DIN 5007-1 sort key: ä sorts as a, ß as ss, other accents dropped, case ignored; caller frees. */
 char *utf8_sort_key(const char *s);
 /* Whether cp is a letter or a combining mark (Unicode categories L* and M*). */
@@ -104,7 +150,11 @@ struct date {
     int day;   /* 1..31 */
 };
 enum date_parse_result { DATE_OK, DATE_BAD_FORMAT, DATE_NOT_REAL };
-/* Parses "dd.mm.yyyy", "d.m.yyyy" or "yyyy-mm-dd" (surrounding spaces allowed). */
+/*
+ * Parses "dd.mm.yyyy", "d.m.yyyy" or "yyyy-mm-dd" (surrounding spaces allowed),
+ * also followed by a time of day that is ignored ("19.07.2015 00:00:00",
+ * "2015-07-19T00:00"), as Excel and databases write date cells.
+ */
 enum date_parse_result date_parse(const char *s, struct date *out);
 bool                   date_is_valid(struct date d);
 int                    date_compare(struct date a, struct date b);
