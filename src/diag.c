@@ -23,7 +23,21 @@ diags_fini(struct diags *d)
         free(d->v[i].msg);
     }
     free(d->v);
+    for (size_t i = 0; i < d->n_kinds; i++) {
+        free(d->kinds[i].file);
+        free(d->kinds[i].last_shown);
+    }
+    free(d->kinds);
     diags_init(d);
+}
+
+static void
+count(struct diags *d, enum diag_level level)
+{
+    if (level == DIAG_ERROR)
+        d->n_errors++;
+    else if (level == DIAG_WARNING)
+        d->n_warnings++;
 }
 
 static void
@@ -35,21 +49,81 @@ push(struct diags *d, struct diag e)
     }
     e.seq = d->n ? d->v[d->n - 1].seq + 1 : 0;
     d->v[d->n++] = e;
-    if (e.level == DIAG_ERROR)
-        d->n_errors++;
-    else if (e.level == DIAG_WARNING)
-        d->n_warnings++;
+}
+
+static bool
+same_file(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The kind of a problem; NULL for formats that are not kinds. The kinds are few (one per message). */
+static struct diag_kind *
+find_kind(struct diags *d, enum diag_level level, const char *file, const char *fmt)
+{
+    if (level == DIAG_NOTE || strcmp(fmt, "%s") == 0)
+        return NULL;
+    for (size_t i = 0; i < d->n_kinds; i++) {
+        struct diag_kind *k = &d->kinds[i];
+        if (k->fmt == fmt && k->level == level && same_file(k->file, file))
+            return k;
+    }
+    if (d->n_kinds == d->cap_kinds) {
+        d->cap_kinds = d->cap_kinds ? 2 * d->cap_kinds : 16;
+        d->kinds = xrealloc(d->kinds, d->cap_kinds * sizeof(*d->kinds));
+    }
+    struct diag_kind *k = &d->kinds[d->n_kinds++];
+    memset(k, 0, sizeof(*k));
+    k->fmt = fmt;
+    k->level = level;
+    k->file = file ? xstrdup(file) : NULL;
+    return k;
 }
 
 void
 diag_add(struct diags *d, enum diag_level level, const char *file, unsigned line, unsigned col,
          const char *fmt, ...)
 {
+    if (level == DIAG_NOTE && d->is_hiding)
+        return;
+    struct diag_kind *k = find_kind(d, level, file, fmt);
+    if (level != DIAG_NOTE)
+        count(d, level);
+    d->is_hiding = k && ++k->n > DIAG_MAX_OF_KIND;
+    if (d->is_hiding) { /* counted, not formatted: a hostile file may have millions */
+        if (k->n_hidden++ == 0)
+            k->first_hidden = k->last_hidden = line;
+        if (line > k->last_hidden)
+            k->last_hidden = line;
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     struct diag e = {level, file ? xstrdup(file) : NULL, line, col, xvasprintf(_(fmt), ap), 0};
     va_end(ap);
+    if (k && k->n == DIAG_MAX_OF_KIND)
+        k->last_shown = xstrdup(e.msg);
     push(d, e);
+}
+
+/* The line that stands for the problems of kind k not listed. */
+static struct diag
+summary_of(const struct diag_kind *k)
+{
+    unsigned long      n = k->n_hidden;
+    struct util_quoted shown = util_quote(k->last_shown); /* the text lives in this struct */
+    char              *msg;
+    if (k->file && k->first_hidden)
+        msg = xasprintf(util_translate_plural(
+                            "%lu more problem of the same kind, up to line %u, is not listed: \"%s\"",
+                            "%lu more problems of the same kind, up to line %u, are not listed: \"%s\"", n),
+                        n, k->last_hidden, shown.text);
+    else
+        msg = xasprintf(util_translate_plural("%lu more problem of the same kind is not listed: \"%s\"",
+                                              "%lu more problems of the same kind are not listed: \"%s\"", n),
+                        n, shown.text);
+    struct diag e = {k->level, k->file ? xstrdup(k->file) : NULL, k->first_hidden, 0, msg, 0};
+    return e;
 }
 
 /* Sort key: a note sorts with the entry it follows. */
@@ -83,6 +157,13 @@ compare_keyed(const void *pa, const void *pb)
 void
 diags_sort(struct diags *d)
 {
+    for (size_t i = 0; i < d->n_kinds; i++) {
+        if (d->kinds[i].n_hidden) {
+            push(d, summary_of(&d->kinds[i]));
+            d->kinds[i].n_hidden = 0;
+        }
+    }
+    d->is_hiding = false;
     if (d->n < 2)
         return;
     struct keyed      *k = xmalloc(d->n * sizeof(*k));
@@ -116,19 +197,31 @@ level_name(enum diag_level level)
     abort();
 }
 
+static void
+format_one(const struct diag *e, struct buf *out)
+{
+    if (!e->file)
+        buf_puts(out, "consentgen");
+    else if (e->line == 0)
+        buf_puts(out, e->file);
+    else if (e->col == 0)
+        buf_printf(out, "%s:%u", e->file, e->line);
+    else
+        buf_printf(out, "%s:%u:%u", e->file, e->line, e->col);
+    buf_printf(out, ": %s: %s\n", level_name(e->level), e->msg);
+}
+
 void
 diags_format(const struct diags *d, struct buf *out)
 {
-    for (size_t i = 0; i < d->n; i++) {
-        const struct diag *e = &d->v[i];
-        if (!e->file)
-            buf_puts(out, "consentgen");
-        else if (e->line == 0)
-            buf_puts(out, e->file);
-        else if (e->col == 0)
-            buf_printf(out, "%s:%u", e->file, e->line);
-        else
-            buf_printf(out, "%s:%u:%u", e->file, e->line, e->col);
-        buf_printf(out, ": %s: %s\n", level_name(e->level), e->msg);
+    for (size_t i = 0; i < d->n; i++)
+        format_one(&d->v[i], out);
+    for (size_t i = 0; i < d->n_kinds; i++) {
+        if (d->kinds[i].n_hidden) {
+            struct diag e = summary_of(&d->kinds[i]);
+            format_one(&e, out);
+            free(e.file);
+            free(e.msg);
+        }
     }
 }
