@@ -29,6 +29,7 @@ struct node {
     enum node_kind kind;
     unsigned       line, col;  /* 1-based, in the file */
     char          *text;       /* scalar: NUL-terminated value */
+    char          *lines;      /* plain scalar over several lines: its lines as written, joined by \n */
     bool           is_null;    /* scalar: plain "", "~" or "null", i.e. nothing written */
     bool           is_invalid; /* already reported (alias, NUL byte): checks skip it silently */
     struct node  **kids;       /* mapping: key, value, key, value, ...; sequence: items */
@@ -65,6 +66,7 @@ node_free(struct node *n)
         node_free(n->kids[i]);
     free(n->kids);
     free(n->text);
+    free(n->lines);
     free(n);
 }
 
@@ -128,6 +130,23 @@ char_at(const char *text, size_t len, yaml_mark_t m)
     return 0;
 }
 
+/* The byte offset of a 0-based line and character column (len when past the end). */
+static size_t
+offset_of_mark(const char *text, size_t len, yaml_mark_t m)
+{
+    size_t i = 0, line = 0;
+    while (i < len && line < m.line) {
+        if (text[i++] == '\n')
+            line++;
+    }
+    for (size_t col = 0; i < len && col < m.column; col++) {
+        i++;
+        while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80)
+            i++; /* the rest of a UTF-8 character */
+    }
+    return i;
+}
+
 /* True if the line of m has ": " before m's column, i.e. m is not the colon of the line's own key. */
 static bool
 has_colon_before(const char *text, size_t len, yaml_mark_t m)
@@ -186,7 +205,11 @@ report_syntax_error(struct yctx *y)
     }
     /* The usual mistakes of hand-written YAML get a plain hint. */
     char c = char_at(y->text, y->len, at);
-    if (c == '\t')
+    if (strstr(problem, "unknown escape character") || strstr(problem, "expected hexdecimal number"))
+        diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col,
+                 "in double quotes a backslash starts an escape such as \\n; write a Windows path in single "
+                 "quotes ('C:\\Users\\Sekretariat\\video.md') or with / instead of \\");
+    else if (c == '\t')
         diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col, "indent with spaces, not tabs");
     else if (c == ':' && has_colon_before(y->text, y->len, at))
         diag_add(y->d, DIAG_NOTE, y->file, ps.line, ps.col, "put text that contains \": \" in double quotes");
@@ -223,6 +246,40 @@ is_null_text(const char *s, size_t len)
 {
     return len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
            strcmp(s, "NULL") == 0;
+}
+
+/*
+ * The lines of a plain scalar as written between two marks, each trimmed:
+ * YAML folds "Schulstraße 1" and "12345 Musterstadt" on two lines into one,
+ * but an address keeps them apart. NULL if the marks do not fit the text.
+ */
+static char *
+source_lines(const struct yctx *y, yaml_mark_t start, yaml_mark_t end)
+{
+    /* libyaml's index counts characters, not bytes: the offsets come from line and column. */
+    size_t from = offset_of_mark(y->text, y->len, start), to = offset_of_mark(y->text, y->len, end);
+    if (from > to)
+        return NULL;
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    const char *s = y->text + from, *e = y->text + to;
+    while (s < e) {
+        const char *nl = memchr(s, '\n', (size_t)(e - s));
+        const char *line_end = nl ? nl : e;
+        const char *a = s, *z = line_end;
+        while (a < z && (*a == ' ' || *a == '\t'))
+            a++;
+        while (z > a && (z[-1] == ' ' || z[-1] == '\t' || z[-1] == '\r'))
+            z--;
+        if (z > a) {
+            if (b.len)
+                buf_putc(&b, '\n');
+            buf_append(&b, a, (size_t)(z - a));
+        }
+        s = nl ? nl + 1 : e;
+    }
+    return buf_detach(&b);
 }
 
 static void
@@ -263,6 +320,8 @@ build_node(struct yctx *y, yaml_event_t *ev, unsigned depth, struct node **out)
         n->kind = NODE_SCALAR;
         n->text = xstrndup(v, len);
         n->is_null = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && is_null_text(n->text, len);
+        if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && ev->end_mark.line > ev->start_mark.line)
+            n->lines = source_lines(y, ev->start_mark, ev->end_mark);
         if (ev->data.scalar.anchor)
             report_alias(y, p, n);
         if (memchr(v, '\0', len)) { /* a "\0" escape: our strings end at NUL */
@@ -460,6 +519,7 @@ section_of_key(const char *key)
         {"data_protection", "school"},
         {"date", "form"},
         {"values", "form"},
+        {"signatures_without_birth_date", "form"},
         {"file", "roster"},
         {"delimiter", "roster"},
         {"encoding", "roster"},
@@ -489,7 +549,7 @@ report_unknown_key(const struct walk *w, const struct node *key, const char *sec
     if (owner) { /* "name:" written without its indentation under "school:" */
         diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
                  "unknown key \"%s\" at the top level; it belongs under \"%s:\", indented by two spaces",
-                 key->text, owner);
+                 util_quote(key->text).text, owner);
         return;
     }
     if (!hint)
@@ -497,7 +557,7 @@ report_unknown_key(const struct walk *w, const struct node *key, const char *sec
 
     struct buf msg;
     buf_init(&msg);
-    buf_printf(&msg, "unknown key \"%s\"", key->text);
+    buf_printf(&msg, "unknown key \"%s\"", util_quote(key->text).text);
     if (section)
         buf_printf(&msg, " in \"%s\"", section);
     if (hint) {
@@ -579,11 +639,12 @@ check_duplicate(const struct walk *w, const struct node *key, const struct node 
         return false;
     if (section)
         diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
-                 "duplicate key \"%s\" in \"%s\"; it was first given at line %u", key->text, section,
-                 first->line);
+                 "duplicate key \"%s\" in \"%s\"; it was first given at line %u", util_quote(key->text).text,
+                 section, first->line);
     else
         diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
-                 "duplicate key \"%s\"; it was first given at line %u", key->text, first->line);
+                 "duplicate key \"%s\"; it was first given at line %u", util_quote(key->text).text,
+                 first->line);
     return true;
 }
 
@@ -684,13 +745,16 @@ get_bool(const struct walk *w, struct pair p, const char *name, bool *out)
     }
     if (v->is_null)
         return;
-    if (util_strcasecmp_ascii(v->text, "true") == 0 || util_strcasecmp_ascii(v->text, "yes") == 0)
-        *out = true;
-    else if (util_strcasecmp_ascii(v->text, "false") == 0 || util_strcasecmp_ascii(v->text, "no") == 0)
-        *out = false;
-    else
-        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be true or false, not \"%s\"", name,
-                 v->text);
+    /* German configs say ja and nein. */
+    static const char *const yes[] = {"true", "yes", "ja"}, *const no[] = {"false", "no", "nein"};
+    for (size_t i = 0; i < 3; i++) {
+        if (util_strcasecmp_ascii(v->text, yes[i]) == 0 || util_strcasecmp_ascii(v->text, no[i]) == 0) {
+            *out = util_strcasecmp_ascii(v->text, yes[i]) == 0;
+            return;
+        }
+    }
+    diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be true or false (ja or nein), not \"%s\"",
+             name, util_quote(v->text).text);
 }
 
 /*
@@ -719,7 +783,7 @@ get_choice(const struct walk *w, struct pair p, const char *name, const char *co
         }
     }
     diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be %s, not \"%s\"", name, expected,
-             v->text);
+             util_quote(v->text).text);
     return false;
 }
 
@@ -762,6 +826,42 @@ get_path(const struct walk *w, struct pair p, const char *name, char **resolved,
     }
 }
 
+/*
+ * school.address, printed line by line in the letterhead: one line of text;
+ * or several, as a list, a "|" block, or plain lines one below the other.
+ */
+static void
+read_address(const struct walk *w, struct pair p, char **out)
+{
+    const struct node *v = p.value;
+    if (v && !v->is_invalid && v->kind == NODE_SCALAR && v->lines) {
+        free(*out);
+        *out = xstrdup(v->lines);
+        return;
+    }
+    if (!v || v->is_invalid || v->kind != NODE_SEQUENCE) {
+        get_text(w, p, "school.address", out);
+        return;
+    }
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (size_t i = 0; i < v->n_kids; i++) {
+        const struct node *line = v->kids[i];
+        if (line->is_invalid || (line->kind == NODE_SCALAR && line->is_null))
+            continue;
+        if (line->kind != NODE_SCALAR) {
+            report_type(w, line, "a line of school.address", "text");
+            continue;
+        }
+        if (b.len)
+            buf_putc(&b, '\n');
+        buf_puts(&b, line->text);
+    }
+    free(*out);
+    *out = buf_detach(&b);
+}
+
 static void
 read_school(const struct walk *w, struct pair sp, struct config_school *s)
 {
@@ -775,7 +875,7 @@ read_school(const struct walk *w, struct pair sp, struct config_school *s)
         return; /* wrong type, reported */
     if (check_required(w, f[0], sp.key, "school.name"))
         get_text(w, f[0], "school.name", &s->name);
-    get_text(w, f[1], "school.address", &s->address);
+    read_address(w, f[1], &s->address);
     if (s->address && s->address[0] == '\0') {
         free(s->address);
         s->address = NULL;
@@ -829,12 +929,15 @@ read_values(const struct walk *w, struct pair vp, struct config_form *form)
 static void
 read_form(const struct walk *w, struct pair sp, struct config_form *form)
 {
-    static const char *const keys[] = {"template", "date", "values"};
-    const struct node       *map = get_section(w, sp, "form", "template, date, values");
-    struct pair              f[3] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
+    static const char *const keys[] = {"template", "date", "values", "signatures_without_birth_date"};
+    static const char *const signer_words[] = {"both", "guardian", "pupil"};
+    static const int   signer_values[] = {CONFIG_SIGNERS_BOTH, CONFIG_SIGNERS_GUARDIAN, CONFIG_SIGNERS_PUPIL};
+    const struct node *map =
+        get_section(w, sp, "form", "template, date, values, signatures_without_birth_date");
+    struct pair f[4] = {{NULL, NULL}, {NULL, NULL}, {NULL, NULL}, {NULL, NULL}};
 
     if (map)
-        match_keys(w, map, "form", keys, 3, f);
+        match_keys(w, map, "form", keys, 4, f);
     else if (sp.value && !(sp.value->kind == NODE_SCALAR && sp.value->is_null))
         return;
     if (check_required(w, f[0], sp.key, "form.template"))
@@ -850,17 +953,21 @@ read_form(const struct walk *w, struct pair sp, struct config_form *form)
             break;
         case DATE_NOT_REAL:
             diag_add(w->d, DIAG_ERROR, w->file, f[1].value->line, f[1].value->col,
-                     "form.date \"%s\" is not a real date", date_text);
+                     "form.date \"%s\" is not a real date", util_quote(date_text).text);
             break;
         case DATE_BAD_FORMAT:
             diag_add(w->d, DIAG_ERROR, w->file, f[1].value->line, f[1].value->col,
                      "form.date \"%s\" is not a date; expected a date like 27.11.2026 or 2026-11-27",
-                     date_text);
+                     util_quote(date_text).text);
             break;
         }
         free(date_text);
     }
     read_values(w, f[2], form);
+    int value;
+    if (get_choice(w, f[3], "form.signatures_without_birth_date", signer_words, signer_values, 3,
+                   "both, guardian or pupil", &value))
+        form->signers_without_birth_date = (enum config_signers)value;
 }
 
 static void
@@ -1002,6 +1109,18 @@ value_pos(const struct node *section, const char *key)
     return at;
 }
 
+/* Position of key itself in section, or line 0. */
+static struct config_pos
+key_pos(const struct node *section, const char *key)
+{
+    for (size_t k = 0; section && section->kind == NODE_MAPPING && k + 1 < section->n_kids; k += 2) {
+        const struct node *kn = section->kids[k];
+        if (kn->kind == NODE_SCALAR && kn->text && strcmp(kn->text, key) == 0)
+            return (struct config_pos){kn->line, kn->col};
+    }
+    return (struct config_pos){0, 0};
+}
+
 static void
 set_defaults(struct config *c, const char *path)
 {
@@ -1021,12 +1140,49 @@ set_defaults(struct config *c, const char *path)
     c->page.marks = false;
 }
 
+/* A file that is no text at all gets one plain sentence instead of YAML errors. False if so. */
+static bool
+check_kind(const char *data, size_t len, const char *path, struct diags *d)
+{
+    switch (util_file_kind(data, len)) {
+    case UTIL_FILE_TEXT:
+    case UTIL_FILE_UTF16LE: /* libyaml reads UTF-16 with a BOM */
+    case UTIL_FILE_UTF16BE:
+        return true;
+    case UTIL_FILE_XLSX:
+    case UTIL_FILE_XLS:
+    case UTIL_FILE_ODS:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "this is a spreadsheet (Excel or LibreOffice Calc), not a config: the config is a text file "
+                 "like examples/schule.yaml, and the pupil list is named in it under roster.file");
+        break;
+    case UTIL_FILE_WORD:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "this is a text document (Word or LibreOffice Writer), not a config: write the config in a "
+                 "plain text editor (Windows: Editor) and save it as schule.yaml, like examples/schule.yaml");
+        break;
+    case UTIL_FILE_PDF:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "this is a PDF file, not a config: the config is a text file like examples/schule.yaml");
+        break;
+    case UTIL_FILE_BINARY:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is not a text file (perhaps an image or an archive), not a config: the config is a text "
+            "file like examples/schule.yaml");
+        break;
+    }
+    return false;
+}
+
 struct config *
 config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
 {
     static const char *const sections[] = {"school", "form", "roster", "output", "page", "register"};
     struct node             *root = NULL;
 
+    if (!check_kind(yaml, len, path, d))
+        return NULL;
     if (!parse_yaml(yaml, len, path, 0, d, &root))
         return NULL;
     if (!root || (root->kind == NODE_SCALAR && root->is_null)) {
@@ -1061,6 +1217,10 @@ config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
     c->logo_at = value_pos(f[0].value, "logo");
     c->font_at = value_pos(f[4].value, "font");
     c->register_at = value_pos(f[5].value, "file");
+    c->date_at = value_pos(f[1].value, "date");
+    c->values_at = key_pos(f[1].value, "values");
+    if (f[1].key)
+        c->form_at = (struct config_pos){f[1].key->line, f[1].key->col};
     node_free(root);
     return c;
 }
@@ -1074,9 +1234,15 @@ config_load(const char *path, struct diags *d)
         int err = errno;
         if (err == EFBIG)
             diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                     "cannot read config \"%s\": it is larger than 1 MiB, too large for a config", path);
+                     "cannot read config \"%s\": it is larger than 1 MiB, too large for a config",
+                     util_quote(path).text);
+        else if (err == ENODEV)
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "cannot read config \"%s\": it is a device or a pipe, not a file",
+                     util_quote(path).text);
         else
-            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read config \"%s\": %s", path, strerror(err));
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read config \"%s\": %s", util_quote(path).text,
+                     strerror(err));
         return NULL;
     }
     struct config *c = config_parse(data, len, path, d);

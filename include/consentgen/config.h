@@ -27,6 +27,13 @@ struct config_school {
                               none */
 };
 
+/* Who signs the form of a pupil without a birth date (form.signatures_without_birth_date). */
+enum config_signers {
+    CONFIG_SIGNERS_BOTH,     /* default: the parents' and the pupil's line */
+    CONFIG_SIGNERS_GUARDIAN, /* the parents' line only, as for a child */
+    CONFIG_SIGNERS_PUPIL,    /* the pupil's line only, as for an adult */
+};
+
 struct config_form {
     char                *template_path; /* resolved, required */
     char                *template_path_as_written;
@@ -34,6 +41,7 @@ struct config_form {
     bool                 has_date; /* false: date is today */
     struct config_value *values;
     size_t               n_values;
+    enum config_signers  signers_without_birth_date;
 };
 
 struct config_columns { /* header names in the roster; NULL: the usual aliases */
@@ -92,6 +100,8 @@ struct config {
     /* Where the files are named (form.template, roster.file, school.logo, page.font), for messages about
      * them. */
     struct config_pos template_at, roster_at, logo_at, font_at, register_at;
+    /* form.date's value, the form: and form.values: keys, for messages about the form date and values. */
+    struct config_pos date_at, form_at, values_at;
 };
 
 /*

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -207,7 +208,7 @@ static const struct diag_case diag_cases[] = {
     {"section where text is expected", MINIMAL "page:\n  font:\n    name: x\n",
      "schule.yaml:9:5: error: page.font must be text, not a section of keys\n", false},
     {"maybe is not a boolean", MINIMAL "output:\n  duplex: maybe\n",
-     "schule.yaml:8:11: error: output.duplex must be true or false, not \"maybe\"\n", false},
+     "schule.yaml:8:11: error: output.duplex must be true or false (ja or nein), not \"maybe\"\n", false},
     {"list is not a boolean", MINIMAL "page:\n  marks: [true]\n",
      "schule.yaml:8:10: error: page.marks must be true or false, not a list\n", false},
     {"unknown split", MINIMAL "output:\n  split: klasse\n",
@@ -327,7 +328,7 @@ static const struct diag_case diag_cases[] = {
      "schule.yaml:6:9: error: form.date \"1.1.1\" is not a date; expected a date like 27.11.2026 or "
      "2026-11-27\n"
      "schule.yaml:9:13: error: roster.encoding must be auto, utf-8 or windows-1252, not \"ascii\"\n"
-     "schule.yaml:11:11: error: output.duplex must be true or false, not \"2\"\n",
+     "schule.yaml:11:11: error: output.duplex must be true or false (ja or nein), not \"2\"\n",
      false},
 };
 
@@ -718,6 +719,180 @@ test_config_keeps_where_each_file_is_named(void **state)
     free(text);
 }
 
+static void
+test_config_accepts_ja_and_nein_as_booleans(void **state)
+{
+    (void)state;
+    char          *text;
+    struct config *c =
+        parse(MINIMAL "output:\n  duplex: nein\n  class_sheet: Ja\npage:\n  marks: JA\n", "s.yaml", &text);
+    assert_string_equal(text, "");
+    assert_false(c->output.duplex);
+    assert_true(c->output.class_sheet);
+    assert_true(c->page.marks);
+    config_free(c);
+    free(text);
+}
+
+static void
+test_config_explains_backslashes_in_double_quotes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *yaml, *expected;
+    } cases[] = {
+        {"school:\n  name: S\nform:\n  template: \"C:\\Users\\Sekretariat\\Vorlagen\\video.md\"\n",
+         "s.yaml:4:18: error: did not find expected hexdecimal number\n"
+         "s.yaml:4:13: note: while parsing a quoted scalar\n"
+         "s.yaml:4:18: note: in double quotes a backslash starts an escape such as \\n; write a Windows path "
+         "in "
+         "single quotes ('C:\\Users\\Sekretariat\\video.md') or with / instead of \\\n"},
+        {"roster:\n  file: \"D:\\Schule\\klassen.csv\"\n",
+         "s.yaml:2:12: error: found unknown escape character\n"
+         "s.yaml:2:9: note: while parsing a quoted scalar\n"
+         "s.yaml:2:12: note: in double quotes a backslash starts an escape such as \\n; write a Windows path "
+         "in "
+         "single quotes ('C:\\Users\\Sekretariat\\video.md') or with / instead of \\\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char          *text;
+        struct config *c = parse(cases[i].yaml, "s.yaml", &text);
+        assert_null(c);
+        assert_string_equal(text, cases[i].expected);
+        free(text);
+    }
+    /* single quotes keep backslashes */
+    char          *text;
+    struct config *c =
+        parse("school:\n  name: S\nform:\n  template: 'C:\\Users\\video.md'\nroster:\n  file: k.csv\n",
+              "s.yaml", &text);
+    assert_string_equal(text, "");
+    assert_string_equal(c->form.template_path_as_written, "C:\\Users\\video.md");
+    config_free(c);
+    free(text);
+}
+
+static void
+test_config_keeps_the_lines_of_an_address(void **state)
+{
+    (void)state;
+    static const char *const yamls[] = {
+        "school:\n  name: S\n  address: Schulstra\xC3\x9F"
+        "e 1\n    12345 Musterstadt\n",
+        "school:\n  name: S\n  address:\n    - Schulstra\xC3\x9F"
+        "e 1\n    - 12345 Musterstadt\n",
+        "school:\n  name: S\n  address: |\n    Schulstra\xC3\x9F"
+        "e 1\n    12345 Musterstadt\n",
+        "school:\n  name: S\n  address: \"Schulstra\xC3\x9F"
+        "e 1\\n12345 Musterstadt\"\n",
+    };
+    for (size_t i = 0; i < sizeof yamls / sizeof yamls[0]; i++) {
+        char          *yaml = xasprintf("%sform:\n  template: t.md\nroster:\n  file: k.csv\n", yamls[i]);
+        char          *text;
+        struct config *c = parse(yaml, "s.yaml", &text);
+        assert_string_equal(text, "");
+        /* a "|" block keeps its final line break: layout prints no empty line for it */
+        const char *a = c->school.address, *want = "Schulstra\xC3\x9F"
+                                                   "e 1\n12345 Musterstadt";
+        assert_memory_equal(a, want, strlen(want));
+        assert_true(a[strlen(want)] == '\0' || strcmp(a + strlen(want), "\n") == 0);
+        config_free(c);
+        free(text);
+        free(yaml);
+    }
+    char          *text;
+    struct config *c = parse("school:\n  name: S\n  address:\n    - [a, b]\n"
+                             "form:\n  template: t.md\n"
+                             "roster:\n  file: k.csv\n",
+                             "s.yaml", &text);
+    assert_string_equal(text, "s.yaml:4:7: error: a line of school.address must be text, not a list\n");
+    config_free(c);
+    free(text);
+}
+
+static void
+test_config_reads_signatures_without_birth_date(void **state)
+{
+    (void)state;
+    char          *text;
+    struct config *c = parse(MINIMAL, "s.yaml", &text);
+    assert_int_equal(c->form.signers_without_birth_date, CONFIG_SIGNERS_BOTH);
+    config_free(c);
+    free(text);
+    c = parse("school:\n  name: S\nform:\n  template: t.md\n  signatures_without_birth_date: guardian\n"
+              "roster:\n  file: k.csv\n",
+              "s.yaml", &text);
+    assert_string_equal(text, "");
+    assert_int_equal(c->form.signers_without_birth_date, CONFIG_SIGNERS_GUARDIAN);
+    config_free(c);
+    free(text);
+    c = parse("school:\n  name: S\nform:\n  template: t.md\n  signatures_without_birth_date: eltern\n"
+              "roster:\n  file: k.csv\n",
+              "s.yaml", &text);
+    assert_string_equal(text,
+                        "s.yaml:5:34: error: form.signatures_without_birth_date must be both, guardian or "
+                        "pupil, not \"eltern\"\n");
+    config_free(c);
+    free(text);
+}
+
+static void
+test_config_refuses_workbooks_documents_and_pdf(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *data;
+        size_t      len;
+        const char *expected;
+    } cases[] = {
+        {"PK\x03\x04\0\0xl/workbook.xml", 20,
+         "s.yaml: error: this is a spreadsheet (Excel or LibreOffice Calc), not a config: the config is a "
+         "text "
+         "file like examples/schule.yaml, and the pupil list is named in it under roster.file\n"},
+        {"PK\x03\x04\0\0word/document.xml", 22,
+         "s.yaml: error: this is a text document (Word or LibreOffice Writer), not a config: write the "
+         "config in a "
+         "plain text editor (Windows: Editor) and save it as schule.yaml, like examples/schule.yaml\n"},
+        {"%PDF-1.7\n", 9,
+         "s.yaml: error: this is a PDF file, not a config: the config is a text file like "
+         "examples/schule.yaml\n"},
+        {"\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16,
+         "s.yaml: error: this is not a text file (perhaps an image or an archive), not a config: the config "
+         "is a "
+         "text file like examples/schule.yaml\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct diags d = {0};
+        assert_null(config_parse(cases[i].data, cases[i].len, "s.yaml", &d));
+        char *text = format_diags(&d);
+        assert_string_equal(text, cases[i].expected);
+        free(text);
+        diags_fini(&d);
+    }
+}
+
+static void
+test_config_load_refuses_a_fifo_without_opening_it(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_config_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *fifo = xasprintf("%s/schule.yaml", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    struct diags d = {0};
+    assert_null(config_load(fifo, &d));
+    char *text = format_diags(&d);
+    char *expected = xasprintf(
+        "consentgen: error: cannot read config \"%s\": it is a device or a pipe, not a file\n", fifo);
+    assert_string_equal(text, expected);
+    free(expected);
+    free(text);
+    diags_fini(&d);
+    unlink(fifo);
+    rmdir(dir);
+    free(fifo);
+}
+
 int
 main(void)
 {
@@ -738,6 +913,12 @@ main(void)
         cmocka_unit_test(test_config_front_matter_reports_at_template_lines),
         cmocka_unit_test(test_config_front_matter_reads_language_as_two_lower_case_letters),
         cmocka_unit_test(test_config_keeps_where_each_file_is_named),
+        cmocka_unit_test(test_config_accepts_ja_and_nein_as_booleans),
+        cmocka_unit_test(test_config_explains_backslashes_in_double_quotes),
+        cmocka_unit_test(test_config_keeps_the_lines_of_an_address),
+        cmocka_unit_test(test_config_reads_signatures_without_birth_date),
+        cmocka_unit_test(test_config_refuses_workbooks_documents_and_pdf),
+        cmocka_unit_test(test_config_load_refuses_a_fifo_without_opening_it),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }
