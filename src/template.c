@@ -305,7 +305,7 @@ scan_placeholders(struct parser *p, size_t from)
             diag_add(
                 p->d, DIAG_ERROR, p->path, line, col,
                 "placeholder name \"%s\" may contain only letters, digits, \".\", \"_\", \"-\" and spaces",
-                name);
+                util_quote(name).text);
         if (p->n_ph == cap) {
             cap = cap ? 2 * cap : 16;
             p->ph = xrealloc(p->ph, cap * sizeof *p->ph);
@@ -1218,9 +1218,52 @@ make_title(const struct template_doc *doc)
 
 /* ---- public ---- */
 
+/* A file that is not a Markdown text gets one plain sentence instead of Markdown errors. False if so. */
+static bool
+check_kind(const char *text, size_t len, const char *path, struct diags *d)
+{
+    switch (util_file_kind(text, len)) {
+    case UTIL_FILE_TEXT:
+        return true;
+    case UTIL_FILE_UTF16LE:
+    case UTIL_FILE_UTF16BE:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "the template is saved as UTF-16 (\"Unicode\"); save it as UTF-8 in the editor");
+        break;
+    case UTIL_FILE_XLSX:
+    case UTIL_FILE_XLS:
+    case UTIL_FILE_ODS:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is a spreadsheet (Excel or LibreOffice Calc), not a form text: form.template must name a "
+            "Markdown text file (.md)");
+        break;
+    case UTIL_FILE_WORD:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is a text document (Word or LibreOffice Writer), not a Markdown text: copy the text into "
+            "a plain text editor (Windows: Editor) and save it as a .md file (see docs/template.md)");
+        break;
+    case UTIL_FILE_PDF:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "this is a PDF file, not a Markdown text: form.template must name a .md file such as "
+                 "templates/videokonferenz-iserv.md");
+        break;
+    case UTIL_FILE_BINARY:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is not a text file (perhaps an image or an archive): form.template must name a Markdown "
+            "text file (.md)");
+        break;
+    }
+    return false;
+}
+
 struct template_doc *
 template_parse(const char *text, size_t len, const char *path, struct diags *d)
 {
+    if (!check_kind(text, len, path, d))
+        return NULL;
     struct template_doc *doc = xcalloc(1, sizeof *doc);
     doc->path = xstrdup(path ? path : "");
     struct parser p = {0};
@@ -1304,9 +1347,15 @@ template_load(const char *path, struct diags *d)
         int err = errno;
         if (err == EFBIG)
             diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                     "cannot read template \"%s\": it is larger than 1 MiB, too large for a template", path);
+                     "cannot read template \"%s\": it is larger than 1 MiB, too large for a template",
+                     util_quote(path).text);
+        else if (err == ENODEV)
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "cannot read template \"%s\": it is a device or a pipe, not a file",
+                     util_quote(path).text);
         else
-            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read template \"%s\": %s", path, strerror(err));
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read template \"%s\": %s", util_quote(path).text,
+                     strerror(err));
         return NULL;
     }
     struct template_doc *doc = template_parse(data, len, path, d);
@@ -1449,10 +1498,11 @@ check_spans(const struct template_doc *doc, const struct template_span *s, size_
         }
         if (is_known(s[i].text, c, headers, n_headers))
             continue;
-        char *hint = suggest(s[i].text, c, headers, n_headers);
+        char              *hint = suggest(s[i].text, c, headers, n_headers);
+        struct util_quoted name = util_quote(s[i].text);
         if (hint)
             diag_add(d, DIAG_ERROR, doc->path, s[i].line, s[i].col,
-                     "unknown placeholder \"{{%s}}\"; did you mean \"{{%s}}\"?", s[i].text, hint);
+                     "unknown placeholder \"{{%s}}\"; did you mean \"{{%s}}\"?", name.text, hint);
         else
             diag_add(
                 d, DIAG_ERROR, doc->path, s[i].line, s[i].col,
@@ -1461,7 +1511,15 @@ check_spans(const struct template_doc *doc, const struct template_span *s, size_
                 "form.date, form.KEY "
                 "for a key of the config's form.values, pupil.last_name, pupil.first_name, pupil.birth_date, "
                 "pupil.class, pupil.age, pupil.id, or pupil.COLUMN for a roster column",
-                s[i].text);
+                name.text);
+        /* A form value that is not a typo is added in the config: say where, so an editor jumps there. */
+        if (!hint && c && strncmp(s[i].text, "form.", 5) == 0 && s[i].text[5]) {
+            struct config_pos  at = c->values_at.line ? c->values_at : c->form_at;
+            struct util_quoted key = util_quote(s[i].text + 5);
+            diag_add(d, DIAG_NOTE, c->path, at.line, at.col,
+                     "{{form.%s}} takes its text from the config: add a line \"%s: ...\" under form.values",
+                     key.text, key.text);
+        }
         free(hint);
     }
 }

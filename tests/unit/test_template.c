@@ -681,6 +681,85 @@ test_template_check_reports_unknown_placeholders_with_hint(void **state)
     template_free(doc);
 }
 
+static void
+test_template_missing_form_value_points_at_the_config(void **state)
+{
+    (void)state;
+    struct config_value values[] = {{"platform", "IServ", 9, 15}};
+    struct config       c = {0};
+    c.path = "schule.yaml";
+    c.form.values = values;
+    c.form.n_values = 1;
+    c.values_at = (struct config_pos){8, 3};
+    c.form_at = (struct config_pos){5, 1};
+    const char          *text = "Bis {{form.rueckgabe}} an {{form.plattform}}.\n";
+    struct diags         d = {0};
+    struct template_doc *doc = template_parse(text, strlen(text), "vk.md", &d);
+    assert_false(template_check_placeholders(doc, &c, NULL, 0, &d));
+    char *got = format_diags(&d);
+    /* a typo gets its "did you mean"; a value that is not there yet, where to add it */
+    assert_string_equal(
+        got,
+        "vk.md:1:5: error: unknown placeholder \"{{form.rueckgabe}}\": expected school.name, "
+        "school.address, school.data_protection, form.date, form.KEY for a key of the config's form.values, "
+        "pupil.last_name, pupil.first_name, pupil.birth_date, pupil.class, pupil.age, "
+        "pupil.id, or pupil.COLUMN for a roster column\n"
+        "schule.yaml:8:3: note: {{form.rueckgabe}} takes its text from the config: add a line "
+        "\"rueckgabe: ...\" under form.values\n"
+        "vk.md:1:27: error: unknown placeholder \"{{form.plattform}}\"; did you mean "
+        "\"{{form.platform}}\"?\n");
+    free(got);
+    /* no form.values yet: the note points at form: */
+    c.values_at = (struct config_pos){0, 0};
+    assert_false(template_check_placeholders(doc, &c, NULL, 0, &d));
+    got = format_diags(&d);
+    assert_non_null(strstr(got, "schule.yaml:5:1: note: {{form.rueckgabe}} takes its text"));
+    free(got);
+    diags_fini(&d);
+    template_free(doc);
+}
+
+static void
+test_template_refuses_documents_spreadsheets_pdf_and_utf16(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *data;
+        size_t      len;
+        const char *expected;
+    } cases[] = {
+        {"PK\x03\x04\0\0word/document.xml", 22,
+         "t.md: error: this is a text document (Word or LibreOffice Writer), not a Markdown text: copy the "
+         "text "
+         "into a plain text editor (Windows: Editor) and save it as a .md file (see docs/template.md)\n"},
+        {"{\\rtf1\\ansi Einwilligung}", 25,
+         "t.md: error: this is a text document (Word or LibreOffice Writer), not a Markdown text: copy the "
+         "text "
+         "into a plain text editor (Windows: Editor) and save it as a .md file (see docs/template.md)\n"},
+        {"PK\x03\x04\0\0xl/workbook.xml", 20,
+         "t.md: error: this is a spreadsheet (Excel or LibreOffice Calc), not a form text: form.template "
+         "must "
+         "name a Markdown text file (.md)\n"},
+        {"%PDF-1.5\n", 9,
+         "t.md: error: this is a PDF file, not a Markdown text: form.template must name a .md file such as "
+         "templates/videokonferenz-iserv.md\n"},
+        {"\xFF\xFE#\0 \0T\0", 8,
+         "t.md: error: the template is saved as UTF-16 (\"Unicode\"); save it as UTF-8 in the "
+         "editor\n"},
+        {"\x89PNG\r\n\x1A\n\0\0\0\rIHDR", 16,
+         "t.md: error: this is not a text file (perhaps an image or an archive): form.template must name a "
+         "Markdown text file (.md)\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct diags d = {0};
+        assert_null(template_parse(cases[i].data, cases[i].len, "t.md", &d));
+        char *got = format_diags(&d);
+        assert_string_equal(got, cases[i].expected);
+        free(got);
+        diags_fini(&d);
+    }
+}
+
 /* ---- the shipped template ---- */
 
 /* The school's text (seed), its PDF lines joined into paragraphs; only the platform and authority vary. */
@@ -1276,6 +1355,8 @@ main(void)
         cmocka_unit_test(test_template_places_form_block_placeholders_after_others),
         cmocka_unit_test(test_template_reads_the_slip_block),
         cmocka_unit_test(test_template_reports_unknown_form_block),
+        cmocka_unit_test(test_template_missing_form_value_points_at_the_config),
+        cmocka_unit_test(test_template_refuses_documents_spreadsheets_pdf_and_utf16),
         cmocka_unit_test(test_template_reports_unknown_row_mark_and_empty_field),
         cmocka_unit_test(test_template_refuses_more_than_four_fields_in_a_row),
         cmocka_unit_test(test_template_reads_front_matter),
