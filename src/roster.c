@@ -3,12 +3,18 @@
  * (SchILD-NRW, IServ, Excel) into struct roster.
  *
  * Input: RFC 4180 CSV (libcsv, strict quoting), one header line, then one row
- * per pupil; delimiter ";" "," or tab, detected from the header line unless
- * configured; UTF-8 with or without BOM, or Windows-1252 (auto: text that is
- * not valid UTF-8 is Windows-1252, converted with iconv); CRLF, LF or CR line
- * ends; empty lines (also rows of only delimiters) are skipped. Birth dates as
- * dd.mm.yyyy, d.m.yyyy or yyyy-mm-dd. Fields are trimmed and NFC-normalised;
- * each problem names the physical line (and column) of its row.
+ * per pupil, at most ROSTER_MAX_COLUMNS fields; delimiter ";" "," or tab,
+ * detected from the header line unless configured; UTF-16 with BOM (Excel's
+ * "Unicode-Text"), UTF-8 with or without BOM, or Windows-1252 (auto: a file
+ * that is not valid UTF-8 but has UTF-8 letters is UTF-8 with broken lines,
+ * reported; one without any is Windows-1252), converted with iconv; CRLF, LF or
+ * CR line ends; empty lines (also rows of only delimiters) are skipped, and so
+ * are heading lines ("Klasse 5a", "5a;;;"), with a warning. Header names match
+ * ignoring case and spaces at the ends. Birth dates as dd.mm.yyyy, d.m.yyyy or
+ * yyyy-mm-dd, a time after them ignored; the column may be missing. Fields are
+ * trimmed of every Unicode space and NFC-normalised; each problem names the
+ * physical line (and column) of its row. Workbooks, PDFs and other files that
+ * are not text are recognised by their first bytes and refused in one message.
  */
 #include "consentgen/roster.h"
 
@@ -25,6 +31,8 @@
 
 #define ROSTER_MAX_FILE_BYTES ((size_t)16 * 1024 * 1024) /* 250,000 pupils; a large school needs 0.1 MiB */
 #define ROSTER_MAX_FIELD_CHARS 1000
+#define ROSTER_MAX_COLUMNS 1000 /* a school export has 5 to 60 */
+#define MAX_LISTED_HEADERS 20   /* in a message naming the columns of the file */
 #define NO_COLUMN SIZE_MAX
 
 enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_ID, N_ROLES };
@@ -34,8 +42,8 @@ static const char *const role_aliases[N_ROLES][5] = {
     [ROLE_LAST_NAME] = {"Nachname", "Familienname", "SchuelerNachname", "Name", NULL},
     [ROLE_FIRST_NAME] = {"Vorname", "Rufname", "SchuelerRufname", NULL},
     [ROLE_BIRTH_DATE] = {"Geburtsdatum", "SchuelerGeburtsdatum", NULL},
-    [ROLE_CLASS] = {"Klasse", "GruppeBezeichnung", NULL},
-    [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", NULL},
+    [ROLE_CLASS] = {"Klasse", "GruppeBezeichnung", "Klasse/Information", NULL}, /* the last: IServ */
+    [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", "Import-ID", NULL},
 };
 
 static const char *const role_names[N_ROLES] = {
@@ -53,6 +61,13 @@ struct raw_field {
     unsigned line, col;
 };
 
+/* Birth dates that are numbers or have two-digit years: reported once for the column, at the first. */
+struct date_problem {
+    size_t   n;
+    unsigned line, col;
+    char    *first; /* the first such value */
+};
+
 struct parser {
     const char                 *path;
     const struct config_roster *opts;
@@ -60,7 +75,8 @@ struct parser {
     struct roster              *r;
     const char                 *text; /* UTF-8 (or, when declared utf-8, maybe not) */
     size_t                      len;
-    bool                        check_utf8; /* declared utf-8 and the text is not valid */
+    bool                        check_utf8; /* declared or taken as utf-8 and the text is not valid */
+    bool                        is_mixed;   /* taken as utf-8 by auto: only some lines are not */
 
     /* Position of the byte being fed: line and characters before it on that line. */
     size_t   cur;
@@ -74,6 +90,7 @@ struct parser {
 
     struct raw_field *fields;
     size_t            n_fields, cap_fields;
+    size_t            n_fields_seen; /* of the row, also those past ROSTER_MAX_COLUMNS, not kept */
 
     bool   has_header, is_fatal;
     size_t n_rows; /* data rows seen, valid or not */
@@ -82,6 +99,8 @@ struct parser {
 
     struct roster_bad_byte *bad;
     size_t                  n_bad, next_bad;
+
+    struct date_problem serial_dates, two_digit_years;
 };
 
 static bool
@@ -154,35 +173,60 @@ convert_windows_1252(const char *in, size_t len, size_t *out_len, struct roster_
     return out;
 }
 
-bool
-roster_decode(const char *data, size_t len, enum config_encoding enc, struct roster_text *out)
+/*
+ * UTF-16 (after its BOM) -> UTF-8 with iconv. NULL when iconv is unavailable
+ * or the text is broken (an odd byte at the end, half a surrogate pair): then
+ * *bad_line is the line of the problem (0 when iconv cannot start).
+ */
+static char *
+convert_utf16(const char *in, size_t len, bool is_big_endian, size_t *out_len, unsigned *bad_line)
 {
-    memset(out, 0, sizeof *out);
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
-        data += 3;
-        len -= 3;
+    *bad_line = 0;
+    iconv_t cd = iconv_open("UTF-8", is_big_endian ? "UTF-16BE" : "UTF-16LE");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = len + len / 2 + 64, used = 0;
+    char  *out = xmalloc(cap);
+    char  *src = (char *)in;
+    size_t left = len;
+    bool   ok = true;
+    while (left > 0) {
+        char  *dst = out + used;
+        size_t room = cap - used - 1;
+        size_t rc = iconv(cd, &src, &left, &dst, &room);
+        used = (size_t)(dst - out);
+        if (rc != (size_t)-1)
+            break;
+        if (errno != E2BIG) { /* EILSEQ, EINVAL: broken at the line converted so far */
+            ok = false;
+            break;
+        }
+        cap *= 2;
+        out = xrealloc(out, cap);
     }
-    out->is_utf8 = utf8_is_valid(data, len);
-    if (enc == CONFIG_ENCODING_WINDOWS_1252 || (enc == CONFIG_ENCODING_AUTO && !out->is_utf8)) {
-        out->converted = convert_windows_1252(data, len, &out->len, &out->bad, &out->n_bad);
-        if (!out->converted)
-            return false;
-        out->text = out->converted;
-        out->was_windows_1252 = true;
-        out->is_utf8 = true;
-    } else {
-        out->text = data;
-        out->len = len;
+    iconv_close(cd);
+    if (!ok) {
+        *bad_line = 1;
+        for (size_t i = 0; i < used; i++)
+            *bad_line += out[i] == '\n';
+        free(out);
+        return NULL;
     }
-    return true;
+    out[used] = '\0';
+    *out_len = used;
+    return out;
 }
 
-void
-roster_text_fini(struct roster_text *t)
+/* Whether the text holds a valid UTF-8 sequence of two or more bytes: then it was written as UTF-8. */
+static bool
+has_utf8_letters(const char *s, size_t len)
 {
-    free(t->converted);
-    free(t->bad);
-    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < len; i++) {
+        int32_t cp;
+        if ((unsigned char)s[i] >= 0xC2 && utf8_decode(s + i, len - i, &cp) >= 2)
+            return true;
+    }
+    return false;
 }
 
 /* Reports the Windows-1252 bytes without a character up to line; returns how many lie in [from, upto]. */
@@ -222,10 +266,16 @@ report_bad_utf8(struct parser *ps, size_t end)
     }
     if (i >= end)
         return;
-    diag_add(ps->d, DIAG_ERROR, ps->path, line, col,
-             "byte 0x%02X is not valid UTF-8; roster.encoding says utf-8, but a Windows-1252 file needs "
-             "\"windows-1252\" or \"auto\"",
-             (unsigned char)ps->text[i]);
+    if (ps->is_mixed)
+        diag_add(ps->d, DIAG_ERROR, ps->path, line, col,
+                 "this line is not UTF-8 like the rest of the file (byte 0x%02X): save the list again as "
+                 "\"CSV UTF-8\", or set roster.encoding to windows-1252 if the whole file is Windows-1252",
+                 (unsigned char)ps->text[i]);
+    else
+        diag_add(ps->d, DIAG_ERROR, ps->path, line, col,
+                 "byte 0x%02X is not valid UTF-8; roster.encoding says utf-8, but a Windows-1252 file needs "
+                 "\"windows-1252\" or \"auto\"",
+                 (unsigned char)ps->text[i]);
 }
 
 /* Copy with each invalid UTF-8 sequence replaced by U+FFFD (header names of a declared utf-8 file). */
@@ -254,13 +304,7 @@ sanitize_utf8(const char *s, size_t len)
 char *
 roster_clean_field(const char *s, size_t len)
 {
-    while (len > 0 && (*s == ' ' || *s == '\t')) {
-        s++;
-        len--;
-    }
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-        len--;
-    char *raw = xstrndup(s, len);
+    char *raw = utf8_trim(s, len);
     char *nfc = utf8_nfc(raw);
     if (!nfc)
         return raw;
@@ -306,10 +350,15 @@ normalize_line_breaks(char *s)
 static bool
 is_empty_field(const struct raw_field *f)
 {
-    for (size_t i = 0; i < f->len; i++)
-        if (f->text[i] != ' ' && f->text[i] != '\t')
-            return false;
-    return true;
+    bool is_ascii_blank = true;
+    for (size_t i = 0; i < f->len && is_ascii_blank; i++)
+        is_ascii_blank = f->text[i] == ' ' || f->text[i] == '\t';
+    if (is_ascii_blank || (unsigned char)f->text[0] < 0x80)
+        return is_ascii_blank;
+    char *t = utf8_trim(f->text, f->len); /* a no-break space is blank too */
+    bool  is_blank = !*t;
+    free(t);
+    return is_blank;
 }
 
 static bool
@@ -336,17 +385,47 @@ clear_row(struct parser *ps)
     for (size_t i = 0; i < ps->n_fields; i++)
         free(ps->fields[i].text);
     ps->n_fields = 0;
+    ps->n_fields_seen = 0;
 }
 
 /* ---- header ---- */
 
+/* Case-folded, trimmed copy of a header name: "Nachname\u00A0" and "NACHNAME" are "nachname". */
+static char *
+header_key(const char *name)
+{
+    char *trimmed = utf8_trim(name, strlen(name));
+    char *key = utf8_fold(trimmed);
+    if (!key)
+        return trimmed;
+    free(trimmed);
+    return key;
+}
+
+/* The column named name: ASCII case ignored, else Unicode case and spaces (keys: header_key of each). */
 static size_t
-find_header(const struct roster *r, const char *name)
+find_header_in(const struct roster *r, char *const *keys, const char *name)
 {
     for (size_t i = 0; i < r->n_headers; i++)
         if (util_strcasecmp_ascii(r->headers[i], name) == 0)
             return i;
-    return NO_COLUMN;
+    char  *key = header_key(name);
+    size_t found = NO_COLUMN;
+    for (size_t i = 0; i < r->n_headers && found == NO_COLUMN; i++) {
+        char *h = keys ? keys[i] : header_key(r->headers[i]);
+        if (strcmp(h, key) == 0)
+            found = i;
+        if (!keys)
+            free(h);
+    }
+    free(key);
+    return found;
+}
+
+static size_t
+find_header(const struct roster *r, const char *name)
+{
+    return find_header_in(r, NULL, name);
 }
 
 static const char *
@@ -389,37 +468,48 @@ read_header(struct parser *ps)
         }
     }
 
+    /* Each header folded once: a 10 MB header line must not be folded once per alias. */
+    char **keys = xcalloc(r->n_headers ? r->n_headers : 1, sizeof(*keys));
+    for (size_t i = 0; i < r->n_headers; i++)
+        keys[i] = header_key(r->headers[i]);
     bool ok = true;
     for (int role = 0; role < N_ROLES; role++) {
         const char *configured = configured_column(ps->opts, (enum role)role);
         ps->column[role] = NO_COLUMN;
         if (configured) {
-            ps->column[role] = find_header(r, configured);
+            ps->column[role] = find_header_in(r, keys, configured);
         } else {
             for (const char *const *a = role_aliases[role]; *a && ps->column[role] == NO_COLUMN; a++)
-                ps->column[role] = find_header(r, *a);
+                ps->column[role] = find_header_in(r, keys, *a);
         }
-        if (ps->column[role] != NO_COLUMN || (role == ROLE_ID && !configured))
+        /* Without a birth date column (IServ lists) the forms leave the date for the parents to write. */
+        bool is_optional = role == ROLE_ID || role == ROLE_BIRTH_DATE;
+        if (ps->column[role] != NO_COLUMN || (is_optional && !configured))
             continue;
 
         struct buf msg;
         buf_init(&msg);
         buf_printf(&msg, "no column for the %s (looked for ", role_names[role]);
         if (configured) {
-            buf_printf(&msg, "\"%s\", set in roster.columns", configured);
+            buf_printf(&msg, "\"%s\", set in roster.columns", util_quote(configured).text);
         } else {
             for (const char *const *a = role_aliases[role]; *a; a++)
                 buf_printf(&msg, "%s\"%s\"", a == role_aliases[role] ? "" : ", ", *a);
         }
         buf_puts(&msg, "); the file has: ");
-        for (size_t i = 0; i < r->n_headers; i++)
-            buf_printf(&msg, "%s\"%s\"", i ? ", " : "", r->headers[i]);
+        for (size_t i = 0; i < r->n_headers && i < MAX_LISTED_HEADERS; i++)
+            buf_printf(&msg, "%s\"%s\"", i ? ", " : "", util_quote(r->headers[i]).text);
+        if (r->n_headers > MAX_LISTED_HEADERS)
+            buf_printf(&msg, ", \xE2\x80\xA6 (%zu columns)", r->n_headers);
         if (r->n_headers == 1)
             buf_puts(&msg, " (only one column: is the delimiter right?)");
         diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0, "%s", msg.data);
         buf_fini(&msg);
         ok = false;
     }
+    for (size_t i = 0; i < r->n_headers; i++)
+        free(keys[i]);
+    free(keys);
     return ok;
 }
 
@@ -434,12 +524,90 @@ role_of_column(const struct parser *ps, size_t col)
     return N_ROLES;
 }
 
-/* Checks one field of a data row; false (and a diag) if it makes the row unusable. */
+/* Five digits: how Excel writes a date cell formatted as a number (42204 is 19.07.2015). */
+static bool
+is_excel_serial(const char *s)
+{
+    size_t n = 0;
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    return n == 5 && s[n] == '\0';
+}
+
+/* "19.7.15": a German date with a two-digit year, which could be 1915 or 2015. */
+static bool
+is_two_digit_year(const char *s)
+{
+    int         n_dots = 0, n_digits = 0;
+    const char *p = s;
+    for (; *p; p++) {
+        if (*p == '.') {
+            if (n_digits < 1 || n_digits > 2)
+                return false;
+            n_dots++;
+            n_digits = 0;
+        } else if (*p >= '0' && *p <= '9') {
+            n_digits++;
+        } else {
+            break;
+        }
+    }
+    if (*p == ' ') /* a time may follow, as in a date of four-digit year */
+        p++;
+    bool has_time = *p >= '0' && *p <= '9' && strchr(p, ':');
+    return n_dots == 2 && n_digits == 2 && (*p == '\0' || has_time);
+}
+
+static void
+note_date_problem(struct date_problem *dp, const struct raw_field *f, const char *value)
+{
+    if (dp->n++ == 0) {
+        dp->line = f->line;
+        dp->col = f->col;
+        dp->first = xstrdup(value);
+    }
+}
+
+/* The birth dates that are one problem of the whole column: one message each, at the first row. */
+static void
+report_date_problems(struct parser *ps)
+{
+    if (!ps->serial_dates.n && !ps->two_digit_years.n)
+        return;
+    const char                *column = ps->r->headers[ps->column[ROLE_BIRTH_DATE]];
+    const struct date_problem *sd = &ps->serial_dates, *ty = &ps->two_digit_years;
+    if (sd->n)
+        diag_add(
+            ps->d, DIAG_ERROR, ps->path, sd->line, sd->col,
+            util_translate_plural(
+                "the column \"%s\" holds an Excel serial number instead of a date in %zu row (\"%s\"): "
+                "format the column as a date (TT.MM.JJJJ) in Excel and export again",
+                "the column \"%s\" holds Excel serial numbers instead of dates in %zu rows (the first is "
+                "\"%s\"): format the column as a date (TT.MM.JJJJ) in Excel and export again",
+                sd->n),
+            util_quote(column).text, sd->n, util_quote(sd->first).text);
+    if (ty->n)
+        diag_add(
+            ps->d, DIAG_ERROR, ps->path, ty->line, ty->col,
+            util_translate_plural(
+                "the column \"%s\" has a two-digit year in %zu row (\"%s\"): format the column as a date "
+                "with four-digit years (TT.MM.JJJJ) and export again",
+                "the column \"%s\" has two-digit years in %zu rows (the first is \"%s\"): format the "
+                "column as a date with four-digit years (TT.MM.JJJJ) and export again",
+                ty->n),
+            util_quote(column).text, ty->n, util_quote(ty->first).text);
+}
+
+/*
+ * Checks one field of a data row; false (and a diag) if it makes the row
+ * unusable. A birth date goes to *birth (left {0, 0, 0} when empty).
+ */
 static bool
 check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
 {
     const struct raw_field *f = &ps->fields[i];
-    const char             *header = ps->r->headers[i];
+    struct util_quoted      quoted = util_quote(ps->r->headers[i]); /* the header as messages show it */
+    const char             *header = quoted.text;
     enum role               role = role_of_column(ps, i);
     /* On the raw bytes: NFC would cut the text at a NUL byte. */
     int32_t ctl = find_control(f->text, f->len, role == N_ROLES);
@@ -462,6 +630,13 @@ check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
     }
     if (role == N_ROLES || role == ROLE_ID)
         return true;
+    if (!*value && role == ROLE_BIRTH_DATE) {
+        diag_add(ps->d, DIAG_WARNING, ps->path, f->line, f->col,
+                 "the birth date is empty (column \"%s\"); the form leaves it blank for the parents to fill "
+                 "in",
+                 header);
+        return true;
+    }
     if (!*value) {
         diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "the %s is empty (column \"%s\")",
                  role_names[role], header);
@@ -473,14 +648,91 @@ check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
     case DATE_OK:
         return true;
     case DATE_BAD_FORMAT:
-        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
-                 "birth date \"%s\" is not a date; expected a date like 30.01.2016 or 2016-01-30", value);
+        if (is_excel_serial(value))
+            note_date_problem(&ps->serial_dates, f, value);
+        else if (is_two_digit_year(value))
+            note_date_problem(&ps->two_digit_years, f, value);
+        else
+            diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                     "birth date \"%s\" is not a date; expected a date like 30.01.2016 or 2016-01-30",
+                     util_quote(value).text);
         return false;
     case DATE_NOT_REAL:
-        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "birth date \"%s\" is not a real date", value);
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "birth date \"%s\" is not a real date",
+                 util_quote(value).text);
         return false;
     }
     abort();
+}
+
+/* A "?" in a name: Excel's "CSV (Trennzeichen-getrennt)" writes one for each letter Windows-1252 lacks. */
+static void
+check_lost_letters(struct parser *ps, char **values)
+{
+    static const enum role names[] = {ROLE_LAST_NAME, ROLE_FIRST_NAME};
+    for (size_t k = 0; k < 2; k++) {
+        size_t col = ps->column[names[k]];
+        if (!strchr(values[col], '?'))
+            continue;
+        diag_add(ps->d, DIAG_WARNING, ps->path, ps->fields[col].line, ps->fields[col].col,
+                 "the name \"%s\" has a \"?\" where a letter may have been lost: Excel's \"CSV "
+                 "(Trennzeichen-getrennt)\" writes \"?\" for letters such as ı or ş; in Excel save the list "
+                 "with Datei › Speichern unter › CSV UTF-8",
+                 util_quote(values[col]).text);
+        return; /* one warning per row */
+    }
+}
+
+/* The words group headings of exports start with: "Klasse 5a", "Jahrgang 7", "Kurs Q1-D1". */
+static bool
+starts_with_heading_word(const char *s)
+{
+    static const char *const words[] = {"Klasse", "Jahrgang", "Jahrgangsstufe", "Stufe", "Kurs", "Gruppe"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = 0;
+        while (words[i][n] && s[n] && (s[n] | 0x20) == (words[i][n] | 0x20))
+            n++;
+        if (!words[i][n] && (s[n] == ' ' || s[n] == ':'))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * A line with one value only, which names a group ("Klasse 5a", or "5a;;;;"
+ * as Excel writes a merged heading cell), holds no pupil: a warning, not an
+ * error per empty name. Any other single value ("Müller;;;", an id, a date)
+ * is a pupil whose data is missing, reported as such.
+ */
+static bool
+skip_heading(struct parser *ps)
+{
+    if (ps->r->n_headers < 2)
+        return false;
+    const struct raw_field *value = NULL;
+    for (size_t i = 0; i < ps->n_fields; i++) {
+        if (is_empty_field(&ps->fields[i]))
+            continue;
+        if (value)
+            return false;
+        value = &ps->fields[i];
+    }
+    if (!value)
+        return false;
+    char *text = roster_clean_field(value->text, value->len);
+    bool  has_letter = false;
+    for (const char *c = text; *c; c++)
+        has_letter |= (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z');
+    /* A class name is short and has a digit and a letter: "5a", "10b", "Q1"; an id or a date has no letter.
+     */
+    bool is_class = has_letter && strpbrk(text, "0123456789") && strlen(text) <= 12;
+    bool is_heading =
+        find_control(value->text, value->len, false) < 0 && (is_class || starts_with_heading_word(text));
+    if (is_heading)
+        diag_add(ps->d, DIAG_WARNING, ps->path, ps->row_line, 0,
+                 "the line \"%s\" was skipped as a heading: it names no pupil", util_quote(text).text);
+    free(text);
+    return is_heading;
 }
 
 static void
@@ -494,6 +746,10 @@ read_data_row(struct parser *ps, size_t end)
     }
     if (r->was_windows_1252 && row_has_bad_byte_marker(ps))
         return; /* reported with its position by report_bad_bytes() */
+    if (skip_heading(ps)) {
+        ps->n_rows--;
+        return;
+    }
     if (ps->n_fields < r->n_headers || (ps->n_fields > r->n_headers && !fields_all_empty(ps, r->n_headers))) {
         /* Name the separator: the secretary looks for a missing or an extra one in the row. */
         const char *sep = r->delimiter == '\t' ? "tab" : r->delimiter == ',' ? "\",\"" : "\";\"";
@@ -520,6 +776,8 @@ read_data_row(struct parser *ps, size_t end)
         else
             normalize_line_breaks(values[i]);
     }
+    if (ok)
+        check_lost_letters(ps, values);
     if (!ok) {
         for (size_t i = 0; i < r->n_headers; i++)
             free(values[i]);
@@ -548,6 +806,12 @@ static void
 on_field(void *s, size_t len, void *data)
 {
     struct parser *ps = data;
+    /* A row of millions of ";" is not a pupil: count its fields, keep no more than the limit. */
+    if (ps->n_fields_seen++ >= ROSTER_MAX_COLUMNS) {
+        ps->field_started = false;
+        ps->has_gap = false;
+        return;
+    }
     if (ps->n_fields == ps->cap_fields) {
         ps->cap_fields = ps->cap_fields ? ps->cap_fields * 2 : 16;
         ps->fields = xrealloc(ps->fields, ps->cap_fields * sizeof(*ps->fields));
@@ -577,6 +841,18 @@ on_row(int c, void *data)
     if (ps->is_fatal)
         return;
     size_t n_bad = report_bad_bytes(ps, ps->row_line, ps->line);
+    if (ps->n_fields_seen > ROSTER_MAX_COLUMNS) {
+        diag_add(
+            ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+            "row has %zu fields; at most %d are allowed: is this the pupil list, with the right delimiter?",
+            ps->n_fields_seen, ROSTER_MAX_COLUMNS);
+        if (!ps->has_header)
+            ps->is_fatal = true;
+        else
+            ps->n_rows++;
+        clear_row(ps);
+        return;
+    }
     /* Rows of nothing but delimiters (Excel writes them) count as empty lines. */
     if (fields_all_empty(ps, 0) && n_bad == 0) {
         clear_row(ps);
@@ -777,13 +1053,130 @@ is_blank_text(const char *s, size_t len)
     return true;
 }
 
+/* A file that is not CSV text: one plain sentence on what it is and how to make the CSV. False if so. */
+static bool
+check_kind(enum util_file_kind kind, const char *path, struct diags *d)
+{
+    switch (kind) {
+    case UTIL_FILE_TEXT:
+    case UTIL_FILE_UTF16LE:
+    case UTIL_FILE_UTF16BE:
+        return true;
+    case UTIL_FILE_XLSX:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is an Excel workbook (.xlsx), not a CSV file: open it in Excel and save it with Datei › "
+            "Speichern unter › CSV UTF-8 (durch Trennzeichen getrennt)");
+        break;
+    case UTIL_FILE_XLS:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is an Excel workbook in the old format (.xls), not a CSV file: open it in Excel and save "
+            "it with Datei › Speichern unter › CSV UTF-8 (durch Trennzeichen getrennt)");
+        break;
+    case UTIL_FILE_ODS:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is a LibreOffice Calc spreadsheet (.ods), not a CSV file: open it in LibreOffice and save "
+            "it with Datei › Speichern unter, Dateityp \"Text CSV (.csv)\", Zeichensatz \"Unicode "
+            "(UTF-8)\"");
+        break;
+    case UTIL_FILE_WORD:
+        diag_add(
+            d, DIAG_ERROR, path, 0, 0,
+            "this is a text document (Word or LibreOffice Writer), not a CSV file: export the pupil list "
+            "from the school software as CSV, or copy the table into Excel and save it with Datei › "
+            "Speichern unter › CSV UTF-8");
+        break;
+    case UTIL_FILE_PDF:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "this is a PDF file, not a CSV file: a PDF cannot be read as a table; export the pupil list "
+                 "from the school software as CSV (in Excel: Datei › Speichern unter › CSV UTF-8)");
+        break;
+    case UTIL_FILE_BINARY:
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "this is not a text file (perhaps an image or an archive): roster.file must name the CSV "
+                 "export of the pupil list");
+        break;
+    }
+    return false;
+}
+
+/*
+ * The text of a CSV file as UTF-8. With reports_mixed (the roster), a file
+ * that is not valid UTF-8 but has UTF-8 letters stays UTF-8, and its broken
+ * lines are reported; without (roster_decode), such a file is Windows-1252.
+ */
+static bool
+decode(const char *data, size_t len, enum config_encoding enc, bool reports_mixed, struct roster_text *out)
+{
+    memset(out, 0, sizeof *out);
+    enum util_file_kind kind = util_file_kind(data, len);
+    /* Excel's "Unicode-Text" is UTF-16 with a BOM, tab-separated: whatever enc says, the BOM decides. */
+    if (kind == UTIL_FILE_UTF16LE || kind == UTIL_FILE_UTF16BE) {
+        out->converted =
+            convert_utf16(data + 2, len - 2, kind == UTIL_FILE_UTF16BE, &out->len, &out->utf16_bad_line);
+        if (!out->converted)
+            return false;
+        out->text = out->converted;
+        out->is_utf8 = utf8_is_valid(out->text, out->len);
+        return true;
+    }
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    out->is_utf8 = utf8_is_valid(data, len);
+    /* Not all UTF-8, but some UTF-8 letters: lines added in another encoding, reported, never mojibake. */
+    out->is_mixed =
+        reports_mixed && enc == CONFIG_ENCODING_AUTO && !out->is_utf8 && has_utf8_letters(data, len);
+    if (enc == CONFIG_ENCODING_WINDOWS_1252 ||
+        (enc == CONFIG_ENCODING_AUTO && !out->is_utf8 && !out->is_mixed)) {
+        out->converted = convert_windows_1252(data, len, &out->len, &out->bad, &out->n_bad);
+        if (!out->converted)
+            return false;
+        out->text = out->converted;
+        out->was_windows_1252 = true;
+        out->is_utf8 = true;
+    } else {
+        out->text = data;
+        out->len = len;
+    }
+    return true;
+}
+
+bool
+roster_decode(const char *data, size_t len, enum config_encoding enc, struct roster_text *out)
+{
+    return decode(data, len, enc, false, out);
+}
+
+void
+roster_text_fini(struct roster_text *t)
+{
+    free(t->converted);
+    free(t->bad);
+    memset(t, 0, sizeof *t);
+}
+
 struct roster *
 roster_parse(const char *data, size_t len, const char *path, const struct config_roster *opts,
              struct diags *d)
 {
+    enum util_file_kind kind = util_file_kind(data, len);
+    if (!check_kind(kind, path, d))
+        return NULL;
     struct roster_text decoded;
-    if (!roster_decode(data, len, opts ? opts->encoding : CONFIG_ENCODING_AUTO, &decoded)) {
-        diag_add(d, DIAG_ERROR, path, 0, 0, "cannot convert from Windows-1252: %s", strerror(errno));
+    if (!decode(data, len, opts ? opts->encoding : CONFIG_ENCODING_AUTO, true, &decoded)) {
+        if (decoded.utf16_bad_line)
+            diag_add(d, DIAG_ERROR, path, decoded.utf16_bad_line, 0,
+                     "the file is UTF-16 text (Excel's \"Unicode-Text\"), but this line holds a broken "
+                     "character: save the list again, best as \"CSV UTF-8\"");
+        else if (kind != UTIL_FILE_TEXT)
+            diag_add(d, DIAG_ERROR, path, 0, 0, "cannot convert from UTF-16: %s", strerror(errno));
+        else
+            diag_add(d, DIAG_ERROR, path, 0, 0, "cannot convert from Windows-1252: %s", strerror(errno));
+        roster_text_fini(&decoded);
         return NULL;
     }
     if (is_blank_text(decoded.text, decoded.len)) {
@@ -806,9 +1199,12 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
     ps.n_bad = decoded.n_bad;
     ps.r->was_windows_1252 = decoded.was_windows_1252;
     ps.check_utf8 = !decoded.is_utf8;
+    ps.is_mixed = decoded.is_mixed;
     ps.r->delimiter = opts && opts->delimiter ? opts->delimiter : detect_delimiter(ps.text, ps.len);
 
     feed(&ps);
+    if (!ps.is_fatal)
+        report_date_problems(&ps);
 
     if (!ps.is_fatal && !ps.has_header)
         diag_add(d, DIAG_ERROR, path, 0, 0,
@@ -817,6 +1213,8 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
         diag_add(d, DIAG_ERROR, path, 0, 0, "no pupils: the file has only a header line");
     clear_row(&ps);
     free(ps.fields);
+    free(ps.serial_dates.first);
+    free(ps.two_digit_years.first);
     roster_text_fini(&decoded);
     if (ps.is_fatal || !ps.has_header) {
         roster_free(ps.r);
@@ -836,9 +1234,14 @@ roster_load(const char *path_as_written, const struct config_roster *opts, struc
         if (err == EFBIG)
             diag_add(d, DIAG_ERROR, path_as_written, 0, 0,
                      "the file is larger than 16 MiB, far too large for a pupil list: is it the right file?");
+        else if (err == ENODEV)
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "cannot read roster \"%s\": it is a device or a pipe, not a file; roster.file must name "
+                     "the CSV file",
+                     util_quote(path_as_written).text);
         else
-            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read roster \"%s\": %s", path_as_written,
-                     strerror(err));
+            diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read roster \"%s\": %s",
+                     util_quote(path_as_written).text, strerror(err));
         return NULL;
     }
     struct roster *r = roster_parse(data, len, path_as_written, opts, d);
@@ -872,6 +1275,12 @@ roster_free(struct roster *r)
     free(r->headers);
     free(r->path);
     free(r);
+}
+
+bool
+roster_has_birth_date(const struct pupil *p)
+{
+    return p->birth_date.year != 0;
 }
 
 const char *
@@ -942,21 +1351,63 @@ name_key(const char *s, size_t len)
     return folded;
 }
 
+/* The form date is wrong, not the pupils, when every pupil with a birth date (two or more) is out of range.
+ */
+static bool
+check_form_date(const struct roster *r, struct date form_date, const char *date_file,
+                struct config_pos date_at, struct diags *d)
+{
+    size_t n = 0;
+    int    youngest = 0, oldest = 0;
+    for (size_t i = 0; i < r->n_pupils; i++) {
+        const struct pupil *p = &r->pupils[i];
+        if (!roster_has_birth_date(p))
+            continue;
+        int age = date_age_on(p->birth_date, form_date);
+        if (date_compare(p->birth_date, form_date) <= 0 && age >= 4 && age <= 25)
+            return true;
+        youngest = n == 0 || age < youngest ? age : youngest;
+        oldest = n == 0 || age > oldest ? age : oldest;
+        n++;
+    }
+    if (n < 2)
+        return true;
+    char form[11];
+    date_format_german(form_date, form);
+    if (oldest < 0)
+        diag_add(d, DIAG_WARNING, date_file, date_at.line, date_at.col,
+                 "on the form date %s none of the %zu pupils is born yet: is the year of form.date right?",
+                 form, n);
+    else
+        diag_add(d, DIAG_WARNING, date_file, date_at.line, date_at.col,
+                 "on the form date %s no pupil is from 4 to 25 years old (all %zu are from %d to %d): is the "
+                 "year of form.date right?",
+                 form, n, youngest, oldest);
+    return false;
+}
+
 void
-roster_check_plausible(const struct roster *r, struct date form_date, struct diags *d)
+roster_check_plausible(const struct roster *r, struct date form_date, const char *date_file,
+                       struct config_pos date_at, struct diags *d)
 {
     if (!r)
         return;
+    bool is_date_plausible = check_form_date(r, form_date, date_file, date_at, d);
     char form[11];
     date_format_german(form_date, form);
     size_t         *first_of = xcalloc(r->n_pupils ? r->n_pupils : 1, sizeof(*first_of));
     size_t         *occurrence = xcalloc(r->n_pupils ? r->n_pupils : 1, sizeof(*occurrence));
     struct dup_key *keys = xcalloc(r->n_pupils ? r->n_pupils : 1, sizeof(*keys));
     for (size_t i = 0; i < r->n_pupils; i++) {
-        char *last = name_key(r->pupils[i].last_name, strlen(r->pupils[i].last_name));
-        char *first = name_key(r->pupils[i].first_name, strlen(r->pupils[i].first_name));
+        const struct pupil *p = &r->pupils[i];
+        char               *last = name_key(p->last_name, strlen(p->last_name));
+        char               *first = name_key(p->first_name, strlen(p->first_name));
+        /* Without a birth date only class and id can tell two pupils of one name apart. */
         keys[i] =
-            (struct dup_key){xasprintf("%s\x1f%s", last, first), r->pupils[i].birth_date, i, &r->pupils[i]};
+            (struct dup_key){roster_has_birth_date(p) ? xasprintf("%s\x1f%s", last, first)
+                                                      : xasprintf("%s\x1f%s\x1f\x1f%s\x1f%s", last, first,
+                                                                  p->class_name, p->id ? p->id : ""),
+                             p->birth_date, i, p};
         free(last);
         free(first);
     }
@@ -972,26 +1423,41 @@ roster_check_plausible(const struct roster *r, struct date form_date, struct dia
         const struct pupil *p = &r->pupils[i];
         char                born[11];
         date_format_german(p->birth_date, born);
-        if (date_compare(p->birth_date, form_date) > 0) {
+        struct util_quoted last = util_quote(p->last_name), first = util_quote(p->first_name);
+        if (!roster_has_birth_date(p)) {
+            if (occurrence[i] == 2)
+                diag_add(d, DIAG_WARNING, r->path, p->line, 0,
+                         "\"%s, %s\" (no birth date) is listed twice in class %s; first on line %u",
+                         last.text, first.text, util_quote(p->class_name).text, r->pupils[first_of[i]].line);
+            else if (occurrence[i] > 2)
+                diag_add(d, DIAG_WARNING, r->path, p->line, 0,
+                         "\"%s, %s\" (no birth date) is listed %zu times in class %s; first on line %u",
+                         last.text, first.text, occurrence[i], util_quote(p->class_name).text,
+                         r->pupils[first_of[i]].line);
+            continue;
+        }
+        if (!is_date_plausible) {
+            /* reported once, at form.date */
+        } else if (date_compare(p->birth_date, form_date) > 0) {
             diag_add(d, DIAG_WARNING, r->path, p->line, 0,
-                     "\"%s, %s\" (born %s): the birth date is after the form date %s", p->last_name,
-                     p->first_name, born, form);
+                     "\"%s, %s\" (born %s): the birth date is after the form date %s", last.text, first.text,
+                     born, form);
         } else {
             int age = date_age_on(p->birth_date, form_date);
             if (age < 4 || age > 25)
                 diag_add(
                     d, DIAG_WARNING, r->path, p->line, 0,
                     "\"%s, %s\" (born %s) is %d years old on the form date %s; expected an age from 4 to 25",
-                    p->last_name, p->first_name, born, age, form);
+                    last.text, first.text, born, age, form);
         }
         if (occurrence[i] == 2)
             diag_add(d, DIAG_WARNING, r->path, p->line, 0,
-                     "\"%s, %s\" (born %s) is listed twice; first on line %u", p->last_name, p->first_name,
-                     born, r->pupils[first_of[i]].line);
+                     "\"%s, %s\" (born %s) is listed twice; first on line %u", last.text, first.text, born,
+                     r->pupils[first_of[i]].line);
         else if (occurrence[i] > 2)
             diag_add(d, DIAG_WARNING, r->path, p->line, 0,
-                     "\"%s, %s\" (born %s) is listed %zu times; first on line %u", p->last_name,
-                     p->first_name, born, occurrence[i], r->pupils[first_of[i]].line);
+                     "\"%s, %s\" (born %s) is listed %zu times; first on line %u", last.text, first.text,
+                     born, occurrence[i], r->pupils[first_of[i]].line);
     }
     for (size_t i = 0; i < r->n_pupils; i++)
         free(keys[i].key);
@@ -1084,29 +1550,135 @@ roster_sort(struct roster *r)
     free(items);
 }
 
+/* A pupil's names as match keys: last, first, "last first" and "first last". */
+struct name_keys {
+    char *last, *first, *last_first, *first_last;
+};
+
+static void
+name_keys_init(struct name_keys *k, const struct pupil *p)
+{
+    k->last = utf8_match_key(p->last_name);
+    k->first = utf8_match_key(p->first_name);
+    k->last_first = xasprintf("%s %s", k->last, k->first);
+    k->first_last = xasprintf("%s %s", k->first, k->last);
+}
+
+static void
+name_keys_fini(struct name_keys *k)
+{
+    free(k->last);
+    free(k->first);
+    free(k->last_first);
+    free(k->first_last);
+}
+
+/* A query as keys: with a comma its two halves, without one the whole (q->last NULL). */
+struct query_keys {
+    char *last, *first, *whole;
+};
+
+static void
+query_keys_init(struct query_keys *q, const char *query)
+{
+    const char *comma = strchr(query, ',');
+    q->last = q->first = NULL;
+    if (comma) {
+        char *last = xstrndup(query, (size_t)(comma - query));
+        q->last = utf8_match_key(last);
+        q->first = utf8_match_key(comma + 1);
+        free(last);
+    }
+    q->whole = utf8_match_key(query);
+}
+
+static void
+query_keys_fini(struct query_keys *q)
+{
+    free(q->last);
+    free(q->first);
+    free(q->whole);
+}
+
+static bool
+matches(const struct query_keys *q, const struct name_keys *k)
+{
+    if (q->last)
+        return *q->last && *q->first && strcmp(q->last, k->last) == 0 && strcmp(q->first, k->first) == 0;
+    return *q->whole && (strcmp(q->whole, k->last_first) == 0 || strcmp(q->whole, k->first_last) == 0);
+}
+
 size_t
 roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max)
 {
     if (!r || !query)
         return 0;
-    const char *comma = strchr(query, ',');
-    if (!comma)
-        return 0;
-    char  *last = name_key(query, (size_t)(comma - query));
-    char  *first = name_key(comma + 1, strlen(comma + 1));
+    struct query_keys q;
+    query_keys_init(&q, query);
     size_t n = 0;
-    for (size_t i = 0; *last && *first && i < r->n_pupils; i++) {
-        char *pl = name_key(r->pupils[i].last_name, strlen(r->pupils[i].last_name));
-        char *pf = name_key(r->pupils[i].first_name, strlen(r->pupils[i].first_name));
-        if (strcmp(pl, last) == 0 && strcmp(pf, first) == 0) {
-            if (n < max && idx)
+    for (size_t i = 0; i < r->n_pupils && n < max; i++) {
+        struct name_keys k;
+        name_keys_init(&k, &r->pupils[i]);
+        if (matches(&q, &k)) {
+            if (idx)
                 idx[n] = i;
             n++;
         }
-        free(pl);
-        free(pf);
+        name_keys_fini(&k);
     }
-    free(last);
-    free(first);
-    return n < max ? n : max;
+    query_keys_fini(&q);
+    return n;
+}
+
+static size_t
+min_size(size_t a, size_t b)
+{
+    return a < b ? a : b;
+}
+
+struct suggestion {
+    size_t i, dist;
+};
+
+static int
+compare_suggestions(const void *pa, const void *pb)
+{
+    const struct suggestion *a = pa, *b = pb;
+    if (a->dist != b->dist)
+        return a->dist < b->dist ? -1 : 1;
+    return a->i < b->i ? -1 : a->i > b->i;
+}
+
+size_t
+roster_suggest_names(const struct roster *r, const char *query, size_t *idx, size_t max)
+{
+    if (!r || !query || max == 0)
+        return 0;
+    struct query_keys q;
+    query_keys_init(&q, query);
+    /* Close: a slip in a quarter of the letters, at least one ("Mülle" finds "Müller"). */
+    size_t             limit = strlen(q.whole) / 4 ? strlen(q.whole) / 4 : 1;
+    bool               is_one_word = !q.last && !strchr(q.whole, ' ');
+    struct suggestion *v = xmalloc((r->n_pupils ? r->n_pupils : 1) * sizeof(*v));
+    size_t             n = 0;
+    for (size_t i = 0; *q.whole && i < r->n_pupils; i++) {
+        struct name_keys k;
+        name_keys_init(&k, &r->pupils[i]);
+        size_t dist = util_edit_distance(q.whole, k.last_first);
+        if (!q.last)
+            dist = min_size(dist, util_edit_distance(q.whole, k.first_last));
+        if (is_one_word) /* only the last name, or only the first, typed */
+            dist = min_size(
+                dist, min_size(util_edit_distance(q.whole, k.last), util_edit_distance(q.whole, k.first)));
+        if (dist <= limit)
+            v[n++] = (struct suggestion){i, dist};
+        name_keys_fini(&k);
+    }
+    qsort(v, n, sizeof(*v), compare_suggestions);
+    n = min_size(n, max);
+    for (size_t k = 0; k < n; k++)
+        idx[k] = v[k].i;
+    free(v);
+    query_keys_fini(&q);
+    return n;
 }

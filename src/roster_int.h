@@ -19,24 +19,28 @@ struct roster_bad_byte {
 
 /* A CSV file's text as UTF-8. */
 struct roster_text {
-    const char             *text; /* into the input, or into converted */
-    size_t                  len;
-    char                   *converted; /* owned; NULL when the input was used as it is */
-    bool                    was_windows_1252;
-    bool                    is_utf8; /* false: declared utf-8, but it is not */
-    struct roster_bad_byte *bad;     /* Windows-1252 bytes without a character, now U+FFFD; owned */
+    const char *text; /* into the input, or into converted */
+    size_t      len;
+    char       *converted; /* owned; NULL when the input was used as it is */
+    bool        was_windows_1252;
+    bool        is_utf8;         /* false: declared utf-8 (or, for the roster, mostly utf-8), but it is not */
+    bool        is_mixed;        /* the roster only: UTF-8 with lines in another encoding */
+    unsigned    utf16_bad_line;  /* UTF-16 that could not be converted: the line of the problem */
+    struct roster_bad_byte *bad; /* Windows-1252 bytes without a character, now U+FFFD; owned */
     size_t                  n_bad;
 };
 
 /*
- * Drops a UTF-8 BOM and converts Windows-1252 to UTF-8 when enc says so, or
- * when enc is auto and the bytes are not valid UTF-8. False (errno set) if
- * iconv cannot convert at all. Free with roster_text_fini.
+ * Converts UTF-16 with a BOM (Excel's "Unicode-Text") to UTF-8 whatever enc
+ * says; else drops a UTF-8 BOM and converts Windows-1252 to UTF-8 when enc
+ * says so, or when enc is auto and the bytes are not valid UTF-8. False
+ * (errno set; utf16_bad_line for broken UTF-16) if iconv cannot convert.
+ * Free with roster_text_fini, also after false.
  */
 bool roster_decode(const char *data, size_t len, enum config_encoding enc, struct roster_text *out);
 void roster_text_fini(struct roster_text *t);
 
-/* Trimmed (spaces and tabs, also inside quotes), NFC copy of a field. Caller frees. */
+/* Trimmed (every Unicode space and tab, also inside quotes), NFC copy of a field. Caller frees. */
 char *roster_clean_field(const char *s, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "consentgen/run.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,99 @@ group_classes(struct run *r)
     }
 }
 
+#define RUN_MAX_MATCHES 16 /* pupils of one name that are listed */
+
+/* One candidate of an ambiguous --pupil, as a note at its roster line: class, birth date, id. */
+static void
+note_candidate(const struct run *r, const struct pupil *p, struct diags *d)
+{
+    char               born[11];
+    struct util_quoted last = util_quote(p->last_name), first = util_quote(p->first_name);
+    struct util_quoted cls = util_quote(p->class_name), id = util_quote(p->id);
+    date_format_german(p->birth_date, born);
+    if (roster_has_birth_date(p) && p->id)
+        diag_add(d, DIAG_NOTE, r->roster->path, p->line, 0, "%s, %s, Klasse %s, born %s, id %s", last.text,
+                 first.text, cls.text, born, id.text);
+    else if (roster_has_birth_date(p))
+        diag_add(d, DIAG_NOTE, r->roster->path, p->line, 0, "%s, %s, Klasse %s, born %s", last.text,
+                 first.text, cls.text, born);
+    else if (p->id)
+        diag_add(d, DIAG_NOTE, r->roster->path, p->line, 0, "%s, %s, Klasse %s, id %s", last.text, first.text,
+                 cls.text, id.text);
+    else
+        diag_add(d, DIAG_NOTE, r->roster->path, p->line, 0, "%s, %s, Klasse %s", last.text, first.text,
+                 cls.text);
+}
+
+/* No pupil of that name: say so, and name up to three pupils whose names are close. */
+static void
+report_no_pupil(const struct run *r, const char *query, struct diags *d)
+{
+    const struct run_request *o = r->req;
+    struct util_quoted        q = util_quote(query);
+    if (o->n_classes)
+        diag_add(d, DIAG_ERROR, r->roster->path, 0, 0, "no pupil \"%s\" in the named classes", q.text);
+    else
+        diag_add(d, DIAG_ERROR, r->roster->path, 0, 0, "no pupil \"%s\" in the roster", q.text);
+    size_t idx[3];
+    size_t n = roster_suggest_names(r->roster, query, idx, 3);
+    for (size_t k = 0; k < n; k++) {
+        const struct pupil *p = &r->roster->pupils[idx[k]];
+        char                born[11];
+        struct util_quoted  last = util_quote(p->last_name), first = util_quote(p->first_name);
+        struct util_quoted  cls = util_quote(p->class_name);
+        date_format_german(p->birth_date, born);
+        if (roster_has_birth_date(p))
+            diag_add(d, DIAG_NOTE, r->roster->path, p->line, 0,
+                     "did you mean \"%s, %s\" (Klasse %s, born %s)?", last.text, first.text, cls.text, born);
+        else
+            diag_add(d, DIAG_NOTE, r->roster->path, p->line, 0, "did you mean \"%s, %s\" (Klasse %s)?",
+                     last.text, first.text, cls.text);
+    }
+    if (n == 0 && !strchr(query, ','))
+        diag_add(
+            d, DIAG_NOTE, NULL, 0, 0,
+            "write the name as \"Nachname, Vorname\"; case, accents and spellings such as ue for ü do not "
+            "matter");
+}
+
+/*
+ * More than one pupil of that name. --class helps only when each of them is
+ * alone in their class; otherwise only --id can choose, so the notes show the
+ * ids (or say that the roster has none).
+ */
+static void
+report_ambiguous(const struct run *r, const char *query, const struct pupil *const *hit, size_t n,
+                 struct diags *d)
+{
+    bool has_ids = true, class_helps = true;
+    for (size_t k = 0; k < n; k++) {
+        has_ids &= hit[k]->id != NULL && *hit[k]->id;
+        for (size_t m = 0; m < k; m++)
+            if (strcmp(hit[k]->class_name, hit[m]->class_name) == 0)
+                class_helps = false;
+    }
+    struct util_quoted q = util_quote(query);
+    const char        *path = r->roster->path;
+    if (class_helps && has_ids)
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "\"%s\" matches %zu pupils; add --class or use --id to choose one", q.text, n);
+    else if (class_helps)
+        diag_add(d, DIAG_ERROR, path, 0, 0, "\"%s\" matches %zu pupils; add --class to choose one", q.text,
+                 n);
+    else if (has_ids)
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "\"%s\" matches %zu pupils of the same name and class; use --id with one of the ids below",
+                 q.text, n);
+    else
+        diag_add(d, DIAG_ERROR, path, 0, 0,
+                 "\"%s\" matches %zu pupils of the same name and class, and the roster has no id column to "
+                 "tell them apart: print their class with --class and --split pupil",
+                 q.text, n);
+    for (size_t k = 0; k < n; k++)
+        note_candidate(r, hit[k], d);
+}
+
 /* Applies --class, --pupil, --id; problems (no such class, ambiguous pupil) go to d. */
 static void
 select_pupils(struct run *r, struct diags *d)
@@ -86,7 +180,7 @@ select_pupils(struct run *r, struct diags *d)
             for (size_t j = 0; j < r->n_classes; j++)
                 buf_printf(&names, "%s%s", j ? ", " : "", r->classes[j].name);
             diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no class \"%s\" in the roster; its classes are: %s",
-                     o->classes[c], names.data ? names.data : "");
+                     util_quote(o->classes[c]).text, names.data ? names.data : "");
             buf_fini(&names);
         }
     }
@@ -104,29 +198,19 @@ select_pupils(struct run *r, struct diags *d)
         return;
 
     for (size_t q = 0; q < o->n_pupils; q++) {
-        size_t              idx[16];
-        size_t              n = roster_find_by_name(r->roster, o->pupils[q], idx, 16);
+        size_t              idx[RUN_MAX_MATCHES];
+        size_t              n = roster_find_by_name(r->roster, o->pupils[q], idx, RUN_MAX_MATCHES);
         size_t              n_in = 0;
-        const struct pupil *hit[16];
-        for (size_t k = 0; k < n && k < 16; k++)
+        const struct pupil *hit[RUN_MAX_MATCHES];
+        for (size_t k = 0; k < n; k++)
             if (class_selected(o, r->roster->pupils[idx[k]].class_name))
                 hit[n_in++] = &r->roster->pupils[idx[k]];
         if (n_in == 0) {
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
-                     "no pupil \"%s\" in the roster%s (write \"Nachname, Vorname\")", o->pupils[q],
-                     o->n_classes ? " in the named classes" : "");
+            report_no_pupil(r, o->pupils[q], d);
             continue;
         }
         if (n_in > 1) {
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
-                     "\"%s\" matches %zu pupils; add --class or use --id to choose one", o->pupils[q], n_in);
-            for (size_t k = 0; k < n_in; k++) {
-                char born[11];
-                date_format_german(hit[k]->birth_date, born);
-                diag_add(d, DIAG_NOTE, roster_path, hit[k]->line, 0, "%s, %s, Klasse %s, born %s%s%s",
-                         hit[k]->last_name, hit[k]->first_name, hit[k]->class_name, born,
-                         hit[k]->id ? ", id " : "", hit[k]->id ? hit[k]->id : "");
-            }
+            report_ambiguous(r, o->pupils[q], hit, n_in, d);
             continue;
         }
         for (size_t j = 0; j < r->n_classes; j++)
@@ -145,7 +229,8 @@ select_pupils(struct run *r, struct diags *d)
                 }
             }
         if (!found)
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil with id \"%s\" in the roster%s", o->ids[q],
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil with id \"%s\" in the roster%s",
+                     util_quote(o->ids[q]).text,
                      r->roster->pupils && r->roster->n_pupils && !r->roster->pupils[0].id
                          ? " (the roster has no id column)"
                          : "");
@@ -172,6 +257,24 @@ point_at_config(struct diags *d, size_t from, const struct config *c, struct con
 }
 
 /*
+ * A logo or font that is a FIFO or a device would block the reader that
+ * opens it (forever, for a FIFO without a writer): refused before, by stat.
+ */
+static bool
+is_device_or_pipe(const char *path, bool is_logo, struct diags *d)
+{
+    if (util_check_regular_file(path) || errno != ENODEV)
+        return false;
+    if (is_logo)
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot read logo \"%s\": it is a device or a pipe, not a file",
+                 util_quote(path).text);
+    else
+        diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                 "cannot read font file \"%s\": it is a device or a pipe, not a file", util_quote(path).text);
+    return true;
+}
+
+/*
  * Loads and cross-checks every input. Returns false with all problems in d
  * when the run must not write anything.
  */
@@ -195,15 +298,16 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
             r->doc = template_load(c->form.template_path, d);
         point_at_config(d, from, c, c->template_at);
         from = d->n;
-        r->fonts = pdf_fonts_load(&c->page, c->path, d);
+        if (!c->page.font_is_path || !is_device_or_pipe(c->page.font, false, d))
+            r->fonts = pdf_fonts_load(&c->page, c->path, d);
         point_at_config(d, from, c, c->font_at);
         from = d->n;
-        if (c->school.logo)
+        if (c->school.logo && !is_device_or_pipe(c->school.logo, true, d))
             pdf_logo_probe(c->school.logo, c->path, &r->logo_aspect, d);
         point_at_config(d, from, c, c->logo_at);
     }
     if (r->roster) {
-        roster_check_plausible(r->roster, c->form.date, d);
+        roster_check_plausible(r->roster, c->form.date, c->path, c->date_at, d);
         roster_sort(r->roster);
     }
     if (r->doc && r->roster)

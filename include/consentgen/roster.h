@@ -17,11 +17,11 @@ struct pupil {
     char       *last_name; /* NFC, as written (trimmed) */
     char       *first_name;
     char       *class_name;
-    char       *id; /* NULL: no id column */
-    struct date birth_date;
-    char      **fields; /* every column of the row, NFC, indexed like roster.headers */
-    unsigned    line;   /* physical line where the row starts */
-    size_t      row;    /* 1-based data row number */
+    char       *id;         /* NULL: no id column */
+    struct date birth_date; /* {0, 0, 0}: none (no birth date column, or the cell is empty) */
+    char      **fields;     /* every column of the row, NFC, indexed like roster.headers */
+    unsigned    line;       /* physical line where the row starts */
+    size_t      row;        /* 1-based data row number */
 };
 
 struct roster {
@@ -46,9 +46,16 @@ void           roster_free(struct roster *r);
 
 /*
  * Warnings that need the form date: birth date in the future, pupil younger
- * than 4 or older than 25 on that day, the same pupil twice.
+ * than 4 or older than 25 on that day, the same pupil twice. When the form
+ * date makes every pupil (two or more) implausible, the date is wrong, not
+ * the pupils: one warning at date_file:date_at (the config's form.date; line
+ * 0: the file as a whole) instead of one per pupil.
  */
-void roster_check_plausible(const struct roster *r, struct date form_date, struct diags *d);
+void roster_check_plausible(const struct roster *r, struct date form_date, const char *date_file,
+                            struct config_pos date_at, struct diags *d);
+
+/* Whether p has a birth date: rosters without the column are valid, the form leaves it blank. */
+bool roster_has_birth_date(const struct pupil *p);
 
 /* Value of column header (ASCII case-insensitive) for p; NULL if no such column. */
 const char *roster_field(const struct roster *r, const struct pupil *p, const char *header);
@@ -62,10 +69,19 @@ void roster_sort(struct roster *r);
 int roster_compare_class(const char *a, const char *b);
 
 /*
- * Finds pupils whose "Nachname, Vorname" matches query ignoring case and
- * Unicode normalisation form. Writes up to max indexes; returns the count.
+ * Finds pupils whose name matches query as people type it: "Nachname,
+ * Vorname", or without a comma both "Vorname Nachname" and "Nachname
+ * Vorname"; case, accents and the spellings of file names ignored
+ * (utf8_match_key: Sahin = Şahin, Mueller = Müller, Gross = Groß, ' = ’).
+ * Writes up to max indexes; returns the count (at most max).
  */
 size_t roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max);
+/*
+ * The pupils whose names are closest to query, for "did you mean": edit
+ * distance of the match keys, also of the last or the first name alone for a
+ * one-word query; only close ones, best first. Writes up to max indexes.
+ */
+size_t roster_suggest_names(const struct roster *r, const char *query, size_t *idx, size_t max);
 
 /* ---- CSV tables: the consent register is read with the roster's CSV and encoding rules ---- */
 

@@ -24,7 +24,10 @@ parse_and_use(const uint8_t *data, size_t size, const struct config_roster *opts
     if (r) {
         size_t idx[4];
         roster_sort(r);
-        roster_check_plausible(r, (struct date){2026, 11, 27}, &d);
+        roster_check_plausible(r, (struct date){2026, 11, 27}, "s.yaml", (struct config_pos){6, 9}, &d);
+        size_t sidx[3];
+        roster_suggest_names(r, "Mueler, Ana", sidx, 3);
+        roster_suggest_names(r, "Mueller", sidx, 3);
         /* Search for the first pupil by its own name, so matches happen, and for a fixed name. */
         if (r->n_pupils > 0) {
             const struct pupil *p = &r->pupils[0];

@@ -105,10 +105,9 @@ test_roster_prefers_semicolon_on_a_tie(void **state)
                      "k.csv:1: error: no column for the first name (looked for \"Vorname\", "
                      "\"Rufname\", \"SchuelerRufname\"); the file has: \"Nachname\", "
                      "\"Vorname,Rufname\"\n"
-                     "k.csv:1: error: no column for the birth date (looked for \"Geburtsdatum\", "
-                     "\"SchuelerGeburtsdatum\"); the file has: \"Nachname\", \"Vorname,Rufname\"\n"
                      "k.csv:1: error: no column for the class (looked for \"Klasse\", "
-                     "\"GruppeBezeichnung\"); the file has: \"Nachname\", \"Vorname,Rufname\"\n");
+                     "\"GruppeBezeichnung\", \"Klasse/Information\"); the file has: \"Nachname\", "
+                     "\"Vorname,Rufname\"\n");
     assert_null(r);
 }
 
@@ -135,11 +134,8 @@ test_roster_uses_configured_delimiter(void **state)
         "k.csv:1: error: no column for the first name (looked for \"Vorname\", \"Rufname\", "
         "\"SchuelerRufname\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
         "(only one column: is the delimiter right?)\n"
-        "k.csv:1: error: no column for the birth date (looked for \"Geburtsdatum\", "
-        "\"SchuelerGeburtsdatum\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
-        "(only one column: is the delimiter right?)\n"
-        "k.csv:1: error: no column for the class (looked for \"Klasse\", \"GruppeBezeichnung\"); "
-        "the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
+        "k.csv:1: error: no column for the class (looked for \"Klasse\", \"GruppeBezeichnung\", "
+        "\"Klasse/Information\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
         "(only one column: is the delimiter right?)\n");
     assert_null(r);
 }
@@ -439,9 +435,7 @@ test_roster_missing_columns_list_the_headers_the_file_has(void **state)
                      "k.csv:3: error: no column for the first name (looked for \"Vorname\", "
                      "\"Rufname\", \"SchuelerRufname\"); the file has: \"Nachname\", \"Klasse\", "
                      "\"Geschlecht\"\n"
-                     "k.csv:3: error: no column for the birth date (looked for \"Geburtsdatum\", "
-                     "\"SchuelerGeburtsdatum\"); the file has: \"Nachname\", \"Klasse\", "
-                     "\"Geschlecht\"\n");
+                     "");
     assert_null(r);
 }
 
@@ -488,21 +482,24 @@ static void
 test_roster_rejects_impossible_and_malformed_dates(void **state)
 {
     (void)state;
-    struct roster *r = parse_expect(HEADER "Weber;Ben;5a;31.02.2013\n"
-                                           "Weber;Ben;5a;29.02.2013\n"
-                                           "Weber;Ben;5a;2013-02-30\n"
-                                           "Weber;Ben;5a;2013/04/03\n"
-                                           "Weber;Ben;5a;03.04.13\n"
-                                           "Weber;Ben;5a;0.4.2013\n",
-                                    NULL,
-                                    "k.csv:2:14: error: birth date \"31.02.2013\" is not a real date\n"
-                                    "k.csv:3:14: error: birth date \"29.02.2013\" is not a real date\n"
-                                    "k.csv:4:14: error: birth date \"2013-02-30\" is not a real date\n"
-                                    "k.csv:5:14: error: birth date \"2013/04/03\" is not a date; expected "
-                                    "a date like 30.01.2016 or 2016-01-30\n"
-                                    "k.csv:6:14: error: birth date \"03.04.13\" is not a date; expected "
-                                    "a date like 30.01.2016 or 2016-01-30\n"
-                                    "k.csv:7:14: error: birth date \"0.4.2013\" is not a real date\n");
+    struct roster *r =
+        parse_expect(HEADER "Weber;Ben;5a;31.02.2013\n"
+                            "Weber;Ben;5a;29.02.2013\n"
+                            "Weber;Ben;5a;2013-02-30\n"
+                            "Weber;Ben;5a;2013/04/03\n"
+                            "Weber;Ben;5a;03.04.13\n"
+                            "Weber;Ben;5a;0.4.2013\n",
+                     NULL,
+                     "k.csv:2:14: error: birth date \"31.02.2013\" is not a real date\n"
+                     "k.csv:3:14: error: birth date \"29.02.2013\" is not a real date\n"
+                     "k.csv:4:14: error: birth date \"2013-02-30\" is not a real date\n"
+                     "k.csv:5:14: error: birth date \"2013/04/03\" is not a date; expected "
+                     "a date like 30.01.2016 or 2016-01-30\n"
+                     "k.csv:7:14: error: birth date \"0.4.2013\" is not a real date\n"
+                     /* one message for the whole column, after its rows */
+                     "k.csv:6:14: error: the column \"Geburtsdatum\" has a two-digit year in 1 "
+                     "row (\"03.04.13\"): format the column as a date with four-digit years "
+                     "(TT.MM.JJJJ) and export again\n");
     assert_non_null(r);
     assert_int_equal(r->n_pupils, 0);
     roster_free(r);
@@ -531,18 +528,24 @@ test_roster_reports_field_count_and_tolerates_empty_trailing_fields(void **state
 }
 
 static void
-test_roster_rejects_empty_names_class_and_date(void **state)
+test_roster_rejects_empty_names_and_class_and_warns_of_empty_date(void **state)
 {
     (void)state;
-    struct roster *r = parse_expect(HEADER " ;Ben;5a;03.04.2015\n"
-                                           "Weber;\"  \";;\n",
-                                    NULL,
-                                    "k.csv:2:1: error: the last name is empty (column \"Nachname\")\n"
-                                    "k.csv:3:7: error: the first name is empty (column \"Vorname\")\n"
-                                    "k.csv:3:12: error: the class is empty (column \"Klasse\")\n"
-                                    "k.csv:3:13: error: the birth date is empty (column \"Geburtsdatum\")\n");
+    struct roster *r =
+        parse_expect(HEADER " ;Ben;5a;03.04.2015\n"
+                            "Weber;\"  \";;\n"
+                            "Weber;Ben;5a;\n",
+                     NULL,
+                     "k.csv:2:1: error: the last name is empty (column \"Nachname\")\n"
+                     "k.csv:3:7: error: the first name is empty (column \"Vorname\")\n"
+                     "k.csv:3:12: error: the class is empty (column \"Klasse\")\n"
+                     "k.csv:3:13: warning: the birth date is empty (column \"Geburtsdatum\"); the "
+                     "form leaves it blank for the parents to fill in\n"
+                     "k.csv:4:14: warning: the birth date is empty (column \"Geburtsdatum\"); the "
+                     "form leaves it blank for the parents to fill in\n");
     assert_non_null(r);
-    assert_int_equal(r->n_pupils, 0);
+    assert_int_equal(r->n_pupils, 1);
+    assert_false(roster_has_birth_date(&r->pupils[0]));
     roster_free(r);
 }
 
@@ -675,7 +678,7 @@ test_roster_warns_about_implausible_birth_dates(void **state)
     assert_non_null(r);
     struct diags d;
     diags_init(&d);
-    roster_check_plausible(r, form_date, &d);
+    roster_check_plausible(r, form_date, "s.yaml", (struct config_pos){6, 9}, &d);
     struct buf out;
     buf_init(&out);
     diags_format(&d, &out);
@@ -708,7 +711,7 @@ test_roster_warns_about_duplicates_naming_the_first_line(void **state)
     assert_non_null(r);
     struct diags d;
     diags_init(&d);
-    roster_check_plausible(r, form_date, &d);
+    roster_check_plausible(r, form_date, "s.yaml", (struct config_pos){6, 9}, &d);
     struct buf out;
     buf_init(&out);
     diags_format(&d, &out);
@@ -833,7 +836,8 @@ test_roster_finds_pupils_by_name_ignoring_case_and_normal_form(void **state)
     assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller", idx, 4), 0);
     assert_int_equal(roster_find_by_name(r, "M\xC3\xBCller,", idx, 4), 0);
     /* Turkish: typed without the special letters or in capitals */
-    assert_int_equal(roster_find_by_name(r, "SAHIN, ILAYDA", idx, 4), 0);
+    assert_int_equal(roster_find_by_name(r, "SAHIN, ILAYDA", idx, 4), 1);
+    assert_int_equal(idx[0], 2);
     assert_int_equal(roster_find_by_name(r,
                                          "\xC5\x9E"
                                          "AHIN, ILAYDA",
@@ -853,6 +857,418 @@ test_roster_finds_pupils_by_name_ignoring_case_and_normal_form(void **state)
     roster_free(r);
 }
 
+/* ---- what school exports really look like (issue 9) ---- */
+
+/* The diagnostics of roster_check_plausible for r on the form date, as text (caller frees). */
+static char *
+plausible_diags(const struct roster *r, struct date on)
+{
+    struct diags d;
+    diags_init(&d);
+    roster_check_plausible(r, on, "s.yaml", (struct config_pos){6, 9}, &d);
+    struct buf out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    diags_sort(&d);
+    diags_format(&d, &out);
+    diags_fini(&d);
+    return buf_detach(&out);
+}
+
+/* UTF-8 text as UTF-16 with a BOM, as Excel's "Unicode-Text" writes it (ASCII and two-byte letters only). */
+static char *
+to_utf16(const char *s, bool is_big_endian, size_t *len)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, is_big_endian ? "\xFE\xFF" : "\xFF\xFE", 2);
+    for (size_t i = 0; s[i];) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, strlen(s + i), &cp);
+        assert_true(n > 0 && cp < 0x10000);
+        char unit[2] = {(char)(cp & 0xFF), (char)(cp >> 8)};
+        if (is_big_endian) {
+            char t = unit[0];
+            unit[0] = unit[1];
+            unit[1] = t;
+        }
+        buf_append(&b, unit, 2);
+        i += n;
+    }
+    *len = b.len;
+    return buf_detach(&b);
+}
+
+static void
+test_roster_reads_utf16_unicode_text_from_excel(void **state)
+{
+    (void)state;
+    const char *text = "Nachname\tVorname\tKlasse\tGeburtsdatum\r\n"
+                       "\xC5\x9E"
+                       "ahin\t\xC4\xB0layda\t5a\t12.09.2015\r\n"
+                       "Y\xC4\xB1lmaz\tElif\t5a\t19.07.2015 00:00:00\r\n";
+    for (int be = 0; be <= 1; be++) {
+        size_t         len;
+        char          *data = to_utf16(text, be, &len);
+        char          *diags;
+        struct roster *r = parse_len(data, len, NULL, &diags);
+        assert_string_equal(diags, "");
+        assert_non_null(r);
+        assert_int_equal(r->delimiter, '\t');
+        assert_int_equal(r->n_pupils, 2);
+        assert_string_equal(r->pupils[0].last_name, "\xC5\x9E"
+                                                    "ahin");
+        assert_string_equal(r->pupils[1].last_name, "Y\xC4\xB1lmaz");
+        assert_int_equal(r->pupils[1].birth_date.day, 19);
+        assert_int_equal(r->pupils[1].line, 3);
+        roster_free(r);
+        free(diags);
+        /* an odd byte at the end is a broken character on the last line */
+        char *diags2;
+        assert_null(parse_len(data, len - 1, NULL, &diags2));
+        assert_string_equal(diags2,
+                            "k.csv:3: error: the file is UTF-16 text (Excel's \"Unicode-Text\"), but this "
+                            "line holds a broken character: save the list again, best as \"CSV UTF-8\"\n");
+        free(diags2);
+        free(data);
+    }
+}
+
+static void
+test_roster_reports_lines_that_are_not_utf8_in_a_utf8_file(void **state)
+{
+    (void)state;
+    /* UTF-8 with two lines added in Windows-1252: errors, never "MÃ¼ller" for every UTF-8 name */
+    struct roster *r =
+        parse_expect(HEADER "M\xC3\xBCller;J\xC3\xBCrgen;5a;03.04.2015\n"
+                            "Sch\xE4"
+                            "fer;Lena;5a;03.04.2015\n"
+                            "Gro\xC3\x9F;Anna;5a;03.04.2015\n"
+                            "Weber;J\xF6rg;5a;03.04.2015\n",
+                     NULL,
+                     "k.csv:3:4: error: this line is not UTF-8 like the rest of the file (byte "
+                     "0xE4): save the list again as \"CSV UTF-8\", or set roster.encoding to "
+                     "windows-1252 if the whole file is Windows-1252\n"
+                     "k.csv:5:8: error: this line is not UTF-8 like the rest of the file (byte "
+                     "0xF6): save the list again as \"CSV UTF-8\", or set roster.encoding to "
+                     "windows-1252 if the whole file is Windows-1252\n");
+    assert_non_null(r);
+    assert_false(r->was_windows_1252);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].last_name, "M\xC3\xBCller");
+    assert_string_equal(r->pupils[1].last_name, "Gro\xC3\x9F");
+    roster_free(r);
+    /* a file without any UTF-8 letter is still Windows-1252 */
+    r = parse_expect(HEADER "Sch\xE4"
+                            "fer;Lena;5a;03.04.2015\n",
+                     NULL, "");
+    assert_true(r->was_windows_1252);
+    assert_string_equal(r->pupils[0].last_name, "Sch\xC3\xA4"
+                                                "fer");
+    roster_free(r);
+}
+
+static void
+test_roster_warns_of_question_marks_excel_put_for_letters(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(
+        HEADER "Y?lmaz;Elif;5a;03.04.2015\n"
+               "Weber;Ben;5a;03.04.2015\n"
+               "Kaya;?eyma;5a;03.04.2015\n",
+        NULL,
+        "k.csv:2:1: warning: the name \"Y?lmaz\" has a \"?\" where a letter may have been lost: Excel's "
+        "\"CSV "
+        "(Trennzeichen-getrennt)\" writes \"?\" for letters such as \xC4\xB1 or \xC5\x9F; in Excel save the "
+        "list "
+        "with Datei \xE2\x80\xBA Speichern unter \xE2\x80\xBA CSV UTF-8\n"
+        "k.csv:4:6: warning: the name \"?eyma\" has a \"?\" where a letter may have been lost: Excel's \"CSV "
+        "(Trennzeichen-getrennt)\" writes \"?\" for letters such as \xC4\xB1 or \xC5\x9F; in Excel save the "
+        "list "
+        "with Datei \xE2\x80\xBA Speichern unter \xE2\x80\xBA CSV UTF-8\n");
+    assert_int_equal(r->n_pupils, 3); /* printed as written: a warning, not an error */
+    roster_free(r);
+}
+
+static void
+test_roster_refuses_workbooks_documents_and_pdf_in_one_sentence(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *data;
+        size_t      len;
+        const char *expected;
+    } cases[] = {
+#define CASE(lit, msg) {lit, sizeof(lit) - 1, "k.csv: error: " msg "\n"}
+        CASE("PK\x03\x04\x14\0\x06\0[Content_Types].xml\0\0xl/workbook.xml",
+             "this is an Excel workbook (.xlsx), not a CSV file: open it in Excel and save it with Datei "
+             "\xE2\x80\xBA Speichern unter \xE2\x80\xBA CSV UTF-8 (durch Trennzeichen getrennt)"),
+        CASE("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0W\0o\0r\0k\0b\0o\0o\0k\0",
+             "this is an Excel workbook in the old format (.xls), not a CSV file: open it in Excel and save "
+             "it "
+             "with Datei \xE2\x80\xBA Speichern unter \xE2\x80\xBA CSV UTF-8 (durch Trennzeichen getrennt)"),
+        CASE("PK\x03\x04\x14\0\0\0mimetypeapplication/vnd.oasis.opendocument.spreadsheet",
+             "this is a LibreOffice Calc spreadsheet (.ods), not a CSV file: open it in LibreOffice and save "
+             "it "
+             "with Datei \xE2\x80\xBA Speichern unter, Dateityp \"Text CSV (.csv)\", Zeichensatz \"Unicode "
+             "(UTF-8)\""),
+        CASE("PK\x03\x04\x14\0\0\0[Content_Types].xml\0word/document.xml",
+             "this is a text document (Word or LibreOffice Writer), not a CSV file: export the pupil list "
+             "from "
+             "the school software as CSV, or copy the table into Excel and save it with Datei \xE2\x80\xBA "
+             "Speichern unter \xE2\x80\xBA CSV UTF-8"),
+        CASE(
+            "%PDF-1.4\n1 0 obj\n",
+            "this is a PDF file, not a CSV file: a PDF cannot be read as a table; export the pupil list from "
+            "the school software as CSV (in Excel: Datei \xE2\x80\xBA Speichern unter \xE2\x80\xBA CSV "
+            "UTF-8)"),
+        CASE("\x89PNG\r\n\x1A\n\0\0\0\rIHDR\0\0\0\x10", "this is not a text file (perhaps an image or an "
+                                                        "archive): roster.file must name the CSV export of "
+                                                        "the pupil list"),
+#undef CASE
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *diags;
+        assert_null(parse_len(cases[i].data, cases[i].len, NULL, &diags));
+        assert_string_equal(diags, cases[i].expected);
+        free(diags);
+    }
+}
+
+static void
+test_roster_matches_headers_ignoring_unicode_spaces_and_case(void **state)
+{
+    (void)state;
+    /* Excel keeps a no-break space typed after "Nachname"; others write the headers in capitals */
+    struct roster *r = parse_expect("Nachname\xC2\xA0;\xE2\x80\xAFVORNAME;klasse;GEBURTSDATUM\xE2\x80\x8B\n"
+                                    "Weber\xC2\xA0;Ben;5a;03.04.2015\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_string_equal(r->headers[0], "Nachname");
+    assert_string_equal(r->pupils[0].last_name, "Weber"); /* values lose such spaces too */
+    assert_string_equal(roster_field(r, &r->pupils[0], "Vorname"), "Ben");
+    roster_free(r);
+    struct config_roster opts = {.columns = {.class_name = "Lerngruppe\xC2\xA0"}};
+    r = parse_expect("Nachname;Vorname;LERNGRUPPE;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", &opts, "");
+    assert_string_equal(r->pupils[0].class_name, "5a");
+    roster_free(r);
+}
+
+static void
+test_roster_skips_heading_lines_with_a_warning(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(
+        HEADER "Klasse 5a\n"
+               "Weber;Ben;5a;03.04.2015\n"
+               "5b;;;\n"
+               ";;\"Jahrgang 7\";\n"
+               "Schmidt;Clara;5b;03.04.2015\n"
+               "M\xC3\xBCller;;;\n"
+               "40123;;;\n",
+        NULL,
+        "k.csv:2: warning: the line \"Klasse 5a\" was skipped as a heading: it names no pupil\n"
+        "k.csv:4: warning: the line \"5b\" was skipped as a heading: it names no pupil\n"
+        "k.csv:5: warning: the line \"Jahrgang 7\" was skipped as a heading: it names no pupil\n"
+        /* a name alone is a pupil whose data is missing */
+        "k.csv:7:8: error: the first name is empty (column \"Vorname\")\n"
+        "k.csv:7:9: error: the class is empty (column \"Klasse\")\n"
+        "k.csv:7:10: warning: the birth date is empty (column \"Geburtsdatum\"); the form leaves it "
+        "blank for the parents to fill in\n"
+        "k.csv:8:7: error: the first name is empty (column \"Vorname\")\n"
+        "k.csv:8:8: error: the class is empty (column \"Klasse\")\n"
+        "k.csv:8:9: warning: the birth date is empty (column \"Geburtsdatum\"); the form leaves it "
+        "blank for the parents to fill in\n");
+    assert_int_equal(r->n_pupils, 2);
+    assert_int_equal(r->pupils[1].row, 2); /* headings are not rows */
+    roster_free(r);
+}
+
+static void
+test_roster_reports_serial_numbers_and_two_digit_years_once_per_column(void **state)
+{
+    (void)state;
+    struct buf csv;
+    buf_init(&csv);
+    buf_puts(&csv, HEADER);
+    for (int i = 0; i < 1500; i++)
+        buf_printf(&csv, "Weber;Ben%d;5a;%d\n", i, 42204 + i % 300);
+    buf_puts(&csv, "Klein;Kim;5a;19.7.15\nKlein;Kai;5a;1.12.14 00:00\nWeber;Ben;5a;19.07.2015 00:00:00\n");
+    struct roster *r = parse_expect(
+        csv.data, NULL,
+        "k.csv:2:15: error: the column \"Geburtsdatum\" holds Excel serial numbers instead of dates in 1500 "
+        "rows "
+        "(the first is \"42204\"): format the column as a date (TT.MM.JJJJ) in Excel and export again\n"
+        "k.csv:1502:14: error: the column \"Geburtsdatum\" has two-digit years in 2 rows (the first is "
+        "\"19.7.15\"): format the column as a date with four-digit years (TT.MM.JJJJ) and export again\n");
+    assert_int_equal(r->n_pupils, 1);
+    assert_int_equal(r->pupils[0].birth_date.year, 2015);
+    roster_free(r);
+    buf_fini(&csv);
+}
+
+static void
+test_roster_reads_iserv_lists_without_birth_dates(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect("Import-ID;Nachname;Vorname;Klasse/Information\n"
+                                    "a17;Weber;Ben;5a\n"
+                                    "a18;Weber;Ben;5b\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].id, "a17");
+    assert_string_equal(r->pupils[0].class_name, "5a");
+    assert_false(roster_has_birth_date(&r->pupils[0]));
+    /* no birth date, no age warnings; a name in two classes is two pupils */
+    char *got = plausible_diags(r, form_date);
+    assert_string_equal(got, "");
+    free(got);
+    roster_free(r);
+    r = parse_expect("Nachname;Vorname;Klasse\nWeber;Ben;5a\nWeber;Ben;5a\n", NULL, "");
+    got = plausible_diags(r, form_date);
+    assert_string_equal(got,
+                        "k.csv:3: warning: \"Weber, Ben\" (no birth date) is listed twice in class 5a; first "
+                        "on line 2\n");
+    free(got);
+    roster_free(r);
+}
+
+static void
+test_roster_limits_columns_per_row_and_quotes_80_characters(void **state)
+{
+    (void)state;
+    /* a row of 2 million ";" costs no memory per field and gets one message */
+    struct buf csv;
+    buf_init(&csv);
+    buf_puts(&csv, HEADER "Weber;Ben;5a;03.04.2015");
+    for (int i = 0; i < 2000000; i++)
+        buf_putc(&csv, ';');
+    buf_puts(&csv, "\nSchmidt;Clara;5a;03.04.2015\n");
+    struct roster *r =
+        parse_expect(csv.data, NULL,
+                     "k.csv:2: error: row has 2000004 fields; at most 1000 are allowed: is this the "
+                     "pupil list, with the right delimiter?\n");
+    assert_int_equal(r->n_pupils, 1);
+    roster_free(r);
+    /* a header line of 1 MB without a delimiter: each message quotes 80 characters of it */
+    buf_reset(&csv);
+    for (int i = 0; i < 1000000; i++)
+        buf_putc(&csv, 'x');
+    buf_puts(&csv, "\nWeber\n");
+    char *diags;
+    assert_null(parse_len(csv.data, csv.len, NULL, &diags));
+    assert_true(strlen(diags) < 1500);
+    assert_non_null(
+        strstr(diags, "the file has: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                      "xxxxxxxxxxxxxx\xE2\x80\xA6\" (only one column"));
+    free(diags);
+    /* a value with control characters is shown escaped */
+    r = parse_expect(
+        HEADER "Weber;Ben;5a;\x1B[2J03.04.2015\n", NULL,
+        "k.csv:2:14: error: field \"Geburtsdatum\" contains the control character U+001B; remove it\n");
+    roster_free(r);
+    r = parse_expect(
+        HEADER "Weber;Ben;5a;03.04.2015\xE2\x80\xAE\n", NULL,
+        "k.csv:2:14: error: birth date \"03.04.2015\\u202E\" is not a date; expected a date like "
+        "30.01.2016 or 2016-01-30\n");
+    roster_free(r);
+    buf_fini(&csv);
+}
+
+static void
+test_roster_form_date_that_fits_no_pupil_is_one_warning(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "Weber;Ben;5a;03.04.2015\n"
+                                           "Klein;Kim;5a;28.11.2014\n"
+                                           "Alt;Anton;Q2;28.11.2006\n",
+                                    NULL, "");
+    /* form.date 1926 instead of 2026: one message at form.date, not one per pupil */
+    char *got = plausible_diags(r, (struct date){1926, 11, 27});
+    assert_string_equal(
+        got, "s.yaml:6:9: warning: on the form date 27.11.1926 none of the 3 pupils is born yet: is "
+             "the year of form.date right?\n");
+    free(got);
+    got = plausible_diags(r, (struct date){2062, 11, 27});
+    assert_string_equal(got,
+                        "s.yaml:6:9: warning: on the form date 27.11.2062 no pupil is from 4 to 25 years old "
+                        "(all 3 are from 47 to 55): is the year of form.date right?\n");
+    free(got);
+    got = plausible_diags(r, (struct date){2026, 11, 27});
+    assert_string_equal(got, "");
+    free(got);
+    roster_free(r);
+}
+
+static void
+test_roster_finds_names_as_people_type_them(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "\xC5\x9E"
+                                           "ahin;\xC4\xB0layda;5a;03.04.2015\n"
+                                           "M\xC3\xBCller;Jonas;5a;03.04.2015\n"
+                                           "Gro\xC3\x9F;Anna;5a;03.04.2015\n"
+                                           "Nguy\xE1\xBB\x85n;Thi H\xC6\xB0\xC6\xA1ng;9b;03.04.2011\n"
+                                           "O\xE2\x80\x99"
+                                           "Brien;Sean;9b;03.04.2011\n"
+                                           "Y\xC4\xB1lmaz;Elif;9b;03.04.2011\n"
+                                           "Muller;Jonas;9b;03.04.2011\n",
+                                    NULL, "");
+    static const struct {
+        const char *query;
+        size_t      n, first;
+    } cases[] = {
+        {"Sahin, Ilayda", 1, 0},
+        {"Mueller, Jonas", 1, 1},
+        {"MUELLER, jonas", 1, 1},
+        {"Gross, Anna", 1, 2},
+        {"Nguyen, Thi Huong", 1, 3},
+        {"O'Brien, Sean", 1, 4},
+        {"Elif Y\xC4\xB1lmaz", 1, 5},
+        {"Yilmaz Elif", 1, 5},
+        {"Yilmaz_Elif", 1, 5},
+        {"Muller, Jonas", 1, 6},
+        {"Jonas Mueller", 1, 1},
+        {"Yilmaz", 0, 0},
+        {"", 0, 0},
+        {",", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t idx[4];
+        size_t n = roster_find_by_name(r, cases[i].query, idx, 4);
+        if (n != cases[i].n || (n && idx[0] != cases[i].first))
+            fail_msg("\"%s\": %zu found, expected %zu", cases[i].query, n, cases[i].n);
+    }
+    roster_free(r);
+}
+
+static void
+test_roster_suggests_up_to_three_close_names(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect(HEADER "M\xC3\xBCller;Jonas;5a;03.04.2015\n"
+                                           "M\xC3\xBCller;Anna;5b;03.04.2015\n"
+                                           "Miller;Anna;5a;03.04.2015\n"
+                                           "Weber;Ben;5a;03.04.2015\n"
+                                           "M\xC3\xBCller;Lena;6a;03.04.2014\n"
+                                           "M\xC3\xBCller;Tim;6a;03.04.2014\n",
+                                    NULL, "");
+    size_t         idx[3];
+    /* a slip in the last name: the closest first */
+    assert_int_equal(roster_suggest_names(r, "M\xC3\xBCler, Anna", idx, 3), 2);
+    assert_int_equal(idx[0], 1);
+    assert_int_equal(idx[1], 2);
+    /* only the last name: pupils of that name, at most three */
+    assert_int_equal(roster_suggest_names(r, "Mueller", idx, 3), 3);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[1], 1);
+    assert_int_equal(idx[2], 4);
+    assert_int_equal(roster_suggest_names(r, "Schmidt, Lukas", idx, 3), 0);
+    assert_int_equal(roster_suggest_names(r, "", idx, 3), 0);
+    roster_free(r);
+}
+
 /* ---- the shipped examples ---- */
 
 static struct roster *
@@ -861,7 +1277,7 @@ load_example(const char *name, struct diags *d)
     char                *path = xasprintf("%s/examples/%s", SOURCE_DIR, name);
     struct config_roster opts = {.file = path};
     struct roster       *r = roster_load(name, &opts, d);
-    roster_check_plausible(r, form_date, d);
+    roster_check_plausible(r, form_date, "s.yaml", (struct config_pos){6, 9}, d);
     free(path);
     return r;
 }
@@ -1036,11 +1452,23 @@ main(void)
         cmocka_unit_test(test_roster_accepts_every_date_format),
         cmocka_unit_test(test_roster_rejects_impossible_and_malformed_dates),
         cmocka_unit_test(test_roster_reports_field_count_and_tolerates_empty_trailing_fields),
-        cmocka_unit_test(test_roster_rejects_empty_names_class_and_date),
+        cmocka_unit_test(test_roster_rejects_empty_names_and_class_and_warns_of_empty_date),
         cmocka_unit_test(test_roster_rejects_fields_over_1000_characters),
         cmocka_unit_test(test_roster_rejects_control_characters),
         cmocka_unit_test(test_roster_skips_empty_lines_silently),
         cmocka_unit_test(test_roster_rejects_an_empty_file),
+        cmocka_unit_test(test_roster_reads_utf16_unicode_text_from_excel),
+        cmocka_unit_test(test_roster_reports_lines_that_are_not_utf8_in_a_utf8_file),
+        cmocka_unit_test(test_roster_warns_of_question_marks_excel_put_for_letters),
+        cmocka_unit_test(test_roster_refuses_workbooks_documents_and_pdf_in_one_sentence),
+        cmocka_unit_test(test_roster_matches_headers_ignoring_unicode_spaces_and_case),
+        cmocka_unit_test(test_roster_skips_heading_lines_with_a_warning),
+        cmocka_unit_test(test_roster_reports_serial_numbers_and_two_digit_years_once_per_column),
+        cmocka_unit_test(test_roster_reads_iserv_lists_without_birth_dates),
+        cmocka_unit_test(test_roster_limits_columns_per_row_and_quotes_80_characters),
+        cmocka_unit_test(test_roster_form_date_that_fits_no_pupil_is_one_warning),
+        cmocka_unit_test(test_roster_finds_names_as_people_type_them),
+        cmocka_unit_test(test_roster_suggests_up_to_three_close_names),
         cmocka_unit_test(test_roster_reports_a_file_with_only_a_header),
         cmocka_unit_test(test_roster_load_reports_unreadable_and_oversize_files),
         cmocka_unit_test(test_roster_warns_about_implausible_birth_dates),
