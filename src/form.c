@@ -47,12 +47,13 @@ form_value(const struct form_run *run, const struct pupil *p, const char *name, 
         return or_empty(p->last_name);
     if (strcmp(key, "first_name") == 0)
         return or_empty(p->first_name);
-    if (strcmp(key, "birth_date") == 0)
-        return date_text(p->birth_date, a);
+    if (strcmp(key, "birth_date") == 0) /* none: the field stays blank for the parents */
+        return roster_has_birth_date(p) ? date_text(p->birth_date, a) : "";
     if (strcmp(key, "class") == 0)
         return or_empty(p->class_name);
     if (strcmp(key, "age") == 0)
-        return arena_printf(a, "%d", date_age_on(p->birth_date, c->form.date));
+        return roster_has_birth_date(p) ? arena_printf(a, "%d", date_age_on(p->birth_date, c->form.date))
+                                        : "";
     if (strcmp(key, "id") == 0)
         return or_empty(p->id);
     return run->roster ? roster_field(run->roster, p, key) : NULL;
@@ -83,6 +84,7 @@ page_setup(const struct form_run *run)
     struct layout_page_setup s = {0};
     s.school = &run->config->school;
     s.marks = run->config->page.marks;
+    s.is_duplex = run->config->output.duplex;
     s.logo_aspect = run->logo_aspect;
     return s;
 }
@@ -110,6 +112,11 @@ form_layout_pupil(const struct form_run *run, const struct pupil *p, struct aren
     form_token_grouped(token, grouped);
     pr.slip_code = arena_printf(a, "%s%s", FORM_TOKEN_QR_PREFIX, token);
     pr.slip_token = arena_strdup(a, grouped);
+    /* Without a birth date the age is unknown: form.signatures_without_birth_date says who signs. */
+    enum config_signers signers = run->config->form.signers_without_birth_date;
+    pr.is_age_unknown = !roster_has_birth_date(p);
+    pr.guardian_signs_without_age = signers != CONFIG_SIGNERS_PUPIL;
+    pr.pupil_signs_without_age = signers != CONFIG_SIGNERS_GUARDIAN;
     layout_form(run->doc, &v, &pr, run->metrics, a, out);
 }
 
@@ -126,17 +133,52 @@ form_slip_geometry(const struct form_run *run, const struct pupil *p, struct are
     return true;
 }
 
+/* A pupil's name as a match key, with the pupil's place in the class list. */
+struct name_ref {
+    char  *key;
+    size_t i;
+};
+
+static int
+compare_name_refs(const void *pa, const void *pb)
+{
+    const struct name_ref *a = pa, *b = pb;
+    return strcmp(a->key, b->key);
+}
+
 void
 form_layout_class_sheet(const struct form_run *run, const char *class_name, const struct pupil *const *pupils,
                         const char *const *answers, size_t n_pupils, struct arena *a, struct layout_doc *out)
 {
     struct layout_sheet_row   *rows = arena_alloc(a, (n_pupils ? n_pupils : 1) * sizeof *rows);
     struct layout_sheet_params pr = {0};
+    /* Two pupils of one name: the teacher ticks off the right one by the birth date (or the id). */
+    struct name_ref *refs = xcalloc(n_pupils ? n_pupils : 1, sizeof *refs);
+    bool            *is_shared = xcalloc(n_pupils ? n_pupils : 1, sizeof *is_shared);
+    for (size_t i = 0; i < n_pupils; i++) {
+        char *last = utf8_match_key(pupils[i]->last_name), *first = utf8_match_key(pupils[i]->first_name);
+        refs[i] = (struct name_ref){xasprintf("%s,%s", last, first), i};
+        free(last);
+        free(first);
+    }
+    qsort(refs, n_pupils, sizeof *refs, compare_name_refs); /* sorted, so a big class costs no n² */
+    for (size_t i = 1; i < n_pupils; i++)
+        if (strcmp(refs[i].key, refs[i - 1].key) == 0)
+            is_shared[refs[i].i] = is_shared[refs[i - 1].i] = true;
     for (size_t i = 0; i < n_pupils; i++) {
         rows[i].last_name = pupils[i]->last_name;
         rows[i].first_name = pupils[i]->first_name;
         rows[i].answer = answers ? answers[i] : NULL;
+        if (is_shared[i] && roster_has_birth_date(pupils[i]))
+            rows[i].first_name =
+                arena_printf(a, "%s (geb. %s)", pupils[i]->first_name, date_text(pupils[i]->birth_date, a));
+        else if (is_shared[i] && pupils[i]->id)
+            rows[i].first_name = arena_printf(a, "%s (ID %s)", pupils[i]->first_name, pupils[i]->id);
     }
+    for (size_t i = 0; i < n_pupils; i++)
+        free(refs[i].key);
+    free(refs);
+    free(is_shared);
     pr.setup = page_setup(run);
     pr.class_name = class_name;
     pr.form_title = template_title(run->doc);

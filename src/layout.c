@@ -741,9 +741,10 @@ row_applies(const struct template_row *row, const struct layout_form_params *pr)
 {
     switch (row->audience) {
     case TEMPLATE_ROW_GUARDIAN:
-        return pr->pupil_age < pr->adult_age;
+        return pr->is_age_unknown ? pr->guardian_signs_without_age : pr->pupil_age < pr->adult_age;
     case TEMPLATE_ROW_PUPIL:
-        return pr->pupil_age >= pr->pupil_signature_from_age;
+        return pr->is_age_unknown ? pr->pupil_signs_without_age
+                                  : pr->pupil_age >= pr->pupil_signature_from_age;
     case TEMPLATE_ROW_ALWAYS:
         return true;
     }
@@ -971,7 +972,8 @@ struct pager {
     struct layout_doc *out;
     const struct frag *letterhead;
     double             first_top_pt;
-    const struct frag *marks;  /* NULL: none */
+    const struct frag *marks; /* NULL: none */
+    bool               marks_on_fronts_only;
     const struct frag *repeat; /* class sheet: table header for every further page */
     double             y_pt;
     bool               at_top; /* nothing placed yet on this page: space above is dropped */
@@ -1010,7 +1012,7 @@ new_page(struct pager *p)
         page_copy(p->c->a, pg, p->letterhead, 0.0);
         p->y_pt = p->first_top_pt;
     }
-    if (p->marks)
+    if (p->marks && (!p->marks_on_fronts_only || p->out->n_pages % 2 == 1))
         page_copy(p->c->a, pg, p->marks, 0.0);
     if (p->repeat)
         place(p, p->repeat);
@@ -1169,6 +1171,7 @@ run_pages(struct ctx *c, const struct layout_page_setup *setup, const struct flo
     if (setup->marks) {
         build_marks(c, &marks);
         p.marks = &marks;
+        p.marks_on_fronts_only = setup->is_duplex;
     }
     new_page(&p);
     paginate(&p, fl);

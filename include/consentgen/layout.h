@@ -129,6 +129,7 @@ struct layout_values {
 struct layout_page_setup {
     const struct config_school *school;
     bool                        marks;       /* fold marks 105/210 mm, hole mark 148.5 mm */
+    bool                        is_duplex;   /* marks on front pages (1, 3, ...) only */
     double                      logo_aspect; /* logo width / height; 0: no logo */
 };
 
@@ -142,6 +143,8 @@ struct layout_form_params {
     const char              *form_date;  /* dd.mm.yyyy: at the top of page 1 and on the slip; NULL: none */
     const char              *slip_code;  /* the QR code's text ("CG1-..."); NULL: no code */
     const char              *slip_token; /* printed beside the code ("K7M2-9QXD-4TB5") */
+    bool                     is_age_unknown; /* no birth date: the rows below instead of pupil_age's */
+    bool                     guardian_signs_without_age, pupil_signs_without_age;
 };
 
 /*

@@ -189,6 +189,65 @@ test_form_class_sheet_lists_the_pupils_with_the_return_date(void **state)
 }
 
 static void
+test_form_pupil_without_birth_date_leaves_it_blank_and_both_sign(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("Text {{pupil.first_name}}: [{{pupil.birth_date}}] [{{pupil.age}}].\n\n"
+                                       "```signature\n[guardian] Unterschrift der Erziehungsberechtigten\n"
+                                       "[pupil] Unterschrift der Schülerin / des Schülers\n```\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct arena         *a = arena_new();
+    struct layout_doc     d;
+    struct pupil          no_date = pupils[0];
+    no_date.birth_date = (struct date){0, 0, 0};
+
+    assert_string_equal(form_value(&run, &no_date, "pupil.birth_date", a), "");
+    assert_string_equal(form_value(&run, &no_date, "pupil.age", a), "");
+    form_layout_pupil(&run, &no_date, a, &d);
+    assert_non_null(test_find_text(&d, "Text An: [] []."));
+    assert_non_null(test_find_text(&d, "Unterschrift der Erziehungsberechtigten"));
+    assert_non_null(test_find_text(&d, "Unterschrift der Schülerin / des Schülers"));
+    /* form.signatures_without_birth_date: guardian */
+    struct config guardian_only = config;
+    guardian_only.form.signers_without_birth_date = CONFIG_SIGNERS_GUARDIAN;
+    run.config = &guardian_only;
+    form_layout_pupil(&run, &no_date, a, &d);
+    assert_non_null(test_find_text(&d, "Unterschrift der Erziehungsberechtigten"));
+    assert_null(test_find_text(&d, "Unterschrift der Schülerin / des Schülers"));
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
+test_form_class_sheet_tells_pupils_of_one_name_apart(void **state)
+{
+    (void)state;
+    struct template_doc  *doc = parse("Text.\n");
+    struct layout_metrics m = fake_metrics(NULL);
+    struct form_run       run = run_for(doc, &m);
+    struct arena         *a = arena_new();
+    struct pupil          twins[4] = {pupils[0], pupils[0], pupils[1], pupils[1]};
+    twins[1].first_name = "AN"; /* the same name, written otherwise */
+    twins[1].birth_date = (struct date){2013, 5, 6};
+    twins[3].birth_date = (struct date){0, 0, 0}; /* no birth date: the id tells them apart */
+    const struct pupil *const list[] = {&twins[0], &twins[1], &twins[2], &twins[3]};
+    struct layout_doc         d;
+    form_layout_class_sheet(&run, "5a", list, NULL, 4, a, &d);
+    assert_non_null(test_find_text(&d, "An (geb. 01.02.2012)"));
+    assert_non_null(test_find_text(&d, "AN (geb. 06.05.2013)"));
+    assert_non_null(test_find_text(&d, "Ben (geb. 28.11.2012)"));
+    assert_non_null(test_find_text(&d, "Ben (ID 4711)"));
+    arena_reset(a);
+    /* names of their own keep their cell as it was */
+    form_layout_class_sheet(&run, "5a", list + 1, NULL, 2, a, &d);
+    assert_non_null(test_find_text(&d, "AN"));
+    assert_non_null(test_find_text(&d, "Ben"));
+    arena_free(a);
+    template_free(doc);
+}
+
+static void
 assert_diags(const struct diags *d, const char *expected)
 {
     struct buf b;
@@ -484,6 +543,8 @@ main(void)
         cmocka_unit_test(test_form_layout_pupil_prefills_and_writes_the_footer),
         cmocka_unit_test(test_form_layout_pupil_takes_ages_from_the_front_matter),
         cmocka_unit_test(test_form_class_sheet_lists_the_pupils_with_the_return_date),
+        cmocka_unit_test(test_form_pupil_without_birth_date_leaves_it_blank_and_both_sign),
+        cmocka_unit_test(test_form_class_sheet_tells_pupils_of_one_name_apart),
         cmocka_unit_test(test_form_check_glyphs_reports_each_missing_character_once),
         cmocka_unit_test(test_form_check_glyphs_names_the_bold_font),
         cmocka_unit_test(test_form_check_glyphs_run_reports_shared_text_at_its_source),

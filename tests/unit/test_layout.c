@@ -1163,6 +1163,71 @@ test_layout_class_sheet_ticks_answers_already_back(void **state)
     arena_free(a);
 }
 
+static void
+test_layout_without_birth_date_prints_the_configured_signature_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        bool guardian, pupil;
+    } cases[] = {{true, true}, {true, false}, {false, true}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct template_doc      *doc = parse(signature_md);
+        struct values             v = {NULL};
+        struct layout_values      lv = {&v, lookup};
+        struct layout_form_params p = params(0); /* the age is not known: 0 must not choose */
+        struct layout_metrics     m = fake_metrics(NULL);
+        struct arena             *a = arena_new();
+        struct layout_doc         d;
+        p.is_age_unknown = true;
+        p.guardian_signs_without_age = cases[i].guardian;
+        p.pupil_signs_without_age = cases[i].pupil;
+        layout_form(doc, &lv, &p, &m, a, &d);
+        assert_int_equal(page_of(&d, "Unterschrift der Erziehungsberechtigten") >= 0, cases[i].guardian);
+        assert_int_equal(page_of(&d, "Unterschrift der Schülerin / des Schülers") >= 0, cases[i].pupil);
+        arena_free(a);
+        template_free(doc);
+    }
+}
+
+/* The fold and hole marks of page i (0-based) of d. */
+static size_t
+count_marks(const struct layout_doc *d, size_t i)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < d->pages[i].n_items; k++)
+        n += d->pages[i].items[k].kind == LAYOUT_ITEM_LINE && d->pages[i].items[k].x_pt < 5.0 * MM;
+    return n;
+}
+
+static void
+test_layout_prints_marks_on_front_pages_only_for_duplex(void **state)
+{
+    (void)state;
+    char                     *md = filler(120, "Ende.\n"); /* three pages */
+    struct template_doc      *doc = parse(md);
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(10);
+    struct layout_metrics     m = fake_metrics(NULL);
+    struct arena             *a = arena_new();
+    struct layout_doc         d;
+    p.setup.marks = true;
+    p.setup.is_duplex = true;
+    layout_form(doc, &lv, &p, &m, a, &d);
+    assert_true(d.n_pages >= 3);
+    /* on a back page the hole mark would sit at the wrong edge of the sheet */
+    for (size_t i = 0; i < d.n_pages; i++)
+        assert_int_equal(count_marks(&d, i), i % 2 == 0 ? 3 : 0);
+    arena_reset(a);
+    p.setup.is_duplex = false; /* single-sided: every page is a front */
+    layout_form(doc, &lv, &p, &m, a, &d);
+    for (size_t i = 0; i < d.n_pages; i++)
+        assert_int_equal(count_marks(&d, i), 3);
+    arena_free(a);
+    template_free(doc);
+    free(md);
+}
+
 int
 main(void)
 {
@@ -1178,6 +1243,8 @@ main(void)
         cmocka_unit_test(test_layout_puts_short_checkboxes_on_one_row),
         cmocka_unit_test(test_layout_puts_long_checkboxes_one_per_line),
         cmocka_unit_test(test_layout_selects_signature_rows_by_age),
+        cmocka_unit_test(test_layout_without_birth_date_prints_the_configured_signature_rows),
+        cmocka_unit_test(test_layout_prints_marks_on_front_pages_only_for_duplex),
         cmocka_unit_test(test_layout_splits_a_two_field_signature_row_35_to_65),
         cmocka_unit_test(test_layout_prints_page_x_of_y_on_every_page),
         cmocka_unit_test(test_layout_draws_letterhead_logo_and_marks),
