@@ -33,7 +33,7 @@ print_help(void)
           "  consentgen check  CONFIG             check config, roster, template and fonts; write nothing\n"
           "  consentgen list   CONFIG [--class NAME]...\n"
           "                                       classes with pupil counts; the pupils of named classes\n"
-          "  consentgen set    CONFIG (--pupil \"NAME, VORNAME\" | --id ID) --answer ja|nein|widerrufen "
+          "  consentgen set    CONFIG (--pupil \"NACHNAME, VORNAME\" | --id ID) --answer ja|nein|widerrufen "
           "[--date "
           "D]\n"
           "                                       record an answer in the consent register\n"
@@ -42,10 +42,12 @@ print_help(void)
           "missing\n"
           "  consentgen --help | --version\n"
           "\n"
-          "Choosing pupils (render, list, set, status):\n"
-          "  --class NAME          only this class (repeatable)\n"
-          "  --pupil \"NAME, VORNAME\"  only this pupil, one file (repeatable)\n"
-          "  --id ID               only the pupil with this id from the roster (repeatable)\n"
+          "Choosing classes and pupils:\n"
+          "  --class NAME          only this class (render, list, set, status; repeatable)\n"
+          "  --pupil \"NACHNAME, VORNAME\"\n"
+          "                        only this pupil (render: one file; set; repeatable); case, accents\n"
+          "                        and spellings such as ue for ü do not matter\n"
+          "  --id ID               only the pupil with this id from the roster (render, set; repeatable)\n"
           "  --missing             render, status: only the pupils whose answer is not in the register yet\n"
           "\n"
           "Answers (set):\n"
@@ -60,7 +62,8 @@ print_help(void)
           "both\n"
           "  --jobs N              worker processes (default: number of processor cores)\n"
           "  --quiet               no progress line\n"
-          "  --strict              treat warnings (duplicate pupil, odd birth date) as errors\n"
+          "  --strict              treat warnings (duplicate pupil, odd birth date) as errors: the run\n"
+          "                        stops and writes nothing\n"
           "\n"
           "Exit status:\n"
           "  0  done\n"
@@ -404,6 +407,14 @@ show_progress(void *ctx, size_t n_done, size_t n_classes)
     fflush(stderr);
 }
 
+/* Under --strict, warnings alone stop a run: say so, or the secretary looks for an error that is not there.
+ */
+static bool
+stopped_by_strict(const struct cli_opts *o, const struct diags *d)
+{
+    return o->strict && d->n_errors == 0 && d->n_warnings > 0;
+}
+
 static int
 cmd_render(const struct cli_opts *o)
 {
@@ -412,6 +423,10 @@ cmd_render(const struct cli_opts *o)
     struct diags       d = {0};
     bool               ok = run_load(&r, &req, &d);
     print_diags(&d);
+    if (!ok && stopped_by_strict(o, &d))
+        print_note(util_translate_plural("--strict: the warning above stopped the run; no file was written",
+                                         "--strict: the warnings above stopped the run; no file was written",
+                                         d.n_warnings));
     diags_fini(&d);
     if (!ok) {
         run_fini(&r);
@@ -452,9 +467,21 @@ cmd_check(const struct cli_opts *o)
     struct diags       d = {0};
     bool               ok = run_load(&r, &req, &d);
     print_diags(&d);
-    if (ok)
-        printf("%s: ok: %zu classes, %zu pupils, %zu warnings\n", o->config_path, r.n_classes,
-               r.roster->n_pupils, d.n_warnings);
+    if (!ok && stopped_by_strict(o, &d))
+        print_note(util_translate_plural("--strict: the warning above counts as an error",
+                                         "--strict: the warnings above count as errors", d.n_warnings));
+    if (ok) {
+        unsigned long n_classes = r.n_classes, n_pupils = r.roster->n_pupils, n_warnings = d.n_warnings;
+        char *classes = xasprintf(util_translate_plural("%lu class", "%lu classes", n_classes), n_classes);
+        char *pupils = xasprintf(util_translate_plural("%lu pupil", "%lu pupils", n_pupils), n_pupils);
+        char *warnings =
+            xasprintf(util_translate_plural("%lu warning", "%lu warnings", n_warnings), n_warnings);
+        /* TRANSLATORS: the config file, then "2 classes", "48 pupils", "0 warnings". */
+        printf(_("%s: ok: %s, %s, %s\n"), o->config_path, classes, pupils, warnings);
+        free(classes);
+        free(pupils);
+        free(warnings);
+    }
     diags_fini(&d);
     run_fini(&r);
     return ok ? CLI_EXIT_OK : CLI_EXIT_INPUT;
@@ -484,8 +511,9 @@ cmd_list(const struct cli_opts *o)
                 continue;
             for (size_t k = 0; k < r.classes[j].n_pupils; k++) {
                 const struct pupil *p = r.classes[j].pupils[k];
-                char                born[11];
-                date_format_german(p->birth_date, born);
+                char                born[11] = "";
+                if (roster_has_birth_date(p))
+                    date_format_german(p->birth_date, born);
                 printf("%s\t%s\t%s\t%s%s%s\n", p->class_name, p->last_name, p->first_name, born,
                        p->id ? "\t" : "", p->id ? p->id : "");
             }
@@ -602,6 +630,35 @@ init_messages(void)
     free(dir);
 }
 
+/*
+ * "consentgen check schule" means schule.yaml: when CONFIG does not exist but
+ * CONFIG.yaml or CONFIG.yml does (or the other of the two endings), that one
+ * is used, with a note. Returns the path to use (caller frees) or NULL.
+ */
+static char *
+find_config(const char *path)
+{
+    if (util_check_regular_file(path) || errno != ENOENT)
+        return NULL;
+    size_t                   n = strlen(path);
+    size_t                   stem = n > 5 && strcmp(path + n - 5, ".yaml") == 0  ? n - 5
+                                    : n > 4 && strcmp(path + n - 4, ".yml") == 0 ? n - 4
+                                                                                 : n;
+    static const char *const suffixes[] = {".yaml", ".yml"};
+    for (size_t i = 0; i < 2; i++) {
+        char *candidate = xasprintf("%.*s%s", (int)stem, path, suffixes[i]);
+        if (strcmp(candidate, path) != 0 && util_check_regular_file(candidate)) {
+            char *msg = xasprintf(_("there is no file \"%s\": using \"%s\""), util_quote(path).text,
+                                  util_quote(candidate).text);
+            print_note(msg);
+            free(msg);
+            return candidate;
+        }
+        free(candidate);
+    }
+    return NULL;
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -615,6 +672,9 @@ cli_main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     diags_fini(&d);
+    char *found = NULL;
+    if (o.config_path && (found = find_config(o.config_path)) != NULL)
+        o.config_path = found;
     int status;
     switch (o.command) {
     case CLI_CMD_HELP:
@@ -645,6 +705,7 @@ cli_main(int argc, char **argv)
         abort();
     }
     cli_opts_fini(&o);
+    free(found);
     output_cleanup();
     if (fflush(stdout) != 0 && status == CLI_EXIT_OK) {
         struct diags out = {0};
