@@ -1,0 +1,1 @@
+rm klassen.csv && mkfifo klassen.csv

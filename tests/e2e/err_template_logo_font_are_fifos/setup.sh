@@ -1,0 +1,1 @@
+mkfifo vorlage.md logo.png schrift.ttf
