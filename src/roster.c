@@ -1550,16 +1550,19 @@ roster_sort(struct roster *r)
     free(items);
 }
 
-/* A pupil's names as match keys: last, first, "last first" and "first last". */
+/*
+ * A pupil's names as match keys: last, first, "last first" and "first last";
+ * with umlauts spelled out (Mueller) and, in plain, as their base letter (Muller).
+ */
 struct name_keys {
     char *last, *first, *last_first, *first_last;
 };
 
 static void
-name_keys_init(struct name_keys *k, const struct pupil *p)
+name_keys_init(struct name_keys *k, const struct pupil *p, char *(*key)(const char *))
 {
-    k->last = utf8_match_key(p->last_name);
-    k->first = utf8_match_key(p->first_name);
+    k->last = key(p->last_name);
+    k->first = key(p->first_name);
     k->last_first = xasprintf("%s %s", k->last, k->first);
     k->first_last = xasprintf("%s %s", k->first, k->last);
 }
@@ -1579,17 +1582,17 @@ struct query_keys {
 };
 
 static void
-query_keys_init(struct query_keys *q, const char *query)
+query_keys_init(struct query_keys *q, const char *query, char *(*key)(const char *))
 {
     const char *comma = strchr(query, ',');
     q->last = q->first = NULL;
     if (comma) {
         char *last = xstrndup(query, (size_t)(comma - query));
-        q->last = utf8_match_key(last);
-        q->first = utf8_match_key(comma + 1);
+        q->last = key(last);
+        q->first = key(comma + 1);
         free(last);
     }
-    q->whole = utf8_match_key(query);
+    q->whole = key(query);
 }
 
 static void
@@ -1608,17 +1611,16 @@ matches(const struct query_keys *q, const struct name_keys *k)
     return *q->whole && (strcmp(q->whole, k->last_first) == 0 || strcmp(q->whole, k->first_last) == 0);
 }
 
-size_t
-roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max)
+/* The pupils whose keys (made by key) match query; writes up to max indexes. */
+static size_t
+find_by_keys(const struct roster *r, const char *query, char *(*key)(const char *), size_t *idx, size_t max)
 {
-    if (!r || !query)
-        return 0;
     struct query_keys q;
-    query_keys_init(&q, query);
+    query_keys_init(&q, query, key);
     size_t n = 0;
     for (size_t i = 0; i < r->n_pupils && n < max; i++) {
         struct name_keys k;
-        name_keys_init(&k, &r->pupils[i]);
+        name_keys_init(&k, &r->pupils[i], key);
         if (matches(&q, &k)) {
             if (idx)
                 idx[n] = i;
@@ -1628,6 +1630,16 @@ roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size
     }
     query_keys_fini(&q);
     return n;
+}
+
+size_t
+roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max)
+{
+    if (!r || !query)
+        return 0;
+    /* Umlauts as file names spell them first (Müller = Mueller); only if none fits, as typed without them. */
+    size_t n = find_by_keys(r, query, utf8_match_key, idx, max);
+    return n ? n : find_by_keys(r, query, utf8_match_key_plain, idx, max);
 }
 
 static size_t
@@ -1655,7 +1667,7 @@ roster_suggest_names(const struct roster *r, const char *query, size_t *idx, siz
     if (!r || !query || max == 0)
         return 0;
     struct query_keys q;
-    query_keys_init(&q, query);
+    query_keys_init(&q, query, utf8_match_key);
     /* Close: a slip in a quarter of the letters, at least one ("Mülle" finds "Müller"). */
     size_t             limit = strlen(q.whole) / 4 ? strlen(q.whole) / 4 : 1;
     bool               is_one_word = !q.last && !strchr(q.whole, ' ');
@@ -1663,7 +1675,7 @@ roster_suggest_names(const struct roster *r, const char *query, size_t *idx, siz
     size_t             n = 0;
     for (size_t i = 0; *q.whole && i < r->n_pupils; i++) {
         struct name_keys k;
-        name_keys_init(&k, &r->pupils[i]);
+        name_keys_init(&k, &r->pupils[i], utf8_match_key);
         size_t dist = util_edit_distance(q.whole, k.last_first);
         if (!q.last)
             dist = min_size(dist, util_edit_distance(q.whole, k.first_last));

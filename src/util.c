@@ -686,7 +686,8 @@ utf8_trim(const char *s, size_t len)
     return xstrndup(s + start, end - start);
 }
 
-/* German spellings first (ä = ae, as file names spell it), then letters decomposition cannot reduce. */
+/* German spellings first (ä = ae, as file names spell it; the first three), then letters decomposition cannot
+ * reduce. */
 static const struct {
     int32_t     cp;
     const char *ascii;
@@ -696,8 +697,9 @@ static const struct {
     {0x0131, "i"},  {0x00F0, "d"},  {0x00FE, "th"}, {0x0127, "h"},
 };
 
-char *
-utf8_match_key(const char *s)
+/* utf8_match_key, with ä ö ü spelled out (ae oe ue) or, when !spells_umlauts, as their base letter. */
+static char *
+match_key(const char *s, bool spells_umlauts)
 {
     char       *nfc = utf8_nfc(s ? s : "");
     const char *t = nfc ? nfc : "";
@@ -714,7 +716,7 @@ utf8_match_key(const char *s)
         i += n;
         int32_t     lower = utf8proc_tolower(cp);
         const char *spelled = NULL;
-        for (size_t k = 0; k < sizeof MATCH_SPELLINGS / sizeof MATCH_SPELLINGS[0]; k++)
+        for (size_t k = spells_umlauts ? 0 : 3; k < sizeof MATCH_SPELLINGS / sizeof MATCH_SPELLINGS[0]; k++)
             if (MATCH_SPELLINGS[k].cp == lower)
                 spelled = MATCH_SPELLINGS[k].ascii;
         int32_t parts[18];
@@ -749,6 +751,18 @@ utf8_match_key(const char *s)
     }
     free(nfc);
     return buf_detach(&b);
+}
+
+char *
+utf8_match_key(const char *s)
+{
+    return match_key(s, true);
+}
+
+char *
+utf8_match_key_plain(const char *s)
+{
+    return match_key(s, false);
 }
 
 /* ---- dates ---- */

@@ -72,7 +72,9 @@ int roster_compare_class(const char *a, const char *b);
  * Finds pupils whose name matches query as people type it: "Nachname,
  * Vorname", or without a comma both "Vorname Nachname" and "Nachname
  * Vorname"; case, accents and the spellings of file names ignored
- * (utf8_match_key: Sahin = Şahin, Mueller = Müller, Gross = Groß, ' = ’).
+ * (utf8_match_key: Sahin = Şahin, Mueller = Müller, Gross = Groß, ' = ’);
+ * only when no pupil matches so, with umlauts as their base letter
+ * (utf8_match_key_plain: Muller = Müller, unless there is a Muller).
  * Writes up to max indexes; returns the count (at most max).
  */
 size_t roster_find_by_name(const struct roster *r, const char *query, size_t *idx, size_t max);

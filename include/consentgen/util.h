@@ -134,6 +134,8 @@ char *utf8_fold(const char *s);
  * the ends. "Şahin-Öztürk, İlayda" -> "sahin oeztuerk ilayda". Caller frees.
  */
 char *utf8_match_key(const char *s);
+/* The same with ä ö ü as a o u, as people type them without umlauts: "Muller" for Müller. Caller frees. */
+char *utf8_match_key_plain(const char *s);
 /* Copy of the len bytes at s without every Unicode space (Zs), tab, zero-width space and BOM at both ends. */
 char *utf8_trim(const char *s, size_t len);
 /* DIN 5007-1 sort key: ä sorts as a, ß as ss, other accents dropped, case ignored; caller frees. */

@@ -1213,7 +1213,8 @@ test_roster_finds_names_as_people_type_them(void **state)
                                            "O\xE2\x80\x99"
                                            "Brien;Sean;9b;03.04.2011\n"
                                            "Y\xC4\xB1lmaz;Elif;9b;03.04.2011\n"
-                                           "Muller;Jonas;9b;03.04.2011\n",
+                                           "Muller;Jonas;9b;03.04.2011\n"
+                                           "K\xC3\xB6hler;Lea;9b;03.04.2011\n",
                                     NULL, "");
     static const struct {
         const char *query;
@@ -1229,6 +1230,7 @@ test_roster_finds_names_as_people_type_them(void **state)
         {"Yilmaz Elif", 1, 5},
         {"Yilmaz_Elif", 1, 5},
         {"Muller, Jonas", 1, 6},
+        /* the Muller, not Müller */ {"Kohler, Lea", 1, 7} /* Köhler without umlauts */,
         {"Jonas Mueller", 1, 1},
         {"Yilmaz", 0, 0},
         {"", 0, 0},

@@ -192,6 +192,10 @@ test_match_key_ignores_case_accents_and_spellings(void **state)
         "\xD0\x9E\xD0\xBB\xD0\xB5\xD0\xBD\xD0\xB0"); /* Олена: other scripts stay, lower case */
     assert_string_equal(k, "\xD0\xBE\xD0\xBB\xD0\xB5\xD0\xBD\xD0\xB0");
     free(k);
+    /* typed without umlauts: the plain key has ü as u */
+    k = utf8_match_key_plain("M\xC3\xBCller-Gro\xC3\x9F");
+    assert_string_equal(k, "muller gross");
+    free(k);
     k = utf8_match_key("M\xC3\xBCller");
     char *other = utf8_match_key("Muller");
     assert_string_not_equal(k, other); /* ü is ue, as in file names, not u */
