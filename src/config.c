@@ -911,13 +911,13 @@ read_values(const struct walk *w, struct pair vp, struct config_form *form)
             continue;
         if (v->kind != NODE_SCALAR) {
             diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "form.values.%s must be text, not %s",
-                     key->text, kind_name(v));
+                     util_quote(key->text).text, kind_name(v));
             continue;
         }
         if (v->is_null) {
             diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
-                     "form.values.%s is empty; write the text after \"%s:\" (or \"\" for no text)", key->text,
-                     key->text);
+                     "form.values.%s is empty; write the text after \"%s:\" (or \"\" for no text)",
+                     util_quote(key->text).text, util_quote(key->text).text);
             continue;
         }
         form->values[form->n_values++] = (struct config_value){

@@ -257,8 +257,8 @@ check_text(struct glyph_report *r, const char *s, enum layout_font font)
             else
                 diag_add(r->d, DIAG_ERROR, r->file, r->line, r->col,
                          "the font \"%s\"%s cannot print \"%.*s\" (U+%04X) in \"%s\"%s",
-                         or_empty(r->run->font_name), font_suffix(font), (int)k, s + i, (unsigned)cp, s,
-                         r->context);
+                         or_empty(r->run->font_name), font_suffix(font), (int)k, s + i, (unsigned)cp,
+                         util_quote(s).text, r->context);
             r->ok = false;
         }
         i += k;

@@ -528,7 +528,7 @@ split_spans(struct parser *p, const char *t, size_t n, const unsigned *styles, u
                     diag_add(p->d, DIAG_ERROR, p->path, ph_line, ph_col,
                              "placeholder \"{{%s}}\" is only partly bold or italic: put the \"**\" or \"*\" "
                              "around the whole placeholder",
-                             name);
+                             util_quote(name).text);
                 }
                 free(name);
                 literal_until = close + 2;
