@@ -272,7 +272,8 @@ read_row(const struct roster_table_row *tr, const size_t col_of[N_COLUMNS], size
                  "the row has no Nachname or no Vorname; it needs both, as in the roster");
         ok = false;
     }
-    switch (date_parse(cell[COL_BIRTH]->text, &row->birth_date)) {
+    /* A roster without birth dates (IServ) gives rows without one. */
+    switch (cell[COL_BIRTH]->text[0] ? date_parse(cell[COL_BIRTH]->text, &row->birth_date) : DATE_OK) {
     case DATE_OK:
         break;
     case DATE_BAD_FORMAT:

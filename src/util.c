@@ -902,6 +902,10 @@ date_today(void)
 void
 date_format_german(struct date d, char out[static 11])
 {
+    if (d.year == 0 && d.month == 0 && d.day == 0) { /* no date: a roster without birth dates */
+        out[0] = '\0';
+        return;
+    }
     snprintf(out, 11, "%02u.%02u.%04u", (unsigned)d.day % 100u, (unsigned)d.month % 100u,
              (unsigned)d.year % 10000u);
 }

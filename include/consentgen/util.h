@@ -164,7 +164,7 @@ int                    date_compare(struct date a, struct date b);
 int date_age_on(struct date birth, struct date on);
 /* Today in local time, or the day of SOURCE_DATE_EPOCH (UTC) when that is set. */
 struct date date_today(void);
-/* "dd.mm.yyyy" into out (at least 11 bytes). */
+/* "dd.mm.yyyy" into out (at least 11 bytes); "" for {0, 0, 0}, the date that is not there. */
 void date_format_german(struct date d, char out[static 11]);
 
 #endif
