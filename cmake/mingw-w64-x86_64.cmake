@@ -9,8 +9,10 @@ set(CMAKE_SYSTEM_NAME Windows)
 set(CMAKE_SYSTEM_PROCESSOR x86_64)
 
 set(CONSENTGEN_WIN_HOST x86_64-w64-mingw32)
-set(CMAKE_C_COMPILER ${CONSENTGEN_WIN_HOST}-gcc)
-set(CMAKE_CXX_COMPILER ${CONSENTGEN_WIN_HOST}-g++)
+# The POSIX thread model of Debian's mingw-w64 GCC: with the win32 one, GCC 12's libstdc++ has no
+# std::mutex, which poppler needs. Both make the same C code; winpthreads is linked in statically.
+set(CMAKE_C_COMPILER ${CONSENTGEN_WIN_HOST}-gcc-posix)
+set(CMAKE_CXX_COMPILER ${CONSENTGEN_WIN_HOST}-g++-posix)
 set(CMAKE_RC_COMPILER ${CONSENTGEN_WIN_HOST}-windres)
 
 if(NOT CONSENTGEN_WIN_PREFIX)

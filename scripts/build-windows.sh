@@ -4,6 +4,8 @@
 #
 #   scripts/build-windows.sh               the printing path (and cmocka for the tests)
 #   scripts/build-windows.sh --with-scan   also libjpeg, libtiff and leptonica
+#   scripts/build-windows.sh --with-pdf    also poppler-glib and cairo, with glib, pixman, FreeType
+#                                          (implies --with-scan)
 #   scripts/build-windows.sh --rebuild harfbuzz ...   forget the named libraries' stamps first
 #   scripts/build-windows.sh --check       then build scripts/windows-smoke and run it under wine
 #
@@ -22,11 +24,13 @@ toolchain=$root/cmake/mingw-w64-x86_64.cmake
 jobs=${JOBS:-2}
 
 with_scan=0
+with_pdf=0
 check=0
 rebuild=()
 while [ $# -gt 0 ]; do
   case $1 in
   --with-scan) with_scan=1 ;;
+  --with-pdf) with_scan=1 with_pdf=1 ;;
   --check) check=1 ;;
   --rebuild)
     shift
@@ -37,7 +41,7 @@ while [ $# -gt 0 ]; do
     continue
     ;;
   -h | --help)
-    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -51,12 +55,15 @@ done
 # The printing path, in build order (a library comes after those it needs).
 libs=(zlib libpng libharu libyaml md4c libcsv utf8proc fribidi harfbuzz qrencode xxhash libintl cmocka)
 [ $with_scan = 1 ] && libs+=(libjpeg libtiff leptonica)
+[ $with_pdf = 1 ] && libs+=(libffi pcre2 glib pixman freetype cairo poppler)
 
 # Debian source package of each library.
 declare -A srcpkg=(
   [zlib]=zlib [libpng]=libpng1.6 [libharu]=libharu [libyaml]=libyaml [md4c]=md4c [libcsv]=libcsv
   [utf8proc]=utf8proc [fribidi]=fribidi [harfbuzz]=harfbuzz [qrencode]=qrencode [xxhash]=xxhash
   [libintl]=gettext [cmocka]=cmocka [libjpeg]=libjpeg-turbo [libtiff]=tiff [leptonica]=leptonlib
+  [libffi]=libffi [pcre2]=pcre2 [glib]=glib2.0 [pixman]=pixman [freetype]=freetype [cairo]=cairo
+  [poppler]=poppler
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -69,6 +76,7 @@ install_host_tools() {
     qpdf poppler-utils gettext
   )
   [ $with_scan = 1 ] && packages+=(nasm)
+  [ $with_pdf = 1 ] && packages+=(autoconf automake libtool)
   local missing=() p
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -187,7 +195,7 @@ fetch_source() {
 # Build helpers. Each runs in $src with the environment for cross-building.
 
 export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH=
-cross_env=(CC=$host-gcc CXX=$host-g++ AR=$host-ar RANLIB=$host-ranlib STRIP=$host-strip
+cross_env=(CC=$host-gcc-posix CXX=$host-g++-posix AR=$host-ar RANLIB=$host-ranlib STRIP=$host-strip
   RC=$host-windres WINDRES=$host-windres)
 
 cmake_build() { # [source subdir] -- cmake options...
@@ -225,19 +233,21 @@ configure_build() { # configure options...
 write_meson_cross() {
   cat >"$bw/meson-cross.ini" <<EOF
 [binaries]
-c = '$host-gcc'
-cpp = '$host-g++'
+c = '$host-gcc-posix'
+cpp = '$host-g++-posix'
 ar = '$host-ar'
 strip = '$host-strip'
 windres = '$host-windres'
-pkg-config = 'pkg-config'
+pkgconfig = 'pkg-config'
 
 [properties]
 pkg_config_libdir = '$prefix/lib/pkgconfig'
 
 [built-in options]
-c_link_args = ['-static-libgcc']
-cpp_link_args = ['-static-libgcc', '-static-libstdc++']
+c_args = ['-I$prefix/include']
+cpp_args = ['-I$prefix/include']
+c_link_args = ['-L$prefix/lib', '-static-libgcc']
+cpp_link_args = ['-L$prefix/lib', '-static-libgcc', '-static-libstdc++']
 
 [host_machine]
 system = 'windows'
@@ -272,7 +282,7 @@ build_libharu() {
   sed -i 's/^#define HPDF_EXTRA_VERSION "RC2"/#define HPDF_EXTRA_VERSION ""/; s/^#define HPDF_VERSION_TEXT "2.3.0RC2"/#define HPDF_VERSION_TEXT "2.3.0"/' \
     include/hpdf_version.h
   grep -q '^#define HPDF_VERSION_TEXT "2.3.0"$' include/hpdf_version.h
-  sed -i 's/(no Debian patches)/(no Debian patches but its version fix)/' "$bw/src/libharu.version"
+  sed -i 's/(no Debian patches)/(upstream + version fix)/' "$bw/src/libharu.version"
   # Static only: the MinGW DLL's def file exports none of the internal functions consentgen uses.
   cmake_build -- -DLIBHPDF_SHARED=OFF -DLIBHPDF_STATIC=ON -DLIBHPDF_EXAMPLES=OFF -DDEVPAK=OFF
   # Its CMake calls the static library hpdfs; consentgen asks for hpdf.
@@ -419,15 +429,89 @@ run_check() {
     (cd "$s" && wine ./smoke_scan.exe scan-out 2>>"$log" | tr -d '\r' >scan-win.txt) || fail "smoke_scan.exe failed under wine"
     grep -c 'black pixels' "$s/scan-win.txt" | grep -q '^3$' || fail "leptonica did not read all three images"
   fi
+  if [ -x "$s/smoke_pdf.exe" ]; then
+    (cd "$s" && wine ./smoke_pdf.exe win.pdf 2>>"$log" | tr -d '\r' >pdf-win.txt) || fail "smoke_pdf.exe failed under wine"
+    grep -q 'text "Einwilligung der Schülerin Jörg Müller, Größe 5a"' "$s/pdf-win.txt" || fail "poppler misread the PDF"
+  fi
   local same="not compared with Linux (Debian's -dev packages missing)"
   if env -u PKG_CONFIG_LIBDIR -u PKG_CONFIG_PATH cmake -S "$root/scripts/windows-smoke" -B "$l" -G Ninja >>"$log" 2>&1 &&
     cmake --build "$l" >>"$log" 2>&1; then
     (cd "$l" && LANGUAGE=de LC_ALL=C.UTF-8 ./smoke "$latin" "$arabic" linux.pdf "$s/locale" >linux.txt 2>>"$log")
     diff -u "$l/linux.txt" "$s/win.txt" >>"$log" || fail "output differs from Linux"
     cmp "$l/linux.pdf" "$s/win.pdf" >>"$log" || fail "PDF differs from Linux"
+    if [ -x "$l/smoke_scan" ] && [ -f "$s/scan-win.txt" ]; then
+      mkdir -p "$l/scan-out"
+      (cd "$l" && ./smoke_scan scan-out | grep 'black pixels' >scan-linux.txt)
+      grep 'black pixels' "$s/scan-win.txt" | diff -u "$l/scan-linux.txt" - >>"$log" || fail "leptonica differs from Linux"
+    fi
+    if [ -x "$l/smoke_pdf" ] && [ -f "$s/pdf-win.txt" ]; then
+      (cd "$l" && ./smoke_pdf "$s/win.pdf" >pdf-linux.txt)
+      diff -u "$l/pdf-linux.txt" "$s/pdf-win.txt" >>"$log" || fail "poppler's rendering differs from Linux"
+    fi
     same="output and PDF identical to Linux"
   fi
   printf '%-10s %-34s passed in %d s, %s\n' check "smoke test under wine" $((SECONDS - t0)) "$same"
+}
+
+build_libffi() {
+  configure_build --disable-docs --disable-multi-os-directory --disable-exec-static-tramp
+  sed -i 's/^Libs: -lffi/Libs: -L${libdir} -lffi/' "$prefix/lib/pkgconfig/libffi.pc"
+}
+
+build_pcre2() {
+  cmake_build -- -DPCRE2_BUILD_PCRE2_8=ON -DPCRE2_BUILD_PCRE2_16=OFF -DPCRE2_BUILD_PCRE2_32=OFF \
+    -DPCRE2_BUILD_TESTS=OFF -DPCRE2_BUILD_PCRE2GREP=OFF -DPCRE2_SUPPORT_JIT=OFF -DPCRE2_SUPPORT_UNICODE=ON
+  pc_cflags libpcre2-8.pc -DPCRE2_STATIC
+}
+
+build_glib() {
+  meson_build -Dtests=false -Dinstalled_tests=false -Dnls=disabled -Dman=false -Dgtk_doc=false \
+    -Dselinux=disabled -Dxattr=false -Dlibmount=disabled -Dsysprof=disabled -Dlibelf=disabled \
+    -Ddtrace=false -Dsystemtap=false -Dglib_debug=disabled -Dbsymbolic_functions=false -Doss_fuzz=disabled
+}
+
+build_pixman() {
+  meson_build -Dtests=disabled -Dgtk=disabled -Dlibpng=disabled -Dopenmp=disabled
+}
+
+build_freetype() {
+  cmake_build -- -DFT_DISABLE_BROTLI=ON -DFT_DISABLE_BZIP2=ON -DFT_DISABLE_HARFBUZZ=ON \
+    -DFT_REQUIRE_ZLIB=ON -DFT_REQUIRE_PNG=ON
+}
+
+build_cairo() {
+  # Debian's 02_am-maintainer-mode.patch changes configure.ac, so regenerate the build system as
+  # Debian's own build does (without gtk-doc, whose documentation is not built here).
+  # Debian's 03_export-symbols.patch adds a second symbol list to the link, which libtool refuses
+  # on Windows (where cairo.def is the list already); for a static library it means nothing.
+  patch -R -p1 <debian/patches/03_export-symbols.patch
+  GTKDOCIZE=true autoreconf -fi
+  find . -name config.guess -exec cp /usr/share/misc/config.guess {} \;
+  find . -name config.sub -exec cp /usr/share/misc/config.sub {} \;
+  env "${cross_env[@]}" CPPFLAGS="-I$prefix/include" LDFLAGS="-L$prefix/lib" \
+    ./configure --host=$host --prefix="$prefix" --libdir="$prefix/lib" --disable-shared --enable-static \
+    --enable-win32 --enable-win32-font --enable-ft --disable-fc --enable-png \
+    --disable-xlib --disable-xcb --disable-gtk-doc --disable-interpreter --disable-trace \
+    --disable-gobject --disable-script --disable-ps --disable-pdf --disable-svg --disable-full-testing
+  # The library only: not its tests, benchmarks and tools.
+  make -j"$jobs" -C src
+  make -C src install
+  # Its .pc leaves out the Windows libraries a static cairo needs, and libssp for the
+  # _FORTIFY_SOURCE its configure turns on.
+  sed -i 's/^Libs.private:.*/Libs.private: -lgdi32 -lmsimg32 -lpthread -lssp/' "$prefix/lib/pkgconfig/cairo.pc"
+}
+
+build_poppler() {
+  cmake_build -- -DENABLE_UTILS=OFF -DENABLE_CPP=OFF -DENABLE_GLIB=ON -DENABLE_GOBJECT_INTROSPECTION=OFF \
+    -DENABLE_QT5=OFF -DENABLE_QT6=OFF -DENABLE_BOOST=OFF -DENABLE_LIBOPENJPEG=none -DENABLE_LCMS=OFF \
+    -DENABLE_NSS3=OFF -DENABLE_GPGME=OFF -DENABLE_LIBCURL=OFF -DENABLE_GTK_DOC=OFF \
+    -DBUILD_GTK_TESTS=OFF -DBUILD_CPP_TESTS=OFF -DBUILD_MANUAL_TESTS=OFF -DBUILD_QT5_TESTS=OFF \
+    -DBUILD_QT6_TESTS=OFF -DENABLE_DCTDECODER=libjpeg -DFONT_CONFIGURATION=win32 -DRUN_GPERF_IF_PRESENT=OFF
+  # Its .pc files name none of the libraries a static poppler needs (poppler-glib uses gio too).
+  grep -q '^  use libtiff: *yes' "$bw/logs/poppler.log"
+  sed -i '/^Requires.private:/d; $a Requires.private: freetype2 libjpeg libpng16 libtiff-4 zlib' \
+    "$prefix/lib/pkgconfig/poppler.pc"
+  sed -i 's/^Requires.private: *poppler.*/& gio-2.0 freetype2/' "$prefix/lib/pkgconfig/poppler-glib.pc"
 }
 
 list_prefix() {
