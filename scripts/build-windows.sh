@@ -560,6 +560,8 @@ for lib in "${libs[@]}"; do
   ) >"$log" 2>&1
   rc=$?
   set -e
+  # What it installed, also after a failure, so that the next try takes that out first.
+  list_prefix | LC_ALL=C comm -13 "$bw/stamps/.before" - >"$files"
   version=$(cat "$bw/src/$lib.version" 2>/dev/null || true)
   if [ $rc = 0 ]; then
     # Only static libraries stay: no libtool archives, DLLs, programs or manual pages.
