@@ -23,20 +23,21 @@
 #include <yaml.h>
 #include <zlib.h>
 
-static void shape(const char *font_file, const char *text, const char *dir)
+static void
+shape(const char *font_file, const char *text, const char *dir)
 {
-    hb_blob_t *blob = hb_blob_create_from_file(font_file);
-    hb_face_t *face = hb_face_create(blob, 0);
-    hb_font_t *font = hb_font_create(face);
+    hb_blob_t   *blob = hb_blob_create_from_file(font_file);
+    hb_face_t   *face = hb_face_create(blob, 0);
+    hb_font_t   *font = hb_font_create(face);
     hb_buffer_t *buf = hb_buffer_create();
     hb_buffer_add_utf8(buf, text, -1, 0, -1);
     hb_buffer_set_direction(buf, hb_direction_from_string(dir, -1));
     hb_buffer_guess_segment_properties(buf);
     hb_shape(font, buf, NULL, 0);
-    unsigned int n = 0;
-    hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
+    unsigned int         n = 0;
+    hb_glyph_info_t     *info = hb_buffer_get_glyph_infos(buf, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
-    char script[5] = {0};
+    char                 script[5] = {0};
     hb_tag_to_string(hb_script_to_iso15924_tag(hb_buffer_get_script(buf)), script);
     printf("harfbuzz %s %s: %u glyphs:", script, dir, n);
     for (unsigned int i = 0; i < n; i++)
@@ -48,11 +49,12 @@ static void shape(const char *font_file, const char *text, const char *dir)
     hb_blob_destroy(blob);
 }
 
-static void bidi(const char *text)
+static void
+bidi(const char *text)
 {
-    FriBidiChar logical[128], visual[128];
-    FriBidiStrIndex len = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)strlen(text),
-                                                     logical);
+    FriBidiChar     logical[128], visual[128];
+    FriBidiStrIndex len =
+        fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)strlen(text), logical);
     FriBidiParType base = FRIBIDI_PAR_ON;
     fribidi_log2vis(logical, len, &base, visual, NULL, NULL, NULL);
     char out[512];
@@ -60,11 +62,12 @@ static void bidi(const char *text)
     printf("fribidi: base %s, visual \"%s\"\n", FRIBIDI_IS_RTL(base) ? "rtl" : "ltr", out);
 }
 
-static int yaml_events(const char *text)
+static int
+yaml_events(const char *text)
 {
     yaml_parser_t parser;
-    yaml_event_t event;
-    int n = 0, done = 0;
+    yaml_event_t  event;
+    int           n = 0, done = 0;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, strlen(text));
     while (!done) {
@@ -79,48 +82,55 @@ static int yaml_events(const char *text)
 }
 
 static int md_count;
-static int md_enter(MD_BLOCKTYPE type, void *detail, void *user)
+static int
+md_enter(MD_BLOCKTYPE type, void *detail, void *user)
 {
     (void)type, (void)detail, (void)user;
     md_count++;
     return 0;
 }
-static int md_span(MD_SPANTYPE type, void *detail, void *user)
+static int
+md_span(MD_SPANTYPE type, void *detail, void *user)
 {
     (void)type, (void)detail, (void)user;
     md_count++;
     return 0;
 }
-static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
+static int
+md_leave_block(MD_BLOCKTYPE type, void *detail, void *user)
 {
     (void)type, (void)detail, (void)user;
     return 0;
 }
-static int md_leave_span(MD_SPANTYPE type, void *detail, void *user)
+static int
+md_leave_span(MD_SPANTYPE type, void *detail, void *user)
 {
     (void)type, (void)detail, (void)user;
     return 0;
 }
-static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
+static int
+md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *user)
 {
     (void)type, (void)text, (void)size, (void)user;
     return 0;
 }
 
 static int csv_fields;
-static void csv_field(void *s, size_t len, void *data)
+static void
+csv_field(void *s, size_t len, void *data)
 {
     (void)s, (void)len, (void)data;
     csv_fields++;
 }
 
-static int write_png(const char *path)
+static int
+write_png(const char *path)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
         return -1;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png_create_info_struct(png);
+    png_infop   info = png_create_info_struct(png);
     if (setjmp(png_jmpbuf(png))) {
         fclose(f);
         return -1;
@@ -143,14 +153,16 @@ static int write_png(const char *path)
     return fclose(f);
 }
 
-static void hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
+static void
+hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *data)
 {
     (void)data;
     fprintf(stderr, "libharu error 0x%04X (detail %u)\n", (unsigned)error, (unsigned)detail);
     exit(1);
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc != 5) {
         fprintf(stderr, "usage: smoke LATIN.ttf ARABIC.ttf OUT.pdf LOCALEDIR\n");
@@ -159,8 +171,8 @@ int main(int argc, char **argv)
     const char *latin = argv[1], *arabic = argv[2], *out = argv[3];
 
     printf("versions: zlib %s, libpng %s, libharu %s, harfbuzz %s, fribidi %s, qrencode %s, xxhash %u\n",
-           zlibVersion(), png_get_libpng_ver(NULL), HPDF_GetVersion(), hb_version_string(),
-           FRIBIDI_VERSION, QRcode_APIVersionString(), XXH_versionNumber());
+           zlibVersion(), png_get_libpng_ver(NULL), HPDF_GetVersion(), hb_version_string(), FRIBIDI_VERSION,
+           QRcode_APIVersionString(), XXH_versionNumber());
     printf("versions: libyaml %s, utf8proc %s\n", yaml_get_version_string(), utf8proc_version());
 
     setlocale(LC_ALL, "");
@@ -188,7 +200,7 @@ int main(int argc, char **argv)
     printf("md4c: %d blocks and spans\n", md_count);
 
     struct csv_parser csv;
-    const char *rows = "Name;Vorname;Klasse\nMüller;Jörg;5a\n\"Öztürk; Ayşe\";Zeynep;5b\n";
+    const char       *rows = "Name;Vorname;Klasse\nMüller;Jörg;5a\n\"Öztürk; Ayşe\";Zeynep;5b\n";
     csv_init(&csv, CSV_APPEND_NULL);
     csv_set_delim(&csv, ';');
     csv_parse(&csv, rows, strlen(rows), csv_field, NULL, NULL);
@@ -213,7 +225,7 @@ int main(int argc, char **argv)
     HPDF_Page page = HPDF_AddPage(pdf);
     HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
     const char *font_name = HPDF_LoadTTFontFromFile(pdf, latin, HPDF_TRUE);
-    HPDF_Font font = HPDF_GetFont(pdf, font_name, "UTF-8");
+    HPDF_Font   font = HPDF_GetFont(pdf, font_name, "UTF-8");
     HPDF_Page_BeginText(page);
     HPDF_Page_SetFontAndSize(page, font, 16);
     HPDF_Page_TextOut(page, 60, 780, "Einwilligung der Schülerin Jörg Müller, Größe 5a");

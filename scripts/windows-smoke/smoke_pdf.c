@@ -10,41 +10,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: smoke_pdf FILE.pdf\n");
         return 2;
     }
-    gchar *contents = NULL;
-    gsize length = 0;
+    gchar  *contents = NULL;
+    gsize   length = 0;
     GError *err = NULL;
     if (!g_file_get_contents(argv[1], &contents, &length, &err)) {
         fprintf(stderr, "cannot read %s: %s\n", argv[1], err->message);
         return 1;
     }
-    GBytes *bytes = g_bytes_new_take(contents, length);
+    GBytes          *bytes = g_bytes_new_take(contents, length);
     PopplerDocument *doc = poppler_document_new_from_bytes(bytes, NULL, &err);
     if (!doc) {
         fprintf(stderr, "poppler: %s\n", err->message);
         return 1;
     }
     PopplerPage *page = poppler_document_get_page(doc, 0);
-    double w, h;
+    double       w, h;
     poppler_page_get_size(page, &w, &h);
     char *text = poppler_page_get_text(page);
     printf("poppler %s: %d pages, page 1 %.0f x %.0f pt, text \"%s\"\n", poppler_get_version(),
            poppler_document_get_n_pages(doc), w, h, text);
     g_free(text);
     cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
-    cairo_t *cr = cairo_create(s);
+    cairo_t         *cr = cairo_create(s);
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_paint(cr);
     poppler_page_render_for_printing(page, cr);
     cairo_destroy(cr);
     cairo_surface_flush(s);
     const unsigned char *data = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s), dark = 0;
+    int                  stride = cairo_image_surface_get_stride(s), dark = 0;
     for (int y = 0; y < (int)h; y++)
         for (int x = 0; x < (int)w; x++) {
             const unsigned char *p = data + y * stride + x * 4;

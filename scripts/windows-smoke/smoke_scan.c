@@ -7,7 +7,8 @@
 #include <leptonica/allheaders.h>
 #include <stdio.h>
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
     if (argc != 2) {
         fprintf(stderr, "usage: smoke_scan DIR\n");
@@ -19,7 +20,7 @@ int main(int argc, char **argv)
         pixRasterop(page, 100 + 120 * i, 200 + 40 * i, 60, 60, PIX_SET, NULL, 0, 0);
     static const struct {
         const char *name;
-        int format;
+        int         format;
     } kinds[] = {{"page.tif", IFF_TIFF_G4}, {"page.png", IFF_PNG}, {"page.jpg", IFF_JFIF_JPEG}};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
         char path[1024];
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "cannot read %s\n", path);
             return 1;
         }
-        PIX *bin = pixConvertTo1(in, 128);
+        PIX    *bin = pixConvertTo1(in, 128);
         l_int32 black = 0;
         pixCountPixels(bin, &black, NULL);
         printf("leptonica %s: %d x %d, %d bpp read, %d black pixels\n", kinds[k].name, pixGetWidth(in),
