@@ -181,8 +181,11 @@ fetch_source() {
     dpkg-source --no-check -x "$dl/${pkg}_${version}.dsc" "$src"
     rm -f "$bw/src/${pkg}_"*  # dpkg-source leaves a copy of the original tarball beside it
   else
-    local tarball
-    tarball=$(ls "$dl/${pkg}_${upstream}.orig.tar."* | grep -v '\.asc$' | head -1)
+    local tarball='' t
+    for t in "$dl/${pkg}_${upstream}.orig.tar."*; do
+      case $t in *.asc) ;; *) tarball=${tarball:-$t} ;; esac
+    done
+    [ -n "$tarball" ]
     mkdir -p "$src"
     tar -xf "$tarball" -C "$src" --strip-components=1
     version="$upstream (no Debian patches)"
@@ -195,8 +198,8 @@ fetch_source() {
 # Build helpers. Each runs in $src with the environment for cross-building.
 
 export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH=
-cross_env=(CC=$host-gcc-posix CXX=$host-g++-posix AR=$host-ar RANLIB=$host-ranlib STRIP=$host-strip
-  RC=$host-windres WINDRES=$host-windres)
+cross_env=("CC=$host-gcc-posix" "CXX=$host-g++-posix" "AR=$host-ar" "RANLIB=$host-ranlib"
+  "STRIP=$host-strip" "RC=$host-windres" "WINDRES=$host-windres")
 
 cmake_build() { # [source subdir] -- cmake options...
   local dir=.
