@@ -55,31 +55,35 @@ grid_sample(struct grid *g, const struct scan_page *p, const struct scan_fit *fi
     if (g->h < 1)
         g->h = 1;
     g->v = xmalloc((size_t)g->w * g->h * sizeof *g->v);
-    for (int j = 0; j < g->h; j++)
-        for (int i = 0; i < g->w; i++) {
-            struct scan_point q = scan_fit_apply(fit, (struct scan_point){x_pt + (i + 0.5) * g->step_pt,
-                                                                          y_pt + (j + 0.5) * g->step_pt});
-            g->v[(size_t)j * g->w + i] = scan_page_sample(p, q.x, q.y);
-        }
+    /* The map is affine: one step along a row or down a column adds the same offset in the image. */
+    struct scan_point o = scan_fit_apply(fit, (struct scan_point){x_pt + 0.5 * g->step_pt, y_pt + 0.5 * g->step_pt});
+    double            ix = fit->a * g->step_pt, iy = fit->d * g->step_pt;
+    double            jx = fit->b * g->step_pt, jy = fit->e * g->step_pt;
+    for (int j = 0; j < g->h; j++) {
+        double qx = o.x + j * jx, qy = o.y + j * jy;
+        for (int i = 0; i < g->w; i++, qx += ix, qy += iy)
+            g->v[(size_t)j * g->w + i] = scan_page_sample(p, qx, qy);
+    }
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* The 90th percentile of a grid: the paper white around a field. */
+/* The 90th percentile of a grid: the paper white around a field (a histogram: samples are 0..255). */
 static double
 grid_white(const struct grid *g)
 {
-    size_t  n = (size_t)g->w * g->h;
-    double *s = xmalloc(n * sizeof *s);
-    memcpy(s, g->v, n * sizeof *s);
-    qsort(s, n, sizeof *s, cmp_double);
-    double white = s[(size_t)(0.9 * (n - 1))];
-    free(s);
+    size_t n = (size_t)g->w * g->h, hist[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+        double v = g->v[i];
+        hist[v <= 0 ? 0 : v >= 255 ? 255 : (int)v]++;
+    }
+    size_t want = (size_t)(0.9 * (n - 1)), sum = 0;
+    int    white = 255;
+    for (int i = 0; i < 256; i++) {
+        sum += hist[i];
+        if (sum > want) {
+            white = i;
+            break;
+        }
+    }
     return white < 32 ? 32 : white;
 }
 

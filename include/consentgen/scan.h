@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #include "consentgen/diag.h"
+#include "consentgen/layout.h"
+#include "consentgen/register.h"
+#include "consentgen/util.h"
 
 /* Limits against hostile or broken files; scan_limits_default() gives the ones cli uses. */
 struct scan_limits {
@@ -74,20 +77,30 @@ void scan_codes_fini(struct scan_codes *c);
 struct scan_rect {
     double x_pt, y_pt, w_pt, h_pt; /* top-left corner and size */
 };
-enum { SCAN_MAX_BOXES = 4, SCAN_MAX_SIGNATURES = 2 };
+enum { SCAN_MAX_BOXES = 4, SCAN_MAX_SIGNATURES = 4 };
+/* Who signs on a signature line. */
+enum scan_signer { SCAN_SIGNER_ANY, SCAN_SIGNER_GUARDIAN, SCAN_SIGNER_PUPIL };
 struct scan_signature_field {
-    struct scan_rect area;   /* where a signature is expected (above the line) */
+    struct scan_rect area;      /* where a signature is expected (above the line) */
     double           line_y_pt; /* the printed signature line, ignored when measuring */
+    enum scan_signer signer;
 };
+/* What ticking a check box means. */
+enum scan_choice { SCAN_CHOICE_OTHER, SCAN_CHOICE_YES, SCAN_CHOICE_NO };
 struct scan_slip_geometry {
     double                      mark_pt;  /* side of a corner mark */
     struct scan_point           marks[4]; /* pt, centres: top-left, top-right, bottom-right, bottom-left */
     struct scan_rect            code;     /* the QR symbol without its quiet zone */
     size_t                      n_boxes;
     struct scan_rect            boxes[SCAN_MAX_BOXES]; /* check boxes (Ja, Nein), outer edge of the frame */
+    enum scan_choice            choices[SCAN_MAX_BOXES];
     size_t                      n_signatures;
     struct scan_signature_field signatures[SCAN_MAX_SIGNATURES];
+    struct scan_rect            area; /* the whole slip, cut line to bottom marks (the review's picture) */
 };
+
+/* The geometry scan needs, from where layout put the slip (struct layout_slip, same units). */
+void scan_geometry_from_slip(const struct layout_slip *s, struct scan_slip_geometry *g);
 
 /* An affine map from page pt to image px: x_px = a*x + b*y + c, y_px = d*x + e*y + f. */
 struct scan_fit {
@@ -146,5 +159,72 @@ struct scan_ink_reading {
 };
 struct scan_ink_reading scan_measure_signature(const struct scan_page *p, const struct scan_fit *fit,
                                                const struct scan_signature_field *field);
+
+/* ---- one slip read whole ---- */
+
+/* Why a slip needs a person (bits of scan_slip_reading.reasons). */
+enum scan_review_reason {
+    SCAN_REVIEW_MARKS_MISSING = 1u << 0,     /* fewer than three corner marks: cut off or covered */
+    SCAN_REVIEW_MARKS_DISAGREE = 1u << 1,    /* the marks do not fit the slip's shape */
+    SCAN_REVIEW_BOTH_TICKED = 1u << 2,       /* Ja and Nein both ticked */
+    SCAN_REVIEW_NONE_TICKED = 1u << 3,       /* neither ticked */
+    SCAN_REVIEW_FILLED = 1u << 4,            /* a box filled over: a correction? */
+    SCAN_REVIEW_BOX_UNSURE = 1u << 5,        /* a dot, a stray or very faint mark in a box */
+    SCAN_REVIEW_SIGNATURE_MISSING = 1u << 6, /* a required signature line is empty */
+    SCAN_REVIEW_SIGNATURE_UNSURE = 1u << 7,  /* a little ink on a signature line, too little to tell */
+};
+
+struct scan_slip_reading {
+    enum scan_register_result registered;
+    struct scan_fit           fit; /* from the marks when registered, else from the code alone (rougher) */
+    struct scan_box_reading   boxes[SCAN_MAX_BOXES];
+    struct scan_ink_reading   signatures[SCAN_MAX_SIGNATURES];
+    enum register_answer      ticked;    /* what the boxes alone say: YES, NO or UNCLEAR */
+    enum register_answer      answer;    /* YES or NO only when nothing is in doubt, else UNCLEAR */
+    enum register_signature   signature; /* YES, MISSING or UNCLEAR */
+    unsigned                  reasons;   /* enum scan_review_reason bits; 0: no person needed */
+};
+
+/*
+ * Reads the slip of code with geometry g: registers it, decides each box and each signature line, and
+ * derives the answer. A wrong Ja or Nein is worse than none: exactly one of Ja and Nein ticked, the
+ * other empty, no box filled over or unsure and every signature line inked gives that answer; anything
+ * else gives UNCLEAR with the reasons set.
+ */
+void scan_read_slip(const struct scan_page *p, const struct scan_code *code, const struct scan_slip_geometry *g,
+                    struct scan_slip_reading *out);
+
+/* A rough map from the code's four corners alone (code_pt: where the code is on the page); false if degenerate. */
+bool scan_fit_from_code(const struct scan_code *code, const struct scan_rect *code_pt, struct scan_fit *fit);
+
+/* ---- pictures for the review ---- */
+
+/* A picture as JPEG bytes, for the review PDF. */
+struct scan_picture {
+    struct buf jpeg;
+    unsigned   w_px, h_px;
+};
+void scan_picture_fini(struct scan_picture *pic);
+
+/*
+ * The page area `area` (pt) seen through fit, turned upright, at dpi, as a JPEG picture. False (and
+ * pic empty) when the area is degenerate or encoding fails.
+ */
+bool scan_picture_of_area(const struct scan_page *p, const struct scan_fit *fit, const struct scan_rect *area,
+                          double dpi, struct scan_picture *pic);
+/* The whole page scaled to dpi (or to an A4 width when its resolution is unknown), as it lies. */
+bool scan_picture_of_page(const struct scan_page *p, double dpi, struct scan_picture *pic);
+
+/* ---- what else is on a page ---- */
+
+/* The scan's resolution: from the file, else told from the page's size (A4 or a smaller piece of paper). */
+double scan_page_px_per_mm(const struct scan_page *p);
+/* Whether the page is blank paper (no ink worth a look: the back of a sheet). */
+bool scan_page_is_blank(const struct scan_page *p);
+/*
+ * Centres (px) of every filled square on the page of about side_px (within 25 %), at most max of them
+ * into out; returns how many there are. Corner marks of slips whose code was not read show up here.
+ */
+size_t scan_find_all_marks(const struct scan_page *p, double side_px, struct scan_point *out, size_t max);
 
 #endif

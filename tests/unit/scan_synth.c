@@ -164,6 +164,9 @@ synth_slip(struct synth_page *pg, struct synth_rng *r, double x, double y, const
     synth_text(pg, r, x + 10 * MM, y + 8 * MM, qx - x - 20 * MM, 14 * MM);
     /* Ja and Nein with their labels. */
     g->n_boxes = 2;
+    g->choices[0] = SCAN_CHOICE_YES;
+    g->choices[1] = SCAN_CHOICE_NO;
+    g->area = (struct scan_rect){x - 5 * MM, y - 3 * MM, 180 * MM, 66 * MM};
     for (int i = 0; i < 2; i++) {
         g->boxes[i] = (struct scan_rect){x + (12 + 35 * i) * MM, y + 28 * MM, 3.5 * MM, 3.5 * MM};
         synth_frame(pg, g->boxes[i].x_pt, g->boxes[i].y_pt, g->boxes[i].w_pt, g->boxes[i].h_pt, 0.8, 0);

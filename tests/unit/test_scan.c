@@ -603,6 +603,192 @@ test_scan_signature_ink_ignores_the_printed_line(void **state)
     synth_page_fini(&pg);
 }
 
+/* A synthetic slip marked and signed as given, turned and degraded like a copier's scan, read whole. */
+static void
+read_marked(enum synth_mark yes, enum synth_mark no, bool sign0, bool sign1, double dpi, unsigned turns,
+            uint64_t seed, struct scan_slip_reading *out)
+{
+    struct synth_page         pg;
+    struct scan_slip_geometry g;
+    struct synth_rng          r = {seed};
+    slip_page(&pg, dpi, &g, seed);
+    synth_mark_box(&pg, &r, &g.boxes[0], yes);
+    synth_mark_box(&pg, &r, &g.boxes[1], no);
+    if (sign0)
+        synth_sign(&pg, &r, &g.signatures[0], 40);
+    if (sign1)
+        synth_sign(&pg, &r, &g.signatures[1], 40);
+    g.signatures[0].signer = SCAN_SIGNER_GUARDIAN;
+    g.signatures[1].signer = SCAN_SIGNER_PUPIL;
+    synth_turn(&pg, turns % 2 ? 2.5 : -1.5, turns);
+    synth_blur(&pg, 1);
+    synth_jpeg(&pg, 45);
+    struct scan_page *p = as_page(&pg);
+    struct scan_codes codes;
+    scan_read_codes(p, &codes);
+    assert_int_equal(codes.n, 1);
+    scan_read_slip(p, &codes.v[0], &g, out);
+    scan_codes_fini(&codes);
+    scan_page_free(p);
+    synth_page_fini(&pg);
+}
+
+static void
+test_scan_slip_answer_only_when_one_box_is_ticked_and_every_line_signed(void **state)
+{
+    (void)state;
+    static const struct {
+        enum synth_mark         yes, no;
+        bool                    sign0, sign1;
+        enum register_answer    ticked, answer;
+        enum register_signature signature;
+        unsigned                reasons;
+    } cases[] = {
+        {SYNTH_TICK, SYNTH_NONE, true, true, REGISTER_ANSWER_YES, REGISTER_ANSWER_YES, REGISTER_SIGNATURE_YES, 0},
+        {SYNTH_NONE, SYNTH_CROSS, true, true, REGISTER_ANSWER_NO, REGISTER_ANSWER_NO, REGISTER_SIGNATURE_YES, 0},
+        {SYNTH_BLUE_TICK, SYNTH_NONE, true, true, REGISTER_ANSWER_YES, REGISTER_ANSWER_YES, REGISTER_SIGNATURE_YES, 0},
+        {SYNTH_TICK, SYNTH_TICK, true, true, REGISTER_ANSWER_UNCLEAR, REGISTER_ANSWER_UNCLEAR, REGISTER_SIGNATURE_YES,
+         SCAN_REVIEW_BOTH_TICKED},
+        {SYNTH_NONE, SYNTH_NONE, true, true, REGISTER_ANSWER_UNCLEAR, REGISTER_ANSWER_UNCLEAR, REGISTER_SIGNATURE_YES,
+         SCAN_REVIEW_NONE_TICKED},
+        {SYNTH_FILLED, SYNTH_TICK, true, true, REGISTER_ANSWER_UNCLEAR, REGISTER_ANSWER_UNCLEAR,
+         REGISTER_SIGNATURE_YES, SCAN_REVIEW_FILLED},
+        {SYNTH_DOT, SYNTH_NONE, true, true, REGISTER_ANSWER_UNCLEAR, REGISTER_ANSWER_UNCLEAR, REGISTER_SIGNATURE_YES,
+         SCAN_REVIEW_BOX_UNSURE},
+        /* A clear Ja without the pupil's signature is no answer yet: a person looks. */
+        {SYNTH_TICK, SYNTH_NONE, true, false, REGISTER_ANSWER_YES, REGISTER_ANSWER_UNCLEAR,
+         REGISTER_SIGNATURE_MISSING, SCAN_REVIEW_SIGNATURE_MISSING},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct scan_slip_reading got;
+        read_marked(cases[c].yes, cases[c].no, cases[c].sign0, cases[c].sign1, c % 2 ? 150 : 200, (unsigned)c % 4,
+                    300 + c, &got);
+        assert_int_equal(got.registered, SCAN_REGISTERED);
+        if (got.ticked != cases[c].ticked || got.answer != cases[c].answer || got.signature != cases[c].signature ||
+            got.reasons != cases[c].reasons)
+            fail_msg("case %zu: ticked %d answer %d signature %d reasons %#x; want %d %d %d %#x (boxes %.3f %.3f)", c,
+                     got.ticked, got.answer, got.signature, got.reasons, cases[c].ticked, cases[c].answer,
+                     cases[c].signature, cases[c].reasons, got.boxes[0].dark_share, got.boxes[1].dark_share);
+    }
+}
+
+static void
+test_scan_slip_without_its_marks_is_not_read(void **state)
+{
+    (void)state;
+    struct synth_page         pg;
+    struct scan_slip_geometry g;
+    struct synth_rng          r = {9};
+    slip_page(&pg, 200, &g, 41);
+    synth_mark_box(&pg, &r, &g.boxes[0], SYNTH_TICK);
+    /* The lower half cut off: two marks gone. */
+    BOX *b = boxCreate(0, (int)(pg.truth.f + 225 * MM * pg.truth.e), pixGetWidth(pg.pix), pixGetHeight(pg.pix));
+    pixSetInRectArbitrary(pg.pix, b, 255);
+    boxDestroy(&b);
+    struct scan_page *p = as_page(&pg);
+    struct scan_codes codes;
+    scan_read_codes(p, &codes);
+    assert_int_equal(codes.n, 1);
+    struct scan_slip_reading got;
+    scan_read_slip(p, &codes.v[0], &g, &got);
+    assert_int_equal(got.registered, SCAN_MARKS_MISSING);
+    assert_int_equal(got.answer, REGISTER_ANSWER_UNCLEAR);
+    assert_int_equal(got.reasons, SCAN_REVIEW_MARKS_MISSING);
+    /* The code alone still places the slip, roughly, for its picture. */
+    assert_true(got.fit.px_per_mm > 7 && got.fit.px_per_mm < 8.5);
+    struct scan_picture pic;
+    assert_true(scan_picture_of_area(p, &got.fit, &g.area, 100, &pic));
+    assert_int_equal(pic.w_px, (unsigned)ceil(g.area.w_pt / 0.72));
+    assert_int_equal(pic.h_px, (unsigned)ceil(g.area.h_pt / 0.72));
+    assert_true(pic.jpeg.len > 1000 && memcmp(pic.jpeg.data, "\xFF\xD8\xFF", 3) == 0);
+    scan_picture_fini(&pic);
+    scan_codes_fini(&codes);
+    scan_page_free(p);
+    synth_page_fini(&pg);
+}
+
+static void
+test_scan_geometry_from_slip_keeps_choices_signers_and_its_area(void **state)
+{
+    (void)state;
+    struct layout_slip s;
+    memset(&s, 0, sizeof s);
+    s.cut_y_pt = 400;
+    s.mark_pt = 12.8;
+    const double xs[4] = {42.5, 552.8, 552.8, 42.5}, ys[4] = {417, 417, 780, 780};
+    memcpy(s.marks_x_pt, xs, sizeof xs);
+    memcpy(s.marks_y_pt, ys, sizeof ys);
+    s.code = (struct layout_rect){470, 417, 53.6, 53.6};
+    s.n_boxes = 2;
+    s.boxes[0] = (struct layout_slip_box){{75, 650, 10, 10}, LAYOUT_ROLE_BOX_NO};
+    s.boxes[1] = (struct layout_slip_box){{140, 650, 10, 10}, LAYOUT_ROLE_BOX_YES};
+    s.n_signatures = 2;
+    s.signatures[0] = (struct layout_slip_signature){{300, 690, 200, 31}, 721, LAYOUT_ROLE_SIGN_GUARDIAN};
+    s.signatures[1] = (struct layout_slip_signature){{300, 740, 200, 31}, 771, LAYOUT_ROLE_SIGN_PUPIL};
+    struct scan_slip_geometry g;
+    scan_geometry_from_slip(&s, &g);
+    assert_int_equal(g.n_boxes, 2);
+    assert_int_equal(g.choices[0], SCAN_CHOICE_NO);
+    assert_int_equal(g.choices[1], SCAN_CHOICE_YES);
+    assert_int_equal(g.n_signatures, 2);
+    assert_int_equal(g.signatures[0].signer, SCAN_SIGNER_GUARDIAN);
+    assert_int_equal(g.signatures[1].signer, SCAN_SIGNER_PUPIL);
+    assert_true(fabs(g.signatures[1].line_y_pt - 771) < 1e-9);
+    assert_true(fabs(g.marks[2].x - 552.8) < 1e-9 && fabs(g.marks[2].y - 780) < 1e-9);
+    /* The picture: from 3 mm above the cut line to 4 mm below the bottom marks, 5 mm beside them. */
+    assert_true(fabs(g.area.y_pt - (400 - 3 * MM)) < 1e-6);
+    assert_true(fabs(g.area.y_pt + g.area.h_pt - (780 + 6.4 + 4 * MM)) < 1e-6);
+    assert_true(fabs(g.area.x_pt - (42.5 - 6.4 - 5 * MM)) < 1e-6);
+}
+
+static void
+test_scan_finds_the_marks_of_a_slip_whose_code_is_gone(void **state)
+{
+    (void)state;
+    const double dpis[3] = {150, 200, 300};
+    for (int i = 0; i < 3; i++) {
+        struct synth_page         pg;
+        struct scan_slip_geometry g;
+        slip_page(&pg, dpis[i], &g, 70 + i);
+        /* The code smudged over: nothing to read, but the four marks are there. */
+        synth_fill(&pg, g.code.x_pt - 2, g.code.y_pt - 2, g.code.w_pt + 4, g.code.h_pt + 4, 255);
+        synth_stroke(&pg, g.code.x_pt, g.code.y_pt + 10, g.code.x_pt + g.code.w_pt, g.code.y_pt + 30, 8, 60);
+        synth_turn(&pg, 2.5, i);
+        synth_jpeg(&pg, 40);
+        struct scan_page *p = as_page(&pg);
+        struct scan_codes codes;
+        scan_read_codes(p, &codes);
+        assert_int_equal(codes.n, 0);
+        struct scan_point marks[16];
+        size_t            n = scan_find_all_marks(p, 4.5 * scan_page_px_per_mm(p), marks, 16);
+        if (n != 4)
+            fail_msg("%.0f dpi: %zu marks", dpis[i], n);
+        assert_false(scan_page_is_blank(p));
+        scan_codes_fini(&codes);
+        scan_page_free(p);
+        synth_page_fini(&pg);
+    }
+    /* A blank back page, a little noisy, and a page of text without slip. */
+    struct synth_page pg;
+    struct synth_rng  r = {5};
+    synth_page_init(&pg, 200);
+    synth_noise(&pg, &r, 6);
+    synth_jpeg(&pg, 30);
+    struct scan_page *blank = as_page(&pg);
+    assert_true(scan_page_is_blank(blank));
+    struct scan_point marks[4];
+    assert_int_equal(scan_find_all_marks(blank, 4.5 * scan_page_px_per_mm(blank), marks, 4), 0);
+    scan_page_free(blank);
+    synth_page_fini(&pg);
+    synth_page_init(&pg, 200);
+    synth_text(&pg, &r, 25 * MM, 20 * MM, 165 * MM, 240 * MM);
+    struct scan_page *text = as_page(&pg);
+    assert_false(scan_page_is_blank(text));
+    assert_int_equal(scan_find_all_marks(text, 4.5 * scan_page_px_per_mm(text), marks, 4), 0);
+    scan_page_free(text);
+    synth_page_fini(&pg);
+}
+
 int
 main(void)
 {
@@ -621,6 +807,10 @@ main(void)
         cmocka_unit_test(test_scan_register_refuses_slip_without_enough_marks),
         cmocka_unit_test(test_scan_box_states_from_empty_to_filled),
         cmocka_unit_test(test_scan_signature_ink_ignores_the_printed_line),
+        cmocka_unit_test(test_scan_slip_answer_only_when_one_box_is_ticked_and_every_line_signed),
+        cmocka_unit_test(test_scan_slip_without_its_marks_is_not_read),
+        cmocka_unit_test(test_scan_geometry_from_slip_keeps_choices_signers_and_its_area),
+        cmocka_unit_test(test_scan_finds_the_marks_of_a_slip_whose_code_is_gone),
     };
     return cmocka_run_group_tests_name("scan", tests, NULL, NULL);
 }
