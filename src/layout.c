@@ -1462,11 +1462,14 @@ layout_dump(const struct layout_doc *doc, struct buf *out)
                 put_gray(out, it->gray);
                 break;
             case LAYOUT_ITEM_LOGO:
-                buf_puts(out, "  logo");
+            case LAYOUT_ITEM_IMAGE:
+                buf_puts(out, it->kind == LAYOUT_ITEM_LOGO ? "  logo" : "  image");
                 put_num(out, it->x_pt);
                 put_num(out, it->y_pt);
                 put_num(out, it->w_pt);
                 put_num(out, it->h_pt);
+                if (it->kind == LAYOUT_ITEM_IMAGE)
+                    buf_printf(out, " %zu bytes", it->image_len);
                 break;
             }
             buf_putc(out, '\n');

@@ -865,6 +865,11 @@ pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags 
             sp->items[i] = lp->items[i];
             if (lp->items[i].text)
                 sp->items[i].text = arena_strdup(w->arena, lp->items[i].text);
+            if (lp->items[i].image) {
+                unsigned char *copy = arena_alloc(w->arena, lp->items[i].image_len);
+                memcpy(copy, lp->items[i].image, lp->items[i].image_len);
+                sp->items[i].image = copy;
+            }
         }
     }
     return true;
@@ -1057,6 +1062,17 @@ draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const str
             HPDF_Page_DrawImage(page, w->logo, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
                                 (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
         return;
+    case LAYOUT_ITEM_IMAGE: {
+        end_text(page, st);
+        /* The JPEG's own data goes into the PDF as it is (DCTDecode), not decoded and compressed again. */
+        HPDF_Image img = it->image && it->image_len
+                             ? HPDF_LoadJpegImageFromMem(w->slot->doc, it->image, (HPDF_UINT)it->image_len)
+                             : NULL;
+        if (img)
+            HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
+                                (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        return;
+    }
     }
     abort(); /* impossible enum value */
 }

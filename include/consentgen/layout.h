@@ -38,6 +38,7 @@ enum layout_item_kind {
     LAYOUT_ITEM_RECT,   /* filled rectangle, top-left (x, y), size w x h (QR modules, corner marks) */
     LAYOUT_ITEM_DASH,   /* dashed line from (x, y) to (x + w, y + h), dashes and gaps of dash_pt */
     LAYOUT_ITEM_CIRCLE, /* circle outline around (x, y), radius w */
+    LAYOUT_ITEM_IMAGE,  /* a JPEG picture (image, image_len) scaled into top-left (x, y), w x h */
 };
 
 /* What an item is for the scan of a return slip (set on check boxes and signature lines of a slip). */
@@ -62,6 +63,8 @@ struct layout_item {
     double                gray;          /* 0 = black .. 1 = white; text, line, box; rect: its fill */
     double                dash_pt;       /* dash */
     enum layout_role      role;          /* box, line */
+    const unsigned char  *image;         /* image: the JPEG file's bytes, in the arena */
+    size_t                image_len;
 };
 
 struct layout_page {
@@ -176,6 +179,38 @@ struct layout_sheet_params {
 /* Lays out a class's return list: one row per pupil with boxes "zurück", "Ja", "Nein". */
 void layout_class_sheet(const struct layout_sheet_params *params, const struct layout_metrics *m,
                         struct arena *a, struct layout_doc *out);
+
+/* One slip a person must look at, in the review file of a scan. */
+struct layout_review_entry {
+    const char          *heading;    /* "Şahin, Ayşe · Klasse 5a" */
+    const char          *place;      /* "scan1.pdf, Seite 3", at the right */
+    const char *const   *reasons;    /* one paragraph each */
+    size_t               n_reasons;
+    const char          *decide;     /* the line above the commands ("Entscheidung eintragen:"); NULL: none */
+    const char *const   *commands;   /* what to type, one paragraph each */
+    size_t               n_commands;
+    const unsigned char *jpeg;       /* the slip as scanned, upright; NULL: no picture */
+    size_t               jpeg_len;
+    double               aspect;     /* the picture's width / height */
+};
+
+struct layout_review_params {
+    const char                       *title;  /* at the top of the first page */
+    const char *const                *intro;  /* paragraphs below the title */
+    size_t                            n_intro;
+    const struct layout_review_entry *entries;
+    size_t                            n_entries;
+    size_t                            open_from;    /* entries from here on get open_heading above them */
+    const char                       *open_heading; /* NULL: none */
+    const char                       *footer;       /* " · Seite X von Y" is appended */
+};
+
+/*
+ * Lays out the review file of a scan: the title and its paragraphs, then each entry kept whole on one
+ * page (a rule, heading and place, reasons, the picture scaled to the text width, the commands).
+ */
+void layout_review_sheet(const struct layout_review_params *params, const struct layout_metrics *m,
+                         struct arena *a, struct layout_doc *out);
 
 /* Duplex: appends a blank page if the doc has an odd number of pages. */
 void layout_pad_to_even(struct layout_doc *doc, struct arena *a);

@@ -622,6 +622,56 @@ test_layout_pads_to_an_even_page_count(void **state)
 }
 
 static void
+test_layout_review_keeps_each_entry_whole_two_slips_to_a_page(void **state)
+{
+    (void)state;
+    struct arena        *a = arena_new();
+    static const unsigned char jpeg[] = "\xFF\xD8\xFF\xE0 not decoded by layout";
+    const char *reasons[] = {"Ja und Nein angekreuzt", "Unterschrift der Erziehungsberechtigten fehlt"};
+    const char *cmds[] = {"consentgen set schule.yaml --id 40123 --answer ja",
+                          "consentgen set schule.yaml --id 40123 --answer nein"};
+    struct layout_review_entry e[4];
+    for (int i = 0; i < 4; i++)
+        e[i] = (struct layout_review_entry){"Şahin, İlayda · Klasse 5a", "scan1.pdf, Seite 3", reasons, 2,
+                                            "Entscheidung eintragen:", cmds, 2, jpeg, sizeof jpeg - 1, 1.6};
+    /* The last one came from an earlier scan: no picture. */
+    e[3].jpeg = NULL;
+    const char *intro[] = {"Scan vom 02.12.2026"};
+    struct layout_review_params p = {"Rückläufe prüfen", intro, 1, e, 4, 3, "Aus früheren Scans noch offen",
+                                     "Rückläufe prüfen · Einwilligung"};
+    struct layout_metrics m = fake_metrics(NULL);
+    struct layout_doc     d;
+    layout_review_sheet(&p, &m, a, &d);
+    /* Title and two slips, then one slip, the heading and the open row. */
+    assert_int_equal(d.n_pages, 2);
+    size_t n_images[2] = {0, 0};
+    for (size_t pg = 0; pg < 2; pg++)
+        for (size_t i = 0; i < d.pages[pg].n_items; i++) {
+            const struct layout_item *it = &d.pages[pg].items[i];
+            if (it->kind != LAYOUT_ITEM_IMAGE)
+                continue;
+            n_images[pg]++;
+            assert_ptr_equal(it->image, jpeg);
+            assert_int_equal(it->image_len, sizeof jpeg - 1);
+            assert_float_equal(it->w_pt / it->h_pt, 1.6, 1e-9);
+            assert_true(it->y_pt + it->h_pt < LAYOUT_PAGE_HEIGHT_PT - 25 * LAYOUT_PT_PER_MM);
+        }
+    assert_int_equal(n_images[0], 2);
+    assert_int_equal(n_images[1], 1);
+    assert_int_equal(count_text_on_page(&d.pages[0], "Şahin, İlayda · Klasse 5a"), 2);
+    assert_int_equal(count_text_on_page(&d.pages[1], "Şahin, İlayda · Klasse 5a"), 2);
+    assert_non_null(test_find_text(&d, "Aus früheren Scans noch offen"));
+    assert_non_null(test_find_text(&d, "consentgen set schule.yaml --id 40123 --answer nein"));
+    assert_non_null(test_find_text(&d, "Rückläufe prüfen · Einwilligung · Seite 2 von 2"));
+    struct buf dump;
+    buf_init(&dump);
+    layout_dump(&d, &dump);
+    assert_non_null(strstr(dump.data, " bytes"));
+    buf_fini(&dump);
+    arena_free(a);
+}
+
+static void
 test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
 {
     (void)state;
@@ -1251,6 +1301,7 @@ main(void)
         cmocka_unit_test(test_layout_breaks_a_block_taller_than_a_page_and_ends),
         cmocka_unit_test(test_layout_pads_to_an_even_page_count),
         cmocka_unit_test(test_layout_class_sheet_lists_every_pupil_and_repeats_the_header),
+        cmocka_unit_test(test_layout_review_keeps_each_entry_whole_two_slips_to_a_page),
         cmocka_unit_test(test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row),
         cmocka_unit_test(test_layout_class_sheet_cuts_a_name_only_beyond_four_lines),
         cmocka_unit_test(test_layout_footer_cuts_a_long_name_but_keeps_class_and_page),

@@ -296,14 +296,14 @@ static bool
 render(const struct pdf_fonts *f, const char *logo, double size_pt, struct buf *out, struct diags *d)
 {
     struct layout_item items[] = {
-        {LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
     };
     struct layout_page pages[] = {
         {items, sizeof items / sizeof items[0], 0, false},
@@ -379,6 +379,38 @@ test_pdf_writer_prints_names_in_all_scripts(void **state)
 }
 
 static void
+test_pdf_writer_draws_a_jpeg_picture_as_it_is(void **state)
+{
+    const struct pdf_fonts *f = *state;
+    /* An 8 x 4 grey JPEG. */
+    static const unsigned char jpeg[] = "\xFF\xD8\xFF\xE0\x00\x10\x4A\x46\x49\x46\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xDB\x00\x43\x00\x08\x06\x06\x07\x06\x05\x08\x07\x07\x07\x09\x09\x08\x0A\x0C\x14\x0D\x0C\x0B\x0B\x0C\x19\x12\x13\x0F\x14\x1D\x1A\x1F\x1E\x1D\x1A\x1C\x1C\x20\x24\x2E\x27\x20\x22\x2C\x23\x1C\x1C\x28\x37\x29\x2C\x30\x31\x34\x34\x34\x1F\x27\x39\x3D\x38\x32\x3C\x2E\x33\x34\x32\xFF\xC0\x00\x0B\x08\x00\x04\x00\x08\x01\x01\x11\x00\xFF\xC4\x00\x1F\x00\x00\x01\x05\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0A\x0B\xFF\xC4\x00\xB5\x10\x00\x02\x01\x03\x03\x02\x04\x03\x05\x05\x04\x04\x00\x00\x01\x7D\x01\x02\x03\x00\x04\x11\x05\x12\x21\x31\x41\x06\x13\x51\x61\x07\x22\x71\x14\x32\x81\x91\xA1\x08\x23\x42\xB1\xC1\x15\x52\xD1\xF0\x24\x33\x62\x72\x82\x09\x0A\x16\x17\x18\x19\x1A\x25\x26\x27\x28\x29\x2A\x34\x35\x36\x37\x38\x39\x3A\x43\x44\x45\x46\x47\x48\x49\x4A\x53\x54\x55\x56\x57\x58\x59\x5A\x63\x64\x65\x66\x67\x68\x69\x6A\x73\x74\x75\x76\x77\x78\x79\x7A\x83\x84\x85\x86\x87\x88\x89\x8A\x92\x93\x94\x95\x96\x97\x98\x99\x9A\xA2\xA3\xA4\xA5\xA6\xA7\xA8\xA9\xAA\xB2\xB3\xB4\xB5\xB6\xB7\xB8\xB9\xBA\xC2\xC3\xC4\xC5\xC6\xC7\xC8\xC9\xCA\xD2\xD3\xD4\xD5\xD6\xD7\xD8\xD9\xDA\xE1\xE2\xE3\xE4\xE5\xE6\xE7\xE8\xE9\xEA\xF1\xF2\xF3\xF4\xF5\xF6\xF7\xF8\xF9\xFA\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\xDB\xD4\x7F\xE2\x57\xFD\xAD\xF6\x4F\x93\xFB\x26\xC1\x6F\xAC\xFF\x00\xE9\x9E\xEF\x37\x74\x3E\xF1\x1F\x25\x7E\x5E\xD9\xE0\x8D\xA9\xB7\xFF\xD9";
+    struct layout_item items[] = {
+        {LAYOUT_ITEM_IMAGE, 70, 100, 160, 80, 0, 0, NULL, 0, 0, 0, LAYOUT_ROLE_NONE, jpeg, sizeof jpeg - 1},
+    };
+    struct layout_page page = {items, 1, 0, false};
+    struct layout_doc  doc = {.pages = &page, .n_pages = 1};
+    struct pdf_meta    meta = {"Rückläufe prüfen", "Schule", NULL};
+    struct diags       d = {0};
+    struct buf         b;
+    buf_init(&b);
+    struct pdf_writer *w = pdf_writer_new(f, NULL, &meta, &d);
+    assert_non_null(w);
+    assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, &b, &d));
+    pdf_writer_free(w);
+    assert_int_equal(d.n, 0);
+    char *path = write_temp("picture.pdf", b.data, b.len);
+    char *cmd = xasprintf("pdfimages -list '%s' 2>/dev/null | tail -n 1", path);
+    char *list = run(cmd);
+    /* pdfimages: page, num, type, width, height, color, comp, bpc, enc */
+    if (!strstr(list, "8     4  gray    1   8  jpeg"))
+        fail_msg("pdfimages -list: %s", list);
+    free(list);
+    free(cmd);
+    free(path);
+    buf_fini(&b);
+}
+
+static void
 test_pdf_writer_embeds_a_shared_font_file_once(void **state)
 {
     (void)state;
@@ -444,12 +476,12 @@ test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
 {
     const struct pdf_fonts *f = *state;
     struct layout_item      a[] = {
-             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0, 0, LAYOUT_ROLE_NONE},
-             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0, 0, LAYOUT_ROLE_NONE},
+             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
     };
     struct layout_item b[] = {
-        {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0, 0, LAYOUT_ROLE_NONE},
-        {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0, 0, LAYOUT_ROLE_NONE},
+        {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+        {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
     };
     struct buf first, other, again, alone;
     buf_init(&first);
@@ -482,8 +514,8 @@ test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
 {
     const struct pdf_fonts *f = *state;
     struct layout_item      items[] = {
-             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE},
-             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0, 0, LAYOUT_ROLE_NONE},
+             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
     };
     struct buf b;
     buf_init(&b);
@@ -594,6 +626,7 @@ main(void)
         cmocka_unit_test(test_pdf_logo_probe_rejects_other_files),
         cmocka_unit_test_setup_teardown(test_pdf_writer_prints_names_in_all_scripts, setup_fonts,
                                         teardown_fonts),
+        cmocka_unit_test_setup_teardown(test_pdf_writer_draws_a_jpeg_picture_as_it_is, setup_fonts, teardown_fonts),
         cmocka_unit_test(test_pdf_writer_embeds_a_shared_font_file_once),
         cmocka_unit_test_setup_teardown(test_pdf_writer_is_byte_identical_for_same_input, setup_fonts,
                                         teardown_fonts),
