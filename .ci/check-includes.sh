@@ -22,7 +22,7 @@ allowed_modules() {
     register) echo "roster output sys config diag util" ;;
     scan) echo "register form layout roster template text config diag util" ;;
     sys) echo "util" ;;
-    run) echo "util diag config roster template text layout form pdf output register sys" ;;
+    run) echo "util diag config roster template text layout form pdf output register scan sys" ;;
     cli) echo "util diag config roster template text layout form pdf output register scan sys run" ;;
     *) echo "UNKNOWN" ;;
     esac

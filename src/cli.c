@@ -19,7 +19,7 @@
 #include "consentgen/sys.h"
 #include "consentgen/util.h"
 
-#define USAGE_LINE "usage: consentgen render|check|list|set|status CONFIG [OPTIONS]"
+#define USAGE_LINE "usage: consentgen render|check|list|scan|set|status CONFIG [OPTIONS]"
 
 static void
 print_help(void)
@@ -33,6 +33,8 @@ print_help(void)
           "  consentgen check  CONFIG             check config, roster, template and fonts; write nothing\n"
           "  consentgen list   CONFIG [--class NAME]...\n"
           "                                       classes with pupil counts; the pupils of named classes\n"
+          "  consentgen scan   CONFIG FILE...     read scanned return slips (PDF, PNG, JPEG, TIFF) into the\n"
+          "                                       consent register; slips to check go to a review PDF\n"
           "  consentgen set    CONFIG (--pupil \"NACHNAME, VORNAME\" | --id ID) --answer ja|nein|widerrufen "
           "[--date "
           "D]\n"
@@ -55,13 +57,13 @@ print_help(void)
           "                        the answer on the signed slip, or a withdrawal\n"
           "  --date D              the day it came in (2026-12-01 or 01.12.2026; default: today)\n"
           "\n"
-          "Output (render):\n"
+          "Output (render, scan):\n"
           "  --out DIR             folder for the PDF files (default: output.dir of the config)\n"
           "  --split class|pupil|both\n"
           "                        one file per class (OUT/5a.pdf), per pupil (OUT/5a/Name_Vorname.pdf), or "
           "both\n"
-          "  --jobs N              worker processes (default: number of processor cores)\n"
-          "  --quiet               no progress line\n"
+          "  --jobs N              render, scan: worker processes (default: number of processor cores)\n"
+          "  --quiet               render, scan: no progress line\n"
           "  --strict              treat warnings (duplicate pupil, odd birth date) as errors: the run\n"
           "                        stops and writes nothing\n"
           "\n"
@@ -143,8 +145,22 @@ static bool
 check_options_fit(const struct cli_opts *o, struct diags *d)
 {
     enum cli_command c = o->command;
-    if (c != CLI_CMD_RENDER && (o->out_dir || o->has_split || o->jobs || o->quiet)) {
+    if (c != CLI_CMD_RENDER && c != CLI_CMD_SCAN && (o->out_dir || o->has_split || o->jobs || o->quiet)) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "--out, --split, --jobs and --quiet belong to render");
+        return false;
+    }
+    if (c == CLI_CMD_SCAN && (o->out_dir || o->has_split)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                 "--out and --split belong to render; scan writes the register and its review file");
+        return false;
+    }
+    if (c == CLI_CMD_SCAN && (o->n_classes || o->n_pupils || o->n_ids || o->missing)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                 "scan reads every slip in the files; --class, --pupil, --id and --missing do not belong to it");
+        return false;
+    }
+    if (c == CLI_CMD_SCAN && o->n_files == 0) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "scan needs the scanned files: consentgen scan CONFIG FILE...");
         return false;
     }
     if (c != CLI_CMD_RENDER && c != CLI_CMD_SET && (o->n_pupils || o->n_ids)) {
@@ -222,13 +238,15 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         opts->command = CLI_CMD_SET;
     else if (strcmp(cmd, "status") == 0)
         opts->command = CLI_CMD_STATUS;
+    else if (strcmp(cmd, "scan") == 0)
+        opts->command = CLI_CMD_SCAN;
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         opts->command = CLI_CMD_HELP;
     else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
         opts->command = CLI_CMD_VERSION;
     else {
         diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                 "unknown command \"%s\": expected render, check, list, set or status", cmd);
+                 "unknown command \"%s\": expected render, check, list, scan, set or status", cmd);
         return false;
     }
     if (opts->command == CLI_CMD_HELP || opts->command == CLI_CMD_VERSION)
@@ -240,6 +258,10 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
     while ((c = getopt_long(argc - 1, argv + 1, "+:hV", longopts, NULL)) != -1 || optind < argc - 1) {
         if (c == -1) { /* a positional argument: the config; options may follow it */
             const char *arg = argv[1 + optind++];
+            if (opts->config_path && opts->command == CLI_CMD_SCAN) {
+                push_arg(&opts->files, &opts->n_files, arg);
+                continue;
+            }
             if (opts->config_path) {
                 diag_add(d, DIAG_ERROR, NULL, 0, 0, "unexpected argument \"%s\": only one CONFIG is taken",
                          arg);
@@ -340,6 +362,7 @@ cli_opts_fini(struct cli_opts *opts)
     free(opts->classes);
     free(opts->pupils);
     free(opts->ids);
+    free(opts->files);
     memset(opts, 0, sizeof(*opts));
 }
 
@@ -393,7 +416,8 @@ request_of(const struct cli_opts *o, bool need_fonts)
     req.jobs = (size_t)o->jobs;
     req.strict = o->strict;
     req.need_fonts = need_fonts;
-    req.need_register = o->command == CLI_CMD_SET || o->command == CLI_CMD_STATUS || o->missing;
+    req.need_register =
+        o->command == CLI_CMD_SET || o->command == CLI_CMD_STATUS || o->command == CLI_CMD_SCAN || o->missing;
     req.missing = o->missing;
     return req;
 }
@@ -615,6 +639,72 @@ cmd_status(const struct cli_opts *o)
     return CLI_EXIT_OK;
 }
 
+static void
+show_scan_progress(void *ctx, size_t n_done, size_t n_pages)
+{
+    (void)ctx;
+    fputs("\r\033[K", stderr);
+    fprintf(stderr, _("%zu of %zu pages read"), n_done, n_pages);
+    fflush(stderr);
+}
+
+/* scan: the files' slips into the register; prints what it wrote and a summary. */
+static int
+cmd_scan(const struct cli_opts *o)
+{
+#ifndef CONSENTGEN_HAVE_SCAN
+    (void)show_scan_progress;
+    struct diags d = {0};
+    diag_add(&d, DIAG_ERROR, NULL, 0, 0, "this consentgen was built without scan (CONSENTGEN_SCAN=OFF)");
+    print_diags(&d);
+    diags_fini(&d);
+    return CLI_EXIT_USAGE;
+#else
+    struct run_request req = request_of(o, true);
+    struct run         r = {0};
+    struct diags       d = {0};
+    bool               ok = run_load(&r, &req, &d);
+    print_diags(&d);
+    diags_fini(&d);
+    if (!ok) {
+        run_fini(&r);
+        return CLI_EXIT_INPUT;
+    }
+    bool                   progress = !o->quiet && sys_stderr_is_terminal();
+    struct run_progress    shown = {NULL, progress ? show_scan_progress : NULL};
+    struct run_scan_result res;
+    ok = run_scan(&r, o->files, o->n_files, o->config_path, &shown, &res, &d);
+    if (progress)
+        fputs("\r\033[K", stderr);
+    if (res.register_written)
+        printf("%s\n", r.config->reg.file);
+    if (res.review_path)
+        printf("%s\n", res.review_path);
+    /* The summary comes last, after the messages about single pages. */
+    struct diags summary = {0};
+    if (ok)
+        diag_add(&summary, DIAG_NOTE, NULL, 0, 0,
+                 "return slips read: %zu on %zu pages; recorded: %zu; already in the register: %zu; to check: %zu "
+                 "(see \"%s\")",
+                 res.n_slips, res.n_pages, res.n_recorded, res.n_unchanged, res.n_review, res.review_path);
+    print_diags(&d);
+    print_diags(&summary);
+    diags_fini(&summary);
+    if (res.signo)
+        print_note(_("interrupted: nothing was recorded"));
+    int signo = res.signo;
+    int status = ok ? CLI_EXIT_OK : res.write_failed ? CLI_EXIT_OUTPUT : CLI_EXIT_INPUT;
+    run_scan_result_fini(&res);
+    diags_fini(&d);
+    run_fini(&r);
+    if (signo) {
+        output_cleanup();
+        sys_exit_by_signal(signo);
+    }
+    return status;
+#endif
+}
+
 /*
  * The message catalogues are in share/locale beside the program's folder
  * (installed: /usr/bin -> /usr/share/locale; the build tree; the Windows zip),
@@ -699,6 +789,9 @@ cli_main(int argc, char **argv)
         break;
     case CLI_CMD_STATUS:
         status = cmd_status(&o);
+        break;
+    case CLI_CMD_SCAN:
+        status = cmd_scan(&o);
         break;
     case CLI_CMD_NONE:
     default:

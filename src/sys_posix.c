@@ -22,6 +22,9 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "consentgen/util.h"
 
@@ -81,6 +84,17 @@ sys_interrupts_begin(void)
         return NULL;
     }
     return in;
+}
+
+void
+sys_reuse_large_allocations(void)
+{
+#ifdef __GLIBC__
+    /* glibc maps blocks above 128 KiB afresh each time and trims freed memory at once. */
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+    mallopt(M_TOP_PAD, 64 * 1024 * 1024);
+#endif
 }
 
 /* Reads every pending interrupt; remembers the first. */

@@ -22,6 +22,7 @@ enum cli_command {
     CLI_CMD_LIST,
     CLI_CMD_SET,
     CLI_CMD_STATUS,
+    CLI_CMD_SCAN,
     CLI_CMD_HELP,
     CLI_CMD_VERSION
 };
@@ -46,6 +47,8 @@ struct cli_opts {
     enum register_answer answer;
     bool                 has_date; /* set --date; otherwise today */
     struct date          date;
+    const char         **files; /* scan: the scanned files, in argv order */
+    size_t               n_files;
 };
 
 /*

@@ -113,4 +113,29 @@ struct run_set_result {
 bool run_set(struct run *r, enum register_answer answer, struct date date, struct run_set_result *res,
              struct diags *d);
 
+/* What scan did. */
+struct run_scan_result {
+    size_t n_pages;        /* pages read */
+    size_t n_slips;        /* return slips of this form round found on them */
+    size_t n_recorded;     /* slips that changed the register */
+    size_t n_unchanged;    /* slips the register had already (the same pages scanned again) */
+    size_t n_review;       /* entries of the review file (slips, pages, earlier open rows) */
+    char  *review_path;    /* the review file written; NULL: none */
+    bool   register_written;
+    bool   write_failed; /* false: the input was the problem (exit 1), true: writing (exit 3) */
+    int    signo;        /* > 0: an interrupt stopped the run before anything was written */
+};
+void run_scan_result_fini(struct run_scan_result *res);
+
+/*
+ * scan: reads every page of the scan files (in worker processes over pages), finds each return slip,
+ * maps its code back to a pupil, reads its boxes and signatures and merges the answers into the
+ * register (docs/register.md) with Quelle "FILE:PAGE". Then writes the register (when it changed)
+ * and the review file beside it (REGISTER-pruefen.pdf) with every slip a person must look at;
+ * config_arg is the config as the user named it, for the commands the review file shows. Returns
+ * false with the reasons in d; after an input problem nothing is written. Progress counts pages.
+ */
+bool run_scan(struct run *r, const char *const *files, size_t n_files, const char *config_arg,
+              const struct run_progress *progress, struct run_scan_result *res, struct diags *d);
+
 #endif

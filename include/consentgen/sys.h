@@ -21,6 +21,12 @@ bool sys_stderr_is_terminal(void);
 /* The folder the running program is in ("/usr/bin"); NULL if it cannot be told. Caller frees. */
 char *sys_program_folder(void);
 
+/*
+ * Keeps freed large blocks for reuse instead of handing each back to the system: for a process that
+ * decodes one large image after another (scan workers), where fresh pages cost more than the work.
+ */
+void sys_reuse_large_allocations(void);
+
 /* ---- interrupts ---- */
 
 /*

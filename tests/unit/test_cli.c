@@ -78,7 +78,15 @@ test_cli_reports_usage_errors(void **state)
     } cases[] = {
         {{NULL}, "consentgen: error: no command given\n"},
         {{"print", "s.yaml", NULL},
-         "consentgen: error: unknown command \"print\": expected render, check, list, set or status\n"},
+         "consentgen: error: unknown command \"print\": expected render, check, list, scan, set or status\n"},
+        {{"scan", "s.yaml", NULL}, "consentgen: error: scan needs the scanned files: consentgen scan CONFIG FILE...\n"},
+        {{"scan", "s.yaml", "a.pdf", "--out", "x", NULL},
+         "consentgen: error: --out and --split belong to render; scan writes the register and its review file\n"},
+        {{"scan", "s.yaml", "a.pdf", "--class", "5a", NULL},
+         "consentgen: error: scan reads every slip in the files; --class, --pupil, --id and --missing do not belong "
+         "to it\n"},
+        {{"set", "s.yaml", "b.yaml", NULL},
+         "consentgen: error: unexpected argument \"b.yaml\": only one CONFIG is taken\n"},
         {{"render", NULL}, "consentgen: error: no CONFIG file given\n"},
         {{"render", "s.yaml", "--jobs", "x", NULL}, "consentgen: error: --jobs: \"x\" is not a number\n"},
         {{"render", "s.yaml", "--jobs", "0", NULL},
@@ -185,6 +193,26 @@ test_cli_parses_status_and_render_missing(void **state)
 }
 
 static void
+test_cli_parses_scan_with_its_files_in_order(void **state)
+{
+    (void)state;
+    struct cli_opts o;
+    char            msg[512];
+    const char     *a1[] = {"scan", "s.yaml", "montag.pdf", "--jobs", "2", "dienstag.pdf", "--quiet", "b.tif", NULL};
+    assert_true(parse(&o, msg, sizeof msg, a1));
+    assert_string_equal(msg, "");
+    assert_int_equal(o.command, CLI_CMD_SCAN);
+    assert_string_equal(o.config_path, "s.yaml");
+    assert_int_equal(o.n_files, 3);
+    assert_string_equal(o.files[0], "montag.pdf");
+    assert_string_equal(o.files[1], "dienstag.pdf");
+    assert_string_equal(o.files[2], "b.tif");
+    assert_int_equal(o.jobs, 2);
+    assert_true(o.quiet);
+    cli_opts_fini(&o);
+}
+
+static void
 test_cli_help_and_version_anywhere(void **state)
 {
     (void)state;
@@ -213,6 +241,7 @@ main(void)
         cmocka_unit_test(test_cli_reports_usage_errors),
         cmocka_unit_test(test_cli_parses_set),
         cmocka_unit_test(test_cli_parses_status_and_render_missing),
+        cmocka_unit_test(test_cli_parses_scan_with_its_files_in_order),
         cmocka_unit_test(test_cli_help_and_version_anywhere),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
