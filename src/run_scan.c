@@ -37,6 +37,8 @@
 /* Marks of one slip whose code was not read: at least this many unexplained ones. */
 #define UNREAD_MIN_MARKS 2
 #define MAX_PAGE_MARKS 64
+/* Slips on one page whose area is known (an A3 page holds a handful). */
+#define MAX_PAGE_SLIPS 32
 
 /* One computed token and whose it is. */
 struct token_entry {
@@ -318,9 +320,9 @@ do_page(struct worker *w, size_t file, size_t index)
         qsort(codes.v, codes.n, sizeof *codes.v, compare_codes);
 
     /* Slips, and the image areas they account for. */
-    struct scan_fit  fits[32];
-    struct scan_rect areas[32];
-    size_t           n_slips = 0;
+    struct scan_fit  fits[MAX_PAGE_SLIPS];
+    struct scan_rect areas[MAX_PAGE_SLIPS];
+    size_t           n_slips = 0, n_placed = 0;
     double           px_per_mm = 0;
     for (size_t k = 0; k < codes.n; k++) {
         struct run_slip s;
@@ -330,9 +332,9 @@ do_page(struct worker *w, size_t file, size_t index)
         s.seq = (unsigned)n_slips;
         if (!read_slip(w, pg, &codes.v[k], &s))
             continue;
-        if (s.reading.fit.px_per_mm > 0 && n_slips < 32) {
-            fits[n_slips] = s.reading.fit;
-            areas[n_slips] = s.area;
+        if (s.reading.fit.px_per_mm > 0 && n_placed < MAX_PAGE_SLIPS) {
+            fits[n_placed] = s.reading.fit;
+            areas[n_placed++] = s.area;
             if (s.reading.registered == SCAN_REGISTERED || px_per_mm == 0)
                 px_per_mm = s.reading.fit.px_per_mm;
         }
@@ -349,7 +351,7 @@ do_page(struct worker *w, size_t file, size_t index)
     size_t            n_unexplained = 0;
     for (size_t m = 0; m < n_marks && m < MAX_PAGE_MARKS; m++) {
         bool explained = false;
-        for (size_t k = 0; k < n_slips && k < 32 && !explained; k++)
+        for (size_t k = 0; k < n_placed && !explained; k++)
             explained = in_area(&fits[k], &areas[k], marks[m], MARK_SLACK_MM * PT_PER_MM);
         n_unexplained += !explained;
     }
@@ -643,7 +645,6 @@ merge(const struct job *job, struct collected *c, struct run_scan_result *res)
             res->n_unchanged++;
         else
             res->n_recorded++;
-        s->in_review = register_row_of(r->reg, p)->needs_review;
     }
     /* A pupil's row may need review only because of a later slip: each slip shows the row as it ends. */
     for (size_t i = 0; i < c->n_slips; i++) {
