@@ -1,31 +1,31 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of tests/fuzz/ (clang, ASan+UBSan, the whole project instrumented) in
 # build-fuzz and runs each for SECONDS seconds, one after the other: fuzz_roster, fuzz_config,
-# fuzz_template, fuzz_register, fuzz_scan_image, or only the ones named (roster config template register
-# scan_image). Each starts from a work corpus
+# fuzz_template, fuzz_register, fuzz_scan_image, fuzz_token, or only the ones named (roster config template
+# register scan_image token). Each starts from a work corpus
 # build-fuzz/corpus-<h>, seeded from tests/fuzz/corpus/<h>, so the repository's corpus stays small and
 # what one run finds seeds the next. Prints executions, exec/s and coverage per harness; exits 1 if any
 # harness found a crash, leak, timeout or out-of-memory, with the reproducer left in build-fuzz/ as
 # <h>-crash-*, <h>-leak-*, ... (rerun it with build-fuzz/tests/fuzz/fuzz_<h> FILE). Log: build-fuzz/fuzz-<h>.log.
 # Extra libFuzzer options can be given in FUZZ_ARGS (e.g. FUZZ_ARGS="-len_control=20 -seed=1").
-# usage: scripts/fuzz.sh SECONDS [roster|config|template|register|scan_image]...
+# usage: scripts/fuzz.sh SECONDS [roster|config|template|register|scan_image|token]...
 set -eu
 cd "$(dirname "$0")/.."
-usage() { echo "usage: scripts/fuzz.sh SECONDS [roster|config|template|register|scan_image]..." >&2; exit 2; }
+usage() { echo "usage: scripts/fuzz.sh SECONDS [roster|config|template|register|scan_image|token]..." >&2; exit 2; }
 [ $# -ge 1 ] || usage
 seconds=$1
 shift
 case "$seconds" in '' | *[!0-9]* | 0) usage ;; esac
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(roster config template register scan_image)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(roster config template register scan_image token)
 for h in "${harnesses[@]}"; do
-    case "$h" in roster | config | template | register | scan_image) ;; *) usage ;; esac
+    case "$h" in roster | config | template | register | scan_image | token) ;; *) usage ;; esac
 done
 command -v clang >/dev/null || { echo "fuzz.sh: clang is missing: scripts/install-deps.sh --test" >&2; exit 2; }
 
 # Inputs a real file of each kind can have; larger ones only slow the search down.
 max_len() {
-    case "$1" in roster) echo 16384 ;; config) echo 8192 ;; template) echo 16384 ;; register) echo 16384 ;; scan_image) echo 65536 ;; esac
+    case "$1" in roster) echo 16384 ;; config) echo 8192 ;; template) echo 16384 ;; register) echo 16384 ;; scan_image) echo 65536 ;; token) echo 256 ;; esac
 }
 
 # A dictionary where the harness has one.
@@ -33,7 +33,7 @@ dict() { [ -f "tests/fuzz/$1.dict" ] && echo "-dict=tests/fuzz/$1.dict"; return 
 
 dir=build-fuzz
 cmake -S . -B "$dir" -DCMAKE_C_COMPILER=clang -DCONSENTGEN_FUZZ=ON -DCONSENTGEN_TESTS=OFF >/dev/null
-cmake --build "$dir" -j"$(nproc)" --target fuzz_roster fuzz_config fuzz_template fuzz_register fuzz_scan_image >/dev/null
+cmake --build "$dir" -j"$(nproc)" --target fuzz_roster fuzz_config fuzz_template fuzz_register fuzz_scan_image fuzz_token >/dev/null
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

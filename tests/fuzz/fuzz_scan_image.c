@@ -1,8 +1,10 @@
 /*
  * libFuzzer harness for the scan image reader: the input is the bytes of a scan file (PDF, PNG, JPEG,
  * TIFF or anything else), opened as the scan command would, with small limits (4 pages, 4 million
- * pixels, 72 dpi rendering) so that one input stays fast; every page is read, its codes are searched
- * and a slip is registered against a fixed geometry. Everything is freed, nothing printed.
+ * pixels, 72 dpi rendering) so that one input stays fast; every page is read, its codes are searched,
+ * a slip is read whole against a fixed geometry (registered, boxes and signature measured, answer
+ * derived), and the page is searched for corner marks and told blank or not. Everything is freed,
+ * nothing printed.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -32,18 +34,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             .mark_pt = 12.8,
             .marks = {{8, 8}, {474, 8}, {474, 162}, {8, 162}},
             .code = {390, 25, 48, 48},
-            .n_boxes = 1,
-            .boxes = {{34, 79, 10, 10}},
+            .n_boxes = 2,
+            .boxes = {{34, 79, 10, 10}, {80, 79, 10, 10}},
+            .choices = {SCAN_CHOICE_YES, SCAN_CHOICE_NO},
             .n_signatures = 1,
-            .signatures = {{{100, 108, 127, 34}, 142}},
+            .signatures = {{{100, 108, 127, 34}, 142, SCAN_SIGNER_GUARDIAN}},
+            .area = {0, 0, 482, 170},
         };
         for (size_t k = 0; k < codes.n; k++) {
-            struct scan_fit fit;
-            if (scan_register_slip(p, &codes.v[k], &g, &fit) == SCAN_REGISTERED) {
-                scan_measure_box(p, &fit, &g.boxes[0]);
-                scan_measure_signature(p, &fit, &g.signatures[0]);
-            }
+            struct scan_slip_reading r;
+            scan_read_slip(p, &codes.v[k], &g, &r);
         }
+        struct scan_point marks[8];
+        scan_find_all_marks(p, 12.8 * scan_page_px_per_mm(p) / 2.83, marks, 8);
+        scan_page_is_blank(p);
         scan_codes_fini(&codes);
         scan_page_free(p);
     }
