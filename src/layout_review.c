@@ -18,8 +18,10 @@
 #define HEADING_PT 11.0
 #define PLACE_PT 9.0
 #define COMMAND_PT 9.5
-#define PICTURE_MAX_H_MM 78.0 /* a slip: two entries to a page, the first page too */
+#define PICTURE_MAX_H_MM 74.0 /* a slip: two entries to a page, the first page too */
 #define PAGE_PICTURE_MAX_H_MM 200.0 /* a whole page, upright: one to a page, large enough to read names */
+/* The review's pages have no letterhead or slip: the body reaches nearer to the footer. */
+#define REVIEW_BOTTOM_PT (PAGE_H_PT - 17.0 * MM)
 
 struct pager_r {
     struct ctx        *c;
@@ -38,7 +40,7 @@ new_page(struct pager_r *p)
 static void
 put(struct pager_r *p, const struct frag *f)
 {
-    if (p->out->n_pages == 0 || (p->y_pt + f->h_pt > BOTTOM_PT + EPS_PT && p->y_pt > TOP_PT + EPS_PT))
+    if (p->out->n_pages == 0 || (p->y_pt + f->h_pt > REVIEW_BOTTOM_PT + EPS_PT && p->y_pt > TOP_PT + EPS_PT))
         new_page(p);
     struct layout_page *pg = &p->out->pages[p->out->n_pages - 1];
     for (size_t i = 0; i < f->n_items; i++) {
@@ -96,7 +98,7 @@ add_entry(struct pager_r *p, const struct layout_review_entry *e)
     for (size_t i = 0; i < e->n_commands; i++)
         y = add_para(c, &f, e->commands[i], LAYOUT_FONT_BOLD, COMMAND_PT, LEFT_PT + 4.0 * MM,
                      TEXT_W_PT - 4.0 * MM, y, 0.0);
-    f.h_pt = y + 4.0 * MM;
+    f.h_pt = y + 3.0 * MM;
     put(p, &f);
 }
 
@@ -124,7 +126,7 @@ layout_review_sheet(const struct layout_review_params *pr, const struct layout_m
                                4.0 * MM, 0.0) +
                       1.0 * MM;
             /* A heading alone at the bottom of a page: it goes with its first entry. */
-            if (p.y_pt + oh.h_pt + 30.0 * MM > BOTTOM_PT)
+            if (p.y_pt + oh.h_pt + 30.0 * MM > REVIEW_BOTTOM_PT)
                 new_page(&p);
             put(&p, &oh);
         }

@@ -273,10 +273,8 @@ run_review_pdf(const struct run *r, const struct run_slip *slips, size_t n_slips
         texts_add(a, &intro, "Alle gelesenen Rücklaufzettel sind eindeutig: es gibt nichts zu prüfen.");
     else
         texts_add(a, &intro,
-                  "Sehen Sie sich jeden Zettel unten an und tragen Sie Ihre Entscheidung mit einer der angegebenen "
-                  "Zeilen ein (in der Eingabeaufforderung, im Ordner der Einstellungsdatei). Zettel ohne "
-                  "Unterschrift oder mit unklarem Kreuz können Sie auch den Eltern zurückgeben; bis zu Ihrer "
-                  "Entscheidung steht im Register \"unklar\".");
+                  "Jeden Zettel ansehen, dann eine der beiden Zeilen darunter eingeben (im Ordner der "
+                  "Einstellungsdatei). Bis dahin steht im Register „unklar“.");
     struct layout_review_params pr = {
         "Rückläufe prüfen",
         intro.v,
