@@ -124,15 +124,39 @@ form_token_grouped(const char *token, char out[static FORM_TOKEN_LEN + 3])
     out[n] = '\0';
 }
 
+/* The symbols of s, hyphens and spaces left out; -1 when a character is none. */
+static int
+count_symbols(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) {
+        if (*s == '-' || *s == ' ')
+            continue;
+        if (symbol_value(*s) < 0)
+            return -1;
+        n++;
+    }
+    return n;
+}
+
 enum form_token_read
 form_token_read(const char *text, char out[static FORM_TOKEN_LEN + 1])
 {
     out[0] = '\0';
-    /* The version prefix, in any case; a code of another version is not ours to guess. */
+    /*
+     * The version prefix "CG<digits>-", in any case; a code of another version is not ours to guess.
+     * A token may itself begin with C and G ("CG13-7553-7552"): the text has a prefix only when twelve
+     * symbols follow it.
+     */
     if ((text[0] == 'C' || text[0] == 'c') && (text[1] == 'G' || text[1] == 'g')) {
-        if (strncmp(text + 2, &FORM_TOKEN_QR_PREFIX[2], strlen(FORM_TOKEN_QR_PREFIX) - 2) != 0)
-            return FORM_TOKEN_MALFORMED;
-        text += strlen(FORM_TOKEN_QR_PREFIX);
+        const char *v = text + 2;
+        while (*v >= '0' && *v <= '9')
+            v++;
+        if (v > text + 2 && *v == '-' && count_symbols(v + 1) == FORM_TOKEN_LEN) {
+            if (strncmp(text + 2, &FORM_TOKEN_QR_PREFIX[2], strlen(FORM_TOKEN_QR_PREFIX) - 2) != 0)
+                return FORM_TOKEN_MALFORMED;
+            text = v + 1;
+        }
     }
     int    v[FORM_TOKEN_LEN];
     size_t n = 0;

@@ -418,6 +418,26 @@ test_form_token_reads_back_as_printed_and_as_coded(void **state)
     assert_int_equal(form_token_read(TOKEN_AN "0", out), FORM_TOKEN_MALFORMED);
     assert_int_equal(form_token_read("K7M2-9QXD-4TB", out), FORM_TOKEN_MALFORMED);
     assert_int_equal(form_token_read("K7M2-9QXD-4TBU", out), FORM_TOKEN_MALFORMED); /* U is no symbol */
+
+    /* A token that itself begins with C and G reads as printed and as coded (found by fuzz_token). */
+    static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    char              cg[FORM_TOKEN_LEN + 1] = "CG137553755?", qr[FORM_TOKEN_LEN + 8];
+    size_t            n_ok = 0;
+    for (size_t k = 0; k < 32; k++) {
+        cg[FORM_TOKEN_LEN - 1] = alphabet[k];
+        if (form_token_read(cg, out) != FORM_TOKEN_OK)
+            continue;
+        n_ok++;
+        assert_string_equal(out, cg);
+        form_token_grouped(cg, grouped);
+        assert_int_equal(form_token_read(grouped, out), FORM_TOKEN_OK);
+        assert_string_equal(out, cg);
+        memcpy(qr, FORM_TOKEN_QR_PREFIX, 4);
+        memcpy(qr + 4, cg, FORM_TOKEN_LEN + 1);
+        assert_int_equal(form_token_read(qr, out), FORM_TOKEN_OK);
+        assert_string_equal(out, cg);
+    }
+    assert_int_equal(n_ok, 1);
 }
 
 static void
