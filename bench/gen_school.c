@@ -98,6 +98,7 @@ main(int argc, char **argv)
             "school:\n"
             "  name: Städtisches Gymnasium Musterstadt\n"
             "  address: Schulstraße 1, 12345 Musterstadt\n"
+            "  data_protection: \"Datenschutzbeauftragte Frau M. Beispiel, datenschutz@gymnasium-musterstadt.example\"\n"
             "form:\n"
             "  template: %s\n"
             "  date: 2026-11-27\n"
