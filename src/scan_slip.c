@@ -222,13 +222,15 @@ scan_picture_of_area(const struct scan_page *p, const struct scan_fit *fit, cons
         return false;
     l_uint32 *data = pixGetData(pix);
     int       wpl = pixGetWpl(pix);
-    for (int j = 0; j < h; j++)
-        for (int i = 0; i < w; i++) {
-            struct scan_point q =
-                scan_fit_apply(fit, (struct scan_point){area->x_pt + (i + 0.5) * step, area->y_pt + (j + 0.5) * step});
-            double v = scan_page_sample(p, q.x, q.y);
-            SET_DATA_BYTE(data + (size_t)j * wpl, i, (l_uint32)lround(v < 0 ? 0 : v > 255 ? 255 : v));
+    /* The map is affine: a step along a row or down a column adds the same offset in the image. */
+    struct scan_point o = scan_fit_apply(fit, (struct scan_point){area->x_pt + 0.5 * step, area->y_pt + 0.5 * step});
+    for (int j = 0; j < h; j++) {
+        double qx = o.x + j * fit->b * step, qy = o.y + j * fit->e * step;
+        for (int i = 0; i < w; i++, qx += fit->a * step, qy += fit->d * step) {
+            double v = scan_page_sample(p, qx, qy);
+            SET_DATA_BYTE(data + (size_t)j * wpl, i, (l_uint32)(v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5));
         }
+    }
     bool ok = encode(pix, pic);
     pixDestroy(&pix);
     return ok;

@@ -2,7 +2,8 @@
  * scan: the one C++ file, a C face for zxing-cpp (1.4, Apache-2.0), which reads the QR codes of a page
  * (docs/scanning.md says why zxing-cpp and not zbar). ZX_USE_UTF8 makes Result::text() UTF-8; without
  * it zxing-cpp 1.4 converts through std::wstring and can abort with std::length_error. Only QR codes are
- * searched for, in all four orientations, with zxing-cpp's "try harder" and downscaled passes.
+ * searched for, in all four orientations, with zxing-cpp's "try harder", and its downscaled passes when
+ * the page at its own resolution has none.
  */
 #define ZX_USE_UTF8 1
 
@@ -23,9 +24,19 @@ scan_zxing_read(const unsigned char *grey, int width, int height, int stride, st
         hints.setFormats(ZXing::BarcodeFormat::QRCode);
         hints.setTryHarder(true);
         hints.setTryRotate(true);
-        hints.setTryDownscale(true);
+        /*
+         * zxing-cpp searches every layer of its downscaled pyramid until it has found the most symbols
+         * asked for, which is never on a page of slips: the smaller layers only once the page itself
+         * gave nothing.
+         */
+        hints.setTryDownscale(false);
         hints.setMaxNumberOfSymbols(max > 255 ? 255 : static_cast<uint8_t>(max));
-        for (const ZXing::Result &r : ZXing::ReadBarcodes(image, hints)) {
+        ZXing::Results found = ZXing::ReadBarcodes(image, hints);
+        if (found.empty()) {
+            hints.setTryDownscale(true);
+            found = ZXing::ReadBarcodes(image, hints);
+        }
+        for (const ZXing::Result &r : found) {
             if (n >= max)
                 break;
             if (!r.isValid())
