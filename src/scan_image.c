@@ -418,32 +418,33 @@ surface_to_pix(cairo_surface_t *s)
     unsigned char *src = cairo_image_surface_get_data(s);
     if (!src || w <= 0 || h <= 0 || (fmt != CAIRO_FORMAT_ARGB32 && fmt != CAIRO_FORMAT_RGB24))
         return NULL;
-    PIX *pix = pixCreate(w, h, 8);
+    PIX *pix = pixCreateNoInit(w, h, 8);
     if (!pix)
         return NULL;
     l_uint32 *data = pixGetData(pix);
     int       wpl = pixGetWpl(pix);
-    bool      has_alpha = fmt == CAIRO_FORMAT_ARGB32;
+    /* An opaque surface (a scan's image) has alpha 255 in RGB24 too: its top byte is not read then. */
+    uint32_t alpha = fmt == CAIRO_FORMAT_ARGB32 ? 0 : 0xff000000u;
+    uint8_t *grey = xmalloc((size_t)wpl * 4);
     for (int y = 0; y < h; y++) {
         const uint32_t *row = (const uint32_t *)(src + (size_t)y * stride);
-        l_uint32       *out = data + (size_t)y * wpl;
-        /* Four pixels to a word, the first in its high byte: leptonica's order for 8 bpp. */
-        for (int x0 = 0; x0 < w; x0 += 4) {
-            l_uint32 word = 0;
-            for (int k = 0; k < 4; k++) {
-                unsigned grey = 255;
-                if (x0 + k < w) {
-                    uint32_t v = row[x0 + k];
-                    unsigned a = has_alpha ? v >> 24 : 255;
-                    /* Rec. 601 luminance of the premultiplied colour, plus the white showing through. */
-                    grey = ((((v >> 16) & 255) * 77 + ((v >> 8) & 255) * 150 + (v & 255) * 29) >> 8) + (255 - a);
-                    grey = grey > 255 ? 255 : grey;
-                }
-                word = (word << 8) | grey;
-            }
-            out[x0 / 4] = word;
+        /* Rec. 601 luminance of the premultiplied colour, plus the white showing through; a plain loop the
+         * compiler turns into vector code. */
+        for (int x = 0; x < w; x++) {
+            uint32_t v = row[x] | alpha;
+            uint32_t lum = (((v >> 16) & 255) * 77 + ((v >> 8) & 255) * 150 + (v & 255) * 29) >> 8;
+            uint32_t g = lum + (255 - (v >> 24));
+            grey[x] = (uint8_t)(g > 255 ? 255 : g);
         }
+        for (int x = w; x < wpl * 4; x++)
+            grey[x] = 255;
+        /* Four pixels to a word, the first in its high byte: leptonica's order for 8 bpp. */
+        l_uint32 *out = data + (size_t)y * wpl;
+        for (int i = 0; i < wpl; i++)
+            out[i] = (l_uint32)grey[4 * i] << 24 | (l_uint32)grey[4 * i + 1] << 16 | (l_uint32)grey[4 * i + 2] << 8 |
+                     grey[4 * i + 3];
     }
+    free(grey);
     return pix;
 }
 
