@@ -82,6 +82,7 @@ EOF
     "$work/register-150.csv=$work/c150/truth-150.txt" "$work/register-300.csv=$work/c300/truth-300.txt") || true
 for dpi in 200 150 300; do
     echo
-    echo "$dpi dpi: $( (cd "$work/school" && "$corpus" check schule.yaml \
-        "$work/register-$dpi.csv=$work/c$dpi/truth-$dpi.txt") | tail -n 1)"
+    echo "$dpi dpi:"
+    (cd "$work/school" && "$corpus" check schule.yaml "$work/register-$dpi.csv=$work/c$dpi/truth-$dpi.txt") |
+        tail -n 3 || true
 done

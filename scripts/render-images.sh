@@ -2,8 +2,10 @@
 # Renders the example school (examples/schule.yaml) and writes pictures for README.md and
 # docs/register.md into docs/images/: class-sheet.png (the return list of class 9b), form-page-1.png,
 # form-page-2.png (the form of one pupil of 9b, old enough to sign next to the parents), slip.png (that
-# form's return slip at 150 dpi) and reminder-sheet.png (the return list of 5a in a reminder round, after
-# a few answers were recorded with set). Needs pdftoppm and pdftotext (poppler-utils).
+# form's return slip at 150 dpi), reminder-sheet.png (the return list of 5a in a reminder round, after
+# a few answers were recorded with set), and for docs/scanning.md scan-page.png (a page of the scans the
+# e2e cases read: two cut slips, as the copier saw them) and review-page.png (the first page of the
+# review file that scanning them gives). Needs pdftoppm and pdftotext (poppler-utils).
 # usage: scripts/render-images.sh [BUILD_DIR]   (default build/; configured and built if it has no binary)
 set -eu
 cd "$(dirname "$0")/.."
@@ -44,3 +46,13 @@ done
 "$build/src/consentgen" render "$tmp/school/schule.yaml" --missing --class 5a --out "$tmp/reminder" --quiet \
     >/dev/null
 png "$tmp/reminder/5a.pdf" 1 reminder-sheet
+
+# Scanning: a page of the e2e scans, and the review file scanning the e2e stack writes.
+png tests/fixtures/e2e/scans/scan1.pdf 2 scan-page
+bin=$(realpath "$build/src/consentgen")
+mkdir -p "$tmp/scans"
+cp tests/fixtures/e2e/scans/* "$tmp/scans/"
+sed -i "s|template: .*|template: $PWD/templates/videokonferenz-iserv.md|" "$tmp/scans/schule.yaml"
+(cd "$tmp/scans" && SOURCE_DATE_EPOCH=1799971200 "$bin" scan schule.yaml scan1.pdf scan2.pdf zettel.png --quiet \
+    >/dev/null 2>&1)
+png "$tmp/scans/einwilligungen-pruefen.pdf" 1 review-page
