@@ -530,6 +530,7 @@ section_of_key(const char *key)
         {"class_sheet", "output"},
         {"font", "page"},
         {"marks", "page"},
+        {"fallback_fonts", "page"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         if (strcmp(key, map[i][0]) == 0)
@@ -1063,24 +1064,75 @@ ends_with_ci(const char *s, const char *suffix)
     return n >= m && util_strcasecmp_ascii(s + n - m, suffix) == 0;
 }
 
+/* A family name has no slash and no font file extension; anything else is a file, resolved here. */
+static bool
+font_is_path(const char *font)
+{
+    return strchr(font, '/') || ends_with_ci(font, ".ttf") || ends_with_ci(font, ".otf");
+}
+
+static void
+free_fallbacks(struct config_page *pg)
+{
+    for (size_t i = 0; i < pg->n_fallbacks; i++)
+        free(pg->fallbacks[i].name);
+    free(pg->fallbacks);
+    pg->fallbacks = NULL;
+    pg->n_fallbacks = 0;
+}
+
+/* page.fallback_fonts: a list of families or .ttf files (one name alone counts as a list of one). */
+static void
+read_fallbacks(const struct walk *w, struct pair p, struct config_page *pg)
+{
+    static const char *const expected = "a list of font names or .ttf files";
+    const struct node       *v = p.value;
+    if (!v || v->is_invalid || (v->kind == NODE_SCALAR && v->is_null))
+        return;
+    if (v->kind == NODE_MAPPING) {
+        report_type(w, v, "page.fallback_fonts", expected);
+        return;
+    }
+    const struct node *const *items = v->kind == NODE_SEQUENCE ? (const struct node *const *)v->kids : &v;
+    size_t                    n = v->kind == NODE_SEQUENCE ? v->n_kids : 1;
+    free_fallbacks(pg);
+    pg->fallbacks_are_default = false;
+    pg->fallbacks = xcalloc(n ? n : 1, sizeof *pg->fallbacks);
+    for (size_t i = 0; i < n; i++) {
+        const struct node *it = items[i];
+        if (it->is_invalid)
+            continue;
+        if (it->kind != NODE_SCALAR) {
+            report_type(w, it, "page.fallback_fonts", expected);
+            continue;
+        }
+        if (it->is_null || it->text[0] == '\0')
+            continue;
+        struct config_font *f = &pg->fallbacks[pg->n_fallbacks++];
+        f->is_path = font_is_path(it->text);
+        f->name = f->is_path ? util_path_relative_to(w->file, it->text) : xstrdup(it->text);
+        f->line = it->line;
+        f->col = it->col;
+    }
+}
+
 static void
 read_page(const struct walk *w, struct pair sp, struct config_page *pg)
 {
-    static const char *const keys[] = {"font", "marks"};
-    const struct node       *map = get_section(w, sp, "page", "font, marks");
-    struct pair              f[2];
+    static const char *const keys[] = {"font", "marks", "fallback_fonts"};
+    const struct node       *map = get_section(w, sp, "page", "font, fallback_fonts, marks");
+    struct pair              f[3];
 
     if (!map)
         return;
-    match_keys(w, map, "page", keys, 2, f);
+    match_keys(w, map, "page", keys, 3, f);
     char *font = NULL;
     if (get_text(w, f[0], "page.font", &font)) {
-        /* A family name has no slash and no font file extension; anything else is a file. */
         if (font[0] == '\0') {
             diag_add(w->d, DIAG_ERROR, w->file, f[0].value->line, f[0].value->col,
                      "page.font is empty; expected a font name such as \"Liberation Sans\" or a .ttf file");
             free(font);
-        } else if (strchr(font, '/') || ends_with_ci(font, ".ttf") || ends_with_ci(font, ".otf")) {
+        } else if (font_is_path(font)) {
             free(pg->font);
             pg->font = util_path_relative_to(w->file, font);
             pg->font_is_path = true;
@@ -1092,6 +1144,7 @@ read_page(const struct walk *w, struct pair sp, struct config_page *pg)
         }
     }
     get_bool(w, f[1], "page.marks", &pg->marks);
+    read_fallbacks(w, f[2], pg);
 }
 
 /* Position of the value of key in section (a mapping node), or line 0 when it is not there. */
@@ -1138,6 +1191,12 @@ set_defaults(struct config *c, const char *path)
     c->page.font = xstrdup(CONFIG_DEFAULT_FONT);
     c->page.font_is_path = false;
     c->page.marks = false;
+    static const char *const fallbacks[] = {CONFIG_DEFAULT_FALLBACK_FONTS};
+    c->page.n_fallbacks = sizeof fallbacks / sizeof fallbacks[0];
+    c->page.fallbacks = xcalloc(c->page.n_fallbacks, sizeof *c->page.fallbacks);
+    for (size_t i = 0; i < c->page.n_fallbacks; i++)
+        c->page.fallbacks[i].name = xstrdup(fallbacks[i]);
+    c->page.fallbacks_are_default = true;
 }
 
 /* A file that is no text at all gets one plain sentence instead of YAML errors. False if so. */
@@ -1278,6 +1337,7 @@ config_free(struct config *c)
     free(c->reg.file);
     free(c->reg.file_as_written);
     free(c->page.font);
+    free_fallbacks(&c->page);
     free(c);
 }
 

@@ -78,10 +78,23 @@ struct config_register {
     char *file_as_written; /* as in the config, or the default name */
 };
 
+/* One entry of page.fallback_fonts. */
+struct config_font {
+    char    *name; /* family name, or a resolved path ending in .ttf */
+    bool     is_path;
+    unsigned line, col; /* of the entry; 0: from the default list */
+};
+
+/* Tried in order for characters page.font lacks: Arabic and Persian, Hebrew, then most other scripts. */
+#define CONFIG_DEFAULT_FALLBACK_FONTS "Noto Naskh Arabic", "Noto Sans Hebrew", "DejaVu Sans"
+
 struct config_page {
-    char *font; /* family name, or a resolved path ending in .ttf; default "Liberation Sans" */
-    bool  font_is_path;
-    bool  marks; /* fold and hole marks; default false */
+    char               *font; /* family name, or a resolved path ending in .ttf; default "Liberation Sans" */
+    bool                font_is_path;
+    bool                marks;     /* fold and hole marks; default false */
+    struct config_font *fallbacks; /* page.fallback_fonts; default CONFIG_DEFAULT_FALLBACK_FONTS */
+    size_t              n_fallbacks;
+    bool                fallbacks_are_default; /* not in the config: a family not installed is skipped */
 };
 
 /* A place in the config file, 1-based; line 0: not written there. */

@@ -211,6 +211,13 @@ static const struct diag_case diag_cases[] = {
      "schule.yaml:8:11: error: output.duplex must be true or false (ja or nein), not \"maybe\"\n", false},
     {"list is not a boolean", MINIMAL "page:\n  marks: [true]\n",
      "schule.yaml:8:10: error: page.marks must be true or false, not a list\n", false},
+    {"fallback fonts as a section", MINIMAL "page:\n  fallback_fonts:\n    arabic: Amiri\n",
+     "schule.yaml:9:5: error: page.fallback_fonts must be a list of font names or .ttf files, not a section of "
+     "keys\n",
+     false},
+    {"a list inside the fallback fonts", MINIMAL "page:\n  fallback_fonts: [Amiri, [a, b]]\n",
+     "schule.yaml:8:27: error: page.fallback_fonts must be a list of font names or .ttf files, not a list\n",
+     false},
     {"unknown split", MINIMAL "output:\n  split: klasse\n",
      "schule.yaml:8:10: error: output.split must be class, pupil or both, not \"klasse\"\n", false},
     {"section given as text", "school: Gymnasium\nform:\n  template: t.md\nroster:\n  file: k.csv\n",
@@ -471,6 +478,51 @@ test_config_tells_font_path_from_family_name(void **state)
         free(text);
         free(yaml);
     }
+}
+
+static void
+test_config_reads_fallback_fonts_in_order(void **state)
+{
+    (void)state;
+    char          *text;
+    struct config *c = parse(MINIMAL "page:\n  fallback_fonts:\n    - Amiri\n    - fonts/Vazir.ttf\n"
+                                     "    - DejaVu Sans\n",
+                             "cfg/s.yaml", &text);
+    assert_non_null(c);
+    assert_string_equal(text, "");
+    assert_false(c->page.fallbacks_are_default);
+    assert_int_equal(c->page.n_fallbacks, 3);
+    assert_string_equal(c->page.fallbacks[0].name, "Amiri");
+    assert_false(c->page.fallbacks[0].is_path);
+    assert_int_equal(c->page.fallbacks[0].line, 9);
+    assert_int_equal(c->page.fallbacks[0].col, 7);
+    assert_string_equal(c->page.fallbacks[1].name, "cfg/fonts/Vazir.ttf");
+    assert_true(c->page.fallbacks[1].is_path);
+    assert_string_equal(c->page.fallbacks[2].name, "DejaVu Sans");
+    config_free(c);
+    free(text);
+
+    /* One name alone is a list of one; an empty list means no fallbacks at all. */
+    c = parse(MINIMAL "page:\n  fallback_fonts: Amiri\n", "s.yaml", &text);
+    assert_int_equal(c->page.n_fallbacks, 1);
+    assert_string_equal(c->page.fallbacks[0].name, "Amiri");
+    config_free(c);
+    free(text);
+    c = parse(MINIMAL "page:\n  fallback_fonts: []\n", "s.yaml", &text);
+    assert_int_equal(c->page.n_fallbacks, 0);
+    assert_false(c->page.fallbacks_are_default);
+    config_free(c);
+    free(text);
+
+    /* Not written: the default list, each family tried if installed. */
+    c = parse(MINIMAL, "s.yaml", &text);
+    assert_true(c->page.fallbacks_are_default);
+    assert_int_equal(c->page.n_fallbacks, 3);
+    assert_string_equal(c->page.fallbacks[0].name, "Noto Naskh Arabic");
+    assert_string_equal(c->page.fallbacks[1].name, "Noto Sans Hebrew");
+    assert_string_equal(c->page.fallbacks[2].name, "DejaVu Sans");
+    config_free(c);
+    free(text);
 }
 
 static void
@@ -905,6 +957,7 @@ main(void)
         cmocka_unit_test(test_config_accepts_every_delimiter_spelling),
         cmocka_unit_test(test_config_accepts_every_encoding_spelling),
         cmocka_unit_test(test_config_tells_font_path_from_family_name),
+        cmocka_unit_test(test_config_reads_fallback_fonts_in_order),
         cmocka_unit_test(test_config_billion_laughs_gives_one_error_and_no_expansion),
         cmocka_unit_test(test_config_accepts_nesting_up_to_the_limit),
         cmocka_unit_test(test_config_load_reports_unreadable_and_too_large_files),

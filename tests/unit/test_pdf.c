@@ -37,14 +37,14 @@ formatted(const struct diags *d)
 static struct pdf_fonts *
 load_family(const char *family, struct diags *d)
 {
-    struct config_page page = {(char *)family, false, false};
+    struct config_page page = {.font = (char *)family};
     return pdf_fonts_load(&page, "schule.yaml", d);
 }
 
 static struct pdf_fonts *
 load_path(const char *path, struct diags *d)
 {
-    struct config_page page = {(char *)path, true, false};
+    struct config_page page = {.font = (char *)path, .font_is_path = true};
     return pdf_fonts_load(&page, "schule.yaml", d);
 }
 
