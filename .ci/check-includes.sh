@@ -35,7 +35,8 @@ owner_of() {
     csv.h | iconv.h) echo roster ;;
     md4c.h) echo template ;;
     hb.h | hb-*.h | harfbuzz/* | fribidi.h | fribidi/*) echo text ;;
-    hpdf*.h | fontconfig/*) echo pdf ;;
+    hpdf*.h) echo pdf ;;
+    fontconfig/*) echo text ;;
     utf8proc.h | libintl.h | locale.h) echo util ;;
     unicode/*) echo output ;;
     qrencode.h) echo layout ;;

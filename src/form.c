@@ -117,7 +117,7 @@ form_layout_pupil(const struct form_run *run, const struct pupil *p, struct aren
     pr.is_age_unknown = !roster_has_birth_date(p);
     pr.guardian_signs_without_age = signers != CONFIG_SIGNERS_PUPIL;
     pr.pupil_signs_without_age = signers != CONFIG_SIGNERS_GUARDIAN;
-    layout_form(run->doc, &v, &pr, run->metrics, a, out);
+    layout_form(run->doc, &v, &pr, run->shaper, a, out);
 }
 
 bool
@@ -186,7 +186,7 @@ form_layout_class_sheet(const struct form_run *run, const char *class_name, cons
     pr.return_by = config_value(run->config, "return_by");
     pr.rows = rows;
     pr.n_rows = n_pupils;
-    layout_class_sheet(&pr, run->metrics, a, out);
+    layout_class_sheet(&pr, run->shaper, a, out);
 }
 
 /* ---- glyph check ---- */
@@ -220,9 +220,9 @@ is_invisible(int32_t cp)
 }
 
 static const char *
-font_suffix(enum layout_font f)
+font_suffix(enum text_style f)
 {
-    return f == LAYOUT_FONT_BOLD ? " (bold)" : f == LAYOUT_FONT_ITALIC ? " (italic)" : "";
+    return f == TEXT_STYLE_BOLD ? " (bold)" : f == TEXT_STYLE_ITALIC ? " (italic)" : "";
 }
 
 /* Where and how a missing character is reported. */
@@ -238,18 +238,21 @@ struct glyph_report {
 };
 
 static void
-check_text(struct glyph_report *r, const char *s, enum layout_font font)
+check_text(struct glyph_report *r, const char *s, enum text_style font)
 {
-    const struct layout_metrics *m = r->run->metrics;
-    size_t                       len = s ? strlen(s) : 0;
+    const struct text_shaper *sh = r->run->shaper;
+    size_t                    len = s ? strlen(s) : 0;
     for (size_t i = 0; i < len;) {
+        size_t k;
+        i = sh->next_unprintable(sh->ctx, font, s, len, i, &k);
+        if (i >= len || k == 0)
+            break;
         int32_t cp;
-        size_t  k = utf8_decode(s + i, len - i, &cp);
-        if (k == 0) {
-            i++;
+        if (!utf8_decode(s + i, k, &cp)) {
+            i += k;
             continue;
         }
-        if (!is_invisible(cp) && !m->has_glyph(m->ctx, font, cp) && seen_add(r->seen, cp)) {
+        if (!is_invisible(cp) && seen_add(r->seen, cp)) {
             if (r->where)
                 diag_add(r->d, DIAG_ERROR, r->file, r->line, r->col,
                          "the font \"%s\"%s cannot print \"%.*s\" (U+%04X) %s", or_empty(r->run->font_name),
@@ -265,12 +268,12 @@ check_text(struct glyph_report *r, const char *s, enum layout_font font)
     }
 }
 
-static enum layout_font
+static enum text_style
 span_font(unsigned style)
 {
     if (style & TEMPLATE_STYLE_BOLD)
-        return LAYOUT_FONT_BOLD;
-    return style & TEMPLATE_STYLE_ITALIC ? LAYOUT_FONT_ITALIC : LAYOUT_FONT_REGULAR;
+        return TEXT_STYLE_BOLD;
+    return style & TEMPLATE_STYLE_ITALIC ? TEXT_STYLE_ITALIC : TEXT_STYLE_REGULAR;
 }
 
 /* Calls fn for every span of the template, with the style it prints in (headings are bold). */
@@ -321,10 +324,10 @@ form_check_glyphs(const struct form_run *run, const struct pupil *p, struct diag
 
     /* Names print in the pupil block, the footer and on the class sheet: regular and bold to be safe. */
     r.context = arena_printf(a, " (Klasse %s)", or_empty(p->class_name));
-    for (enum layout_font f = LAYOUT_FONT_REGULAR; f <= LAYOUT_FONT_BOLD; f++)
+    for (enum text_style f = TEXT_STYLE_REGULAR; f <= TEXT_STYLE_BOLD; f++)
         check_text(&r, name, f);
     r.context = arena_printf(a, " (%s)", name);
-    check_text(&r, p->class_name, LAYOUT_FONT_REGULAR);
+    check_text(&r, p->class_name, TEXT_STYLE_REGULAR);
 
     /* School and form values are the same for every pupil: form_check_glyphs_run reports them once. */
     r.context = arena_printf(a, " (%s, Klasse %s)", name, or_empty(p->class_name));
@@ -386,10 +389,10 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     r.ok = true;
 
     /* The letterhead: the name in bold, the address in regular; both may be placeholders too. */
-    check_text(&r, run->config->school.name, LAYOUT_FONT_BOLD);
-    check_text(&r, run->config->school.name, LAYOUT_FONT_REGULAR);
-    check_text(&r, run->config->school.address, LAYOUT_FONT_REGULAR);
-    for (enum layout_font f = LAYOUT_FONT_REGULAR; f < LAYOUT_N_FONTS; f++)
+    check_text(&r, run->config->school.name, TEXT_STYLE_BOLD);
+    check_text(&r, run->config->school.name, TEXT_STYLE_REGULAR);
+    check_text(&r, run->config->school.address, TEXT_STYLE_REGULAR);
+    for (enum text_style f = TEXT_STYLE_REGULAR; f < TEXT_N_STYLES; f++)
         check_text(&r, run->config->school.data_protection, f);
     struct run_walk walk = {&r, a};
     walk_spans(run->doc, check_run_span, &walk);
@@ -400,13 +403,13 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     r.line = 0;
     r.col = 0;
     r.where = "that forms need for bullets, footers and the class sheet";
-    check_text(&r, "•–·…", LAYOUT_FONT_REGULAR);
+    check_text(&r, "•–·…", TEXT_STYLE_REGULAR);
     check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein Angaben zur Schülerin / zum Schüler",
-               LAYOUT_FONT_BOLD);
+               TEXT_STYLE_BOLD);
     /* The return slip: its header and code, the answers a return list shows. */
-    check_text(&r, "Rückmeldung zum Schreiben vom 0123456789.", LAYOUT_FONT_REGULAR);
-    check_text(&r, "Rücklauf-Code ABCDEFGHJKMNPQRSTVWXYZ-", LAYOUT_FONT_REGULAR);
-    check_text(&r, "unklar widerrufen", LAYOUT_FONT_REGULAR);
+    check_text(&r, "Rückmeldung zum Schreiben vom 0123456789.", TEXT_STYLE_REGULAR);
+    check_text(&r, "Rücklauf-Code ABCDEFGHJKMNPQRSTVWXYZ-", TEXT_STYLE_REGULAR);
+    check_text(&r, "unklar widerrufen", TEXT_STYLE_REGULAR);
 
     free(seen.v);
     arena_free(a);

@@ -1,10 +1,16 @@
 /*
- * layout: places a consent form, or a class's return list, on A4 pages as positioned text, rules and boxes.
+ * layout: places a consent form, or a class's return list, on A4 pages as positioned glyph runs, rules and
+ * boxes.
  *
  * Geometry after DIN 5008: margins 25 mm left and 20 mm right; page 1 carries the letterhead zone of Form B
  * (45 mm: school name, address, logo), later pages start 20 mm from the top; body text ends 25 mm above the
- * bottom edge and the footer ("... · Seite X von Y") sits 12 mm above it. Text is left-aligned and broken
- * greedily at spaces and after hyphens inside words; a word wider than the line is cut between code points.
+ * bottom edge and the footer ("... · Seite X von Y") sits 12 mm above it.
+ *
+ * Text: each paragraph is shaped through the text engine (struct text_shaper) and broken on its logical
+ * text, left-aligned and greedily at spaces and after hyphens inside words; a word wider than the line is
+ * cut between grapheme clusters. Each line's runs are then put in visual order (UAX #9 rule L2: from the
+ * highest level down to the lowest odd one, every sequence at that level or above is reversed), so a
+ * right-to-left name inside a German sentence reads right.
  *
  * Each block becomes a unit made of unbreakable slices ("frags": a text line, a form row). Pagination rules:
  * a heading stays with the first two lines of what follows it, and so does a short question with its check
@@ -18,6 +24,75 @@
 #include <string.h>
 
 #include "layout_int.h"
+
+/* Type sizes and line spacing (BODY_PT, LEADING and the page geometry: layout_int.h). */
+#define ASCENT 0.8    /* of the size: baseline below the top of a line's glyphs */
+#define X_HEIGHT 0.35 /* of the size: check boxes and table rows centre on it */
+#define TITLE_PT 15.0 /* the form's title, the return list's title */
+#define H1_PT 14.0
+#define H2_PT 12.0
+#define CAPTION_LEADING 1.2
+#define CAPTION_DROP_PT 1.0 /* caption's top below its rule */
+#define CAPTION_PAD_PT 3.0  /* below a caption's first line */
+
+/* Space between blocks, in body lines. */
+#define TITLE_SPACE_AFTER 0.8
+#define HEADING_SPACE_AFTER 0.4
+#define PARA_SPACE 0.6
+#define PARA_AFTER_FORM_SPACE 1.4 /* the return note after the pupil or signature block */
+#define LIST_ITEM_SPACE 0.2
+#define CHECKBOX_SPACE 0.8
+#define CHECKBOX_ITEM_SPACE 0.3
+
+/* Check boxes and bullets. */
+#define BOX_LINE_PT 0.6
+#define BOX_TICK_INSET 0.2 /* of the box: the cross of a checked box */
+#define BOX_TICK_LINE_PT 0.8
+#define BOX_ROW_GAP_PT (15.0 * MM)       /* between short items on one row, as on the paper form */
+#define BOX_ROW_MAX_LABEL_PT (40.0 * MM) /* a longer label puts each item on its own line */
+
+/* Rules ("---") and form fields. */
+#define RULE_SPACE 0.6 /* body lines above a rule */
+#define RULE_H_PT 10.0
+#define HAIRLINE_PT 0.5
+#define RULE_GRAY 0.5
+#define VALUE_DEPTH 0.9 /* of the size: a value's top to its baseline */
+#define PUPIL_SPACE 1.2 /* body lines above the pupil block */
+#define PUPIL_TITLE_TOP_PT (2.5 * MM)
+#define PUPIL_HEAD_PT (4.0 * MM) /* the hairline to the title's line */
+#define PUPIL_RULE_GRAY 0.6
+#define PUPIL_FIELD_GAP_PT (8.0 * MM)
+#define PUPIL_ROW_GAP_PT (6.0 * MM)
+#define SIGN_FIELD_GAP_PT (10.0 * MM)
+#define SIGN_WRITING_PT (12.0 * MM) /* writing space above a signature rule */
+#define SIGN_FIRST_SHARE 0.35       /* "Ort, Datum" in a row of two fields */
+#define SIGN_ROW_GAP_PT (2.0 * MM)
+
+/* Letterhead and marks. */
+#define LOGO_W_PT (40.0 * MM)
+#define LOGO_H_PT (22.0 * MM)
+#define LOGO_TOP_PT (13.0 * MM)
+#define LOGO_GAP_PT (5.0 * MM)
+#define SCHOOL_PT 14.0
+#define SCHOOL_TOP_PT (15.0 * MM) /* capitals start here */
+#define SCHOOL_CAP_HEIGHT 0.75    /* of the size */
+#define SCHOOL_LEADING 1.2
+#define ADDRESS_PT 9.5
+#define ADDRESS_GRAY 0.3
+#define ZONE_RULE_Y_PT (40.0 * MM)   /* the hairline under the letterhead */
+#define ZONE_TEXT_MAX_PT (38.0 * MM) /* letterhead text below this moves the body down */
+#define ZONE_GAP_PT (3.0 * MM)
+#define MARK_X_PT (3.0 * MM)
+#define FOLD_MARK_PT (5.0 * MM)
+#define HOLE_MARK_PT (7.0 * MM)
+#define MARK_LINE_PT 0.3
+#define MARK_GRAY 0.5
+
+/* Footer. */
+#define FOOTER_PT 8.5
+#define FOOTER_MIN_PT 7.0
+#define FOOTER_GRAY 0.4
+#define SIZE_STEP_PT 0.5 /* text shrinks in these steps */
 
 /* Appends to an array in the arena: a full array is copied into one twice its size. */
 void *
@@ -33,16 +108,11 @@ grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem)
     return nv;
 }
 
-double
-text_w(const struct ctx *c, enum layout_font font, const char *s, size_t len, double size_pt)
+/* Text units (1/65536 em) at size_pt, in pt. */
+static double
+pt_of(int64_t units, double size_pt)
 {
-    return len ? c->m->text_width_pt(c->m->ctx, font, s, len, size_pt) : 0.0;
-}
-
-double
-str_w(const struct ctx *c, enum layout_font font, const char *s, double size_pt)
-{
-    return text_w(c, font, s, strlen(s), size_pt);
+    return (double)units * size_pt / TEXT_UNITS_PER_EM;
 }
 
 /* One code point; invalid bytes count as one character each so that layout always advances. */
@@ -87,17 +157,6 @@ frag_item(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt
 }
 
 void
-frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum layout_font font, double size_pt,
-          double gray, const char *text)
-{
-    struct layout_item *it = frag_item(c, f, LAYOUT_ITEM_TEXT, x_pt, y_pt);
-    it->font = font;
-    it->size_pt = size_pt;
-    it->gray = gray;
-    it->text = text;
-}
-
-void
 frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt, double y_pt, double w_pt,
            double h_pt, double line_width_pt, double gray)
 {
@@ -108,25 +167,25 @@ frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_p
     it->gray = gray;
 }
 
-/* ---- styled text and line breaking ---- */
+/* ---- styled text ---- */
 
-static enum layout_font
-font_for_style(unsigned style)
+static enum text_style
+style_of(unsigned style)
 {
     if (style & TEMPLATE_STYLE_BOLD)
-        return LAYOUT_FONT_BOLD; /* bold italic prints bold: three fonts are embedded, not four */
+        return TEXT_STYLE_BOLD; /* bold italic prints bold: three fonts are embedded, not four */
     if (style & TEMPLATE_STYLE_ITALIC)
-        return LAYOUT_FONT_ITALIC;
-    return LAYOUT_FONT_REGULAR;
+        return TEXT_STYLE_ITALIC;
+    return TEXT_STYLE_REGULAR;
 }
 
 void
-segs_add(struct ctx *c, struct segs *sg, const char *s, enum layout_font font)
+segs_add(struct ctx *c, struct segs *sg, const char *s, enum text_style style)
 {
     struct seg *g = PUSH(c->a, sg->v, sg->n, sg->cap);
     g->s = s ? s : "";
     g->len = strlen(g->s);
-    g->font = font;
+    g->style = style;
 }
 
 void
@@ -149,13 +208,13 @@ void
 segs_from_spans(struct ctx *c, struct segs *sg, const struct template_span *spans, size_t n, unsigned extra)
 {
     for (size_t i = 0; i < n; i++) {
-        enum layout_font font = font_for_style(spans[i].style | extra);
+        enum text_style style = style_of(spans[i].style | extra);
         switch (spans[i].kind) {
         case TEMPLATE_SPAN_TEXT:
-            segs_add(c, sg, spans[i].text, font);
+            segs_add(c, sg, spans[i].text, style);
             break;
         case TEMPLATE_SPAN_PLACEHOLDER:
-            segs_add(c, sg, lookup_value(c, spans[i].text ? spans[i].text : ""), font);
+            segs_add(c, sg, lookup_value(c, spans[i].text ? spans[i].text : ""), style);
             break;
         case TEMPLATE_SPAN_BREAK:
             segs_add_break(c, sg);
@@ -173,42 +232,18 @@ segs_n_breaks(const struct segs *sg)
     return n;
 }
 
-/* Text of one font inside a word. */
-struct atom {
-    const char      *s;
-    size_t           len;
-    enum layout_font font;
-    double           w_pt;
+/* ---- shaped paragraphs ---- */
+
+/* The text between two hard breaks, shaped, with the advance of each cluster at the byte it starts at. */
+struct chunk {
+    const struct text_para *p;
+    int64_t                *adv;      /* per byte: the cluster's advance there, 0 inside a cluster */
+    bool                   *is_start; /* per byte: a cluster starts there */
 };
 
-enum sep { SEP_NONE, SEP_SPACE, SEP_HARD }; /* what comes before a word */
-
-/* The text between two break opportunities; may mix fonts ("**Ja**,"). */
-struct word {
-    size_t           first, n; /* atoms */
-    double           w_pt;
-    enum sep         sep;
-    enum layout_font space_font; /* a space is as wide as in the text before it */
-};
-
-struct pos {
-    size_t atom, off;
-};
-
-struct breaker {
-    struct ctx      *c;
-    double           size_pt, width_pt;
-    struct atom     *atoms;
-    size_t           n_atoms, cap_atoms;
-    struct word     *words;
-    size_t           n_words, cap_words;
-    struct tlines   *out;
-    struct tline     cur;
-    bool             has_content;
-    double           x_pt;
-    bool             run_open;
-    enum layout_font run_font;
-    double           run_x_pt;
+struct shaped {
+    struct chunk *v;
+    size_t        n, cap;
 };
 
 static bool
@@ -217,12 +252,224 @@ is_space_byte(char ch)
     return ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r';
 }
 
+static void
+chunk_measure(struct ctx *c, struct chunk *ch)
+{
+    const struct text_para *p = ch->p;
+    ch->adv = arena_alloc(c->a, (p->len + 1) * sizeof *ch->adv);
+    ch->is_start = arena_alloc(c->a, p->len + 1);
+    for (size_t i = 0; i < p->n_items; i++) {
+        const struct text_item *it = &p->items[i];
+        ch->is_start[it->start] = true;
+        for (size_t g = 0; g < it->n_glyphs; g++) {
+            size_t at = it->glyphs[g].cluster;
+            if (at < p->len) {
+                ch->is_start[at] = true;
+                ch->adv[at] += it->glyphs[g].x_advance;
+            }
+        }
+    }
+    ch->is_start[p->len] = true;
+}
+
+/*
+ * Shapes segs [first, end) as one paragraph. Spaces and line ends separate words; a run of them counts
+ * once and takes the style of the text before it (a space is as wide as in that text); spaces at the ends
+ * are dropped. U+00A0 is not a space here, so it never breaks.
+ */
+static void
+shape_chunk(struct ctx *c, const struct seg *v, size_t first, size_t end, struct chunk *out)
+{
+    struct buf *t = &c->text;
+    buf_reset(t);
+    size_t           cap = end - first + 1, n = 0;
+    size_t          *starts = arena_alloc(c->a, cap * sizeof *starts);
+    enum text_style *styles = arena_alloc(c->a, cap * sizeof *styles);
+    for (size_t i = first; i < end; i++) {
+        for (size_t k = 0; k < v[i].len; k++) {
+            char ch = v[i].s[k];
+            if (is_space_byte(ch)) {
+                if (t->len && t->data[t->len - 1] != ' ')
+                    buf_putc(t, ' ');
+                continue;
+            }
+            if (n == 0 || styles[n - 1] != v[i].style) {
+                starts[n] = t->len;
+                styles[n++] = v[i].style;
+            }
+            buf_putc(t, ch);
+        }
+    }
+    if (t->len && t->data[t->len - 1] == ' ')
+        t->len--;
+    struct text_span *spans = arena_alloc(c->a, cap * sizeof *spans);
+    for (size_t i = 0; i < n; i++) {
+        size_t stop = i + 1 < n ? starts[i + 1] : t->len;
+        spans[i] = (struct text_span){t->data + starts[i], stop - starts[i], styles[i]};
+    }
+    out->p = c->sh->shape(c->sh->ctx, spans, n, c->a);
+    chunk_measure(c, out);
+}
+
+/* Shapes styled text, one chunk per run of text between hard breaks (empty ones left out). */
+static void
+shape_segs(struct ctx *c, const struct segs *sg, struct shaped *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < sg->n;) {
+        size_t j = i;
+        while (j < sg->n && !sg->v[j].is_break)
+            j++;
+        struct chunk ch;
+        shape_chunk(c, sg->v, i, j, &ch);
+        if (ch.p->len)
+            *PUSH(c->a, out->v, out->n, out->cap) = ch;
+        i = j + 1;
+    }
+}
+
+/* Shapes a string in one style, as is. */
+static void
+shape_string(struct ctx *c, const char *s, enum text_style style, struct chunk *out)
+{
+    struct text_span span = {s ? s : "", s ? strlen(s) : 0, style};
+    out->p = c->sh->shape(c->sh->ctx, &span, 1, c->a);
+    chunk_measure(c, out);
+}
+
+static int64_t
+range_units(const struct chunk *ch, size_t start, size_t end)
+{
+    int64_t w = 0;
+    for (size_t i = start; i < end; i++)
+        w += ch->adv[i];
+    return w;
+}
+
+double
+str_w(struct ctx *c, enum text_style style, const char *s, double size_pt)
+{
+    struct chunk ch;
+    shape_string(c, s, style, &ch);
+    return pt_of(range_units(&ch, 0, ch.p->len), size_pt);
+}
+
+/* ---- lines ---- */
+
+/* Reverses runs [i, j). */
+static void
+reverse_runs(struct lrun *r, size_t i, size_t j)
+{
+    for (; i + 1 < j; i++, j--) {
+        struct lrun t = r[i];
+        r[i] = r[j - 1];
+        r[j - 1] = t;
+    }
+}
+
+/*
+ * The line [start, end) of a chunk: the part of each item in it (glyphs and characters copied, offsets
+ * made relative to the run's text), put in visual order by rule L2 and placed left to right. Lines end at
+ * cluster starts and never include their trailing space, so rule L1 has nothing to reset.
+ */
+static void
+make_line(struct ctx *c, const struct chunk *ch, size_t start, size_t end, double size_pt, struct tline *out)
+{
+    memset(out, 0, sizeof *out);
+    out->ch = ch;
+    out->start = start;
+    out->end = end;
+    const struct text_para *p = ch->p;
+    unsigned                max_level = 0, min_odd = UINT32_MAX;
+    for (size_t i = 0; i < p->n_items; i++) {
+        const struct text_item *it = &p->items[i];
+        size_t                  s = it->start > start ? it->start : start;
+        size_t                  e = it->start + it->len < end ? it->start + it->len : end;
+        if (s >= e)
+            continue;
+        size_t lo = it->n_glyphs, hi = 0;
+        for (size_t g = 0; g < it->n_glyphs; g++) {
+            if (it->glyphs[g].cluster >= s && it->glyphs[g].cluster < e) {
+                lo = g < lo ? g : lo;
+                hi = g + 1;
+            }
+        }
+        struct lrun *r = PUSH(c->a, out->runs, out->n_runs, out->cap);
+        r->font = it->font;
+        r->style = it->style;
+        r->level = it->level;
+        r->text = arena_strndup(c->a, p->text + s, e - s);
+        r->n_glyphs = lo < hi ? hi - lo : 0;
+        struct text_glyph *gl = arena_alloc(c->a, (r->n_glyphs ? r->n_glyphs : 1) * sizeof *gl);
+        int64_t            w = 0;
+        for (size_t g = 0; g < r->n_glyphs; g++) {
+            gl[g] = it->glyphs[lo + g];
+            gl[g].cluster -= (uint32_t)s;
+            gl[g].uni_start = gl[g].uni_len ? gl[g].uni_start - (uint32_t)s : 0;
+            w += gl[g].x_advance;
+        }
+        r->glyphs = gl;
+        r->w_pt = pt_of(w, size_pt);
+        if (it->level > max_level)
+            max_level = it->level;
+        if ((it->level & 1) && it->level < min_odd)
+            min_odd = it->level;
+    }
+    for (unsigned lev = max_level; min_odd != UINT32_MAX && lev >= min_odd && lev > 0; lev--) {
+        for (size_t i = 0; i < out->n_runs;) {
+            if (out->runs[i].level < lev) {
+                i++;
+                continue;
+            }
+            size_t j = i;
+            while (j < out->n_runs && out->runs[j].level >= lev)
+                j++;
+            reverse_runs(out->runs, i, j);
+            i = j;
+        }
+    }
+    double x = 0;
+    for (size_t i = 0; i < out->n_runs; i++) {
+        out->runs[i].x_pt = x;
+        x += out->runs[i].w_pt;
+    }
+    out->w_pt = x;
+}
+
+/* A string in one style as one line, however wide. */
+static void
+line_of(struct ctx *c, const char *s, enum text_style style, double size_pt, struct tline *out)
+{
+    struct chunk *ch = arena_alloc(c->a, sizeof *ch);
+    shape_string(c, s, style, ch);
+    make_line(c, ch, 0, ch->p->len, size_pt, out);
+}
+
+/* ---- line breaking ---- */
+
+/* The text between two break opportunities. */
+struct word {
+    size_t start, end;
+    double w_pt;
+    double space_pt; /* the space before it; 0: none */
+};
+
+struct breaker {
+    struct ctx         *c;
+    double              size_pt, width_pt;
+    const struct chunk *ch;
+    struct tlines      *out;
+    bool                has_content;
+    size_t              start, end; /* of the open line */
+    double              x_pt;
+};
+
 /* True if at least two characters of the same word follow (no break in "E-Mail" or "Ton- und"). */
 static bool
 two_chars_follow(const char *s, size_t len)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len && n < 2 && !is_space_byte(s[i]);) {
+    for (size_t i = 0; i < len && n < 2 && s[i] != ' ';) {
         int32_t cp;
         i += cp_next(s + i, len - i, &cp);
         n++;
@@ -231,177 +478,99 @@ two_chars_follow(const char *s, size_t len)
 }
 
 /*
- * Splits styled text into words. Spaces (U+0020, and newlines, which only come from soft breaks) separate
- * words, runs of them count once; U+00A0 is a letter here, so it never breaks. A hyphen with two characters
- * on either side ends a word too, glued to the next, so "Datenschutz-Grundverordnung" may break after "-".
+ * Splits a chunk into words at its spaces. A hyphen with two characters on either side ends a word too,
+ * glued to the next, so "Datenschutz-Grundverordnung" may break after "-".
  */
-static void
-tokenize(struct breaker *b, const struct segs *sg)
+static size_t
+tokenize(struct ctx *c, const struct chunk *ch, double size_pt, struct word **out)
 {
-    enum sep         pending = SEP_NONE;
-    enum layout_font space_font = LAYOUT_FONT_REGULAR, last_font = LAYOUT_FONT_REGULAR;
-    struct word     *w = NULL;
-    size_t           n_chars = 0; /* of the current word part, for the hyphen rule */
-
-    for (size_t g = 0; g < sg->n; g++) {
-        const struct seg *seg = &sg->v[g];
-        if (seg->is_break) {
-            w = NULL;
-            pending = SEP_HARD;
+    const char  *t = ch->p->text;
+    size_t       len = ch->p->len, n = 0, cap = 0;
+    struct word *w = NULL;
+    double       space_pt = 0;
+    for (size_t i = 0; i < len;) {
+        if (t[i] == ' ') {
+            space_pt = pt_of(ch->adv[i], size_pt);
+            i++;
             continue;
         }
-        size_t i = 0;
-        while (i < seg->len) {
-            if (is_space_byte(seg->s[i])) {
-                if (pending != SEP_HARD) {
-                    pending = SEP_SPACE;
-                    space_font = last_font;
-                }
-                w = NULL;
-                n_chars = 0;
-                i++;
-                continue;
-            }
-            size_t j = i;
-            bool   after_hyphen = false;
-            while (j < seg->len && !is_space_byte(seg->s[j])) {
-                int32_t cp;
-                j += cp_next(seg->s + j, seg->len - j, &cp);
-                n_chars++;
-                if (cp == '-' && n_chars >= 3 && two_chars_follow(seg->s + j, seg->len - j)) {
-                    after_hyphen = true;
-                    break;
-                }
-            }
-            if (!w) {
-                w = PUSH(b->c->a, b->words, b->n_words, b->cap_words);
-                w->first = b->n_atoms;
-                w->sep = pending;
-                w->space_font = space_font;
-                pending = SEP_NONE;
-            }
-            struct atom *at = PUSH(b->c->a, b->atoms, b->n_atoms, b->cap_atoms);
-            at->s = seg->s + i;
-            at->len = j - i;
-            at->font = seg->font;
-            at->w_pt = text_w(b->c, seg->font, at->s, at->len, b->size_pt);
-            w->n++;
-            w->w_pt += at->w_pt;
-            last_font = seg->font;
-            if (after_hyphen) {
-                w = NULL;
-                n_chars = 0;
-            }
-            i = j;
+        size_t j = i, n_chars = 0;
+        while (j < len && t[j] != ' ') {
+            int32_t cp;
+            j += cp_next(t + j, len - j, &cp);
+            n_chars++;
+            if (cp == '-' && n_chars >= 3 && ch->is_start[j] && two_chars_follow(t + j, len - j))
+                break;
         }
+        struct word *wd = PUSH(c->a, w, n, cap);
+        wd->start = i;
+        wd->end = j;
+        wd->w_pt = pt_of(range_units(ch, i, j), size_pt);
+        wd->space_pt = space_pt;
+        space_pt = 0;
+        i = j;
     }
-}
-
-static void
-flush_run(struct breaker *b)
-{
-    if (!b->run_open)
-        return;
-    struct ctx *c = b->c;
-    struct run *r = PUSH(c->a, b->cur.runs, b->cur.n_runs, b->cur.cap);
-    r->font = b->run_font;
-    r->x_pt = b->run_x_pt;
-    r->text = arena_strndup(c->a, c->run.data ? c->run.data : "", c->run.len);
-    buf_reset(&c->run);
-    b->run_open = false;
-}
-
-static void
-line_put(struct breaker *b, enum layout_font font, const char *s, size_t len, double w_pt)
-{
-    if (len == 0)
-        return;
-    if (!b->run_open || b->run_font != font) {
-        flush_run(b);
-        b->run_open = true;
-        b->run_font = font;
-        b->run_x_pt = b->x_pt;
-    }
-    buf_append(&b->c->run, s, len);
-    b->x_pt += w_pt;
-    b->has_content = true;
+    *out = w;
+    return n;
 }
 
 static void
 end_line(struct breaker *b)
 {
-    flush_run(b);
-    b->cur.w_pt = b->x_pt;
-    *PUSH(b->c->a, b->out->v, b->out->n, b->out->cap) = b->cur;
-    memset(&b->cur, 0, sizeof b->cur);
-    b->x_pt = 0;
+    struct tline *tl = PUSH(b->c->a, b->out->v, b->out->n, b->out->cap);
+    make_line(b->c, b->ch, b->start, b->end, b->size_pt, tl);
     b->has_content = false;
+    b->x_pt = 0;
 }
 
 static void
-put_word(struct breaker *b, const struct word *w)
+line_put(struct breaker *b, size_t start, size_t end, double w_pt)
 {
-    for (size_t k = w->first; k < w->first + w->n; k++)
-        line_put(b, b->atoms[k].font, b->atoms[k].s, b->atoms[k].len, b->atoms[k].w_pt);
-}
-
-/* Puts the characters from p up to q (exclusive) on the current line. */
-static void
-put_range(struct breaker *b, struct pos p, struct pos q)
-{
-    for (size_t k = p.atom; k <= q.atom && k < b->n_atoms; k++) {
-        const struct atom *at = &b->atoms[k];
-        size_t             start = k == p.atom ? p.off : 0;
-        size_t             stop = k == q.atom ? q.off : at->len;
-        if (stop > start)
-            line_put(b, at->font, at->s + start, stop - start,
-                     text_w(b->c, at->font, at->s + start, stop - start, b->size_pt));
+    if (!b->has_content) {
+        b->start = start;
+        b->x_pt = 0;
+        b->has_content = true;
     }
+    b->end = end;
+    b->x_pt += w_pt;
 }
 
 /*
- * A word wider than the line (a 120-letter surname) is cut between code points: each line takes what
+ * A word wider than the line (a 120-letter surname) is cut between grapheme clusters: each line takes what
  * fits, preferring to end after a hyphen if that keeps at least a third of the line filled.
  */
 static void
 put_long_word(struct breaker *b, const struct word *w)
 {
-    size_t     end = w->first + w->n;
-    struct pos p = {w->first, 0};
-    while (p.atom < end) {
-        if (p.off >= b->atoms[p.atom].len) {
-            p.atom++;
-            p.off = 0;
-            continue;
-        }
-        double     x_pt = 0, hyphen_x_pt = 0;
-        struct pos q = p, hyphen = p;
-        bool       is_done = true, has_hyphen = false;
-        while (q.atom < end) {
-            const struct atom *at = &b->atoms[q.atom];
-            if (q.off >= at->len) {
-                q.atom++;
-                q.off = 0;
-                continue;
-            }
-            int32_t cp;
-            size_t  k = cp_next(at->s + q.off, at->len - q.off, &cp);
-            double  cw = text_w(b->c, at->font, at->s + q.off, k, b->size_pt);
+    const struct chunk *ch = b->ch;
+    size_t              p = w->start;
+    while (p < w->end) {
+        double x_pt = 0, hyphen_x_pt = 0;
+        size_t q = p, hyphen = p;
+        bool   is_done = true, has_hyphen = false;
+        while (q < w->end) {
+            size_t k = q + 1;
+            while (k < w->end && !ch->is_start[k])
+                k++;
+            double cw = pt_of(range_units(ch, q, k), b->size_pt);
             if (x_pt > 0 && x_pt + cw > b->width_pt + EPS_PT) {
                 is_done = false;
                 break;
             }
             x_pt += cw;
-            q.off += k;
-            if (cp == '-') {
+            bool is_hyphen = ch->p->text[q] == '-' && k == q + 1;
+            q = k;
+            if (is_hyphen) {
                 hyphen = q;
                 hyphen_x_pt = x_pt;
                 has_hyphen = true;
             }
         }
-        if (!is_done && has_hyphen && hyphen_x_pt >= b->width_pt / 3)
+        if (!is_done && has_hyphen && hyphen_x_pt >= b->width_pt / 3) {
             q = hyphen;
-        put_range(b, p, q);
+            x_pt = hyphen_x_pt;
+        }
+        line_put(b, p, q, x_pt);
         if (!is_done)
             end_line(b);
         p = q;
@@ -410,24 +579,19 @@ put_long_word(struct breaker *b, const struct word *w)
 
 /* Greedy line filling: a word goes on the current line if it fits, else it starts the next one. */
 static void
-fill_lines(struct breaker *b)
+fill_lines(struct breaker *b, const struct word *words, size_t n)
 {
-    for (size_t i = 0; i < b->n_words; i++) {
-        const struct word *w = &b->words[i];
-        if (w->sep == SEP_HARD && (b->has_content || b->out->n > 0))
-            end_line(b);
-        double space_pt =
-            b->has_content && w->sep == SEP_SPACE ? text_w(b->c, w->space_font, " ", 1, b->size_pt) : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const struct word *w = &words[i];
+        double             space_pt = b->has_content ? w->space_pt : 0.0;
         if (b->has_content && b->x_pt + space_pt + w->w_pt <= b->width_pt + EPS_PT) {
-            if (w->sep == SEP_SPACE)
-                line_put(b, w->space_font, " ", 1, space_pt);
-            put_word(b, w);
+            line_put(b, w->start, w->end, space_pt + w->w_pt);
             continue;
         }
         if (b->has_content)
             end_line(b);
         if (w->w_pt <= b->width_pt + EPS_PT)
-            put_word(b, w);
+            line_put(b, w->start, w->end, w->w_pt);
         else
             put_long_word(b, w);
     }
@@ -435,33 +599,46 @@ fill_lines(struct breaker *b)
         end_line(b);
 }
 
-/* Breaks styled text into lines no wider than width_pt; appends them to out. */
+/* Breaks shaped text into lines no wider than width_pt; each chunk starts a new line. Appends to out. */
+static void
+break_shaped(struct ctx *c, const struct shaped *sh, double size_pt, double width_pt, struct tlines *out)
+{
+    for (size_t i = 0; i < sh->n; i++) {
+        struct breaker b = {0};
+        b.c = c;
+        b.size_pt = size_pt;
+        b.width_pt = width_pt;
+        b.ch = &sh->v[i];
+        b.out = out;
+        struct word *words;
+        size_t       n = tokenize(c, b.ch, size_pt, &words);
+        fill_lines(&b, words, n);
+    }
+}
+
 void
 break_text(struct ctx *c, const struct segs *sg, double size_pt, double width_pt, struct tlines *out)
 {
-    struct breaker b = {0};
-    b.c = c;
-    b.size_pt = size_pt;
-    b.width_pt = width_pt;
-    b.out = out;
-    buf_reset(&c->run);
-    tokenize(&b, sg);
-    fill_lines(&b);
+    struct shaped sh;
+    shape_segs(c, sg, &sh);
+    break_shaped(c, &sh, size_pt, width_pt, out);
 }
 
-/* The largest size from max_pt down to MIN_SIZE_PT (steps of 0.5 pt) at which the text needs no extra line;
- * at the smallest size it wraps. */
+/* The largest size from max_pt down to MIN_SIZE_PT (steps of SIZE_STEP_PT) at which the text needs no extra
+ * line; at the smallest size it wraps. Shaped once: shaping does not depend on the size. */
 static double
 fit_text(struct ctx *c, const struct segs *sg, double max_pt, double width_pt, struct tlines *out)
 {
-    size_t n_allowed = 1 + segs_n_breaks(sg);
-    double size_pt = max_pt;
+    size_t        n_allowed = 1 + segs_n_breaks(sg);
+    double        size_pt = max_pt;
+    struct shaped sh;
+    shape_segs(c, sg, &sh);
     for (;;) {
         memset(out, 0, sizeof *out);
-        break_text(c, sg, size_pt, width_pt, out);
-        if (out->n <= n_allowed || size_pt - 0.5 < MIN_SIZE_PT - EPS_PT)
+        break_shaped(c, &sh, size_pt, width_pt, out);
+        if (out->n <= n_allowed || size_pt - SIZE_STEP_PT < MIN_SIZE_PT - EPS_PT)
             return size_pt;
-        size_pt -= 0.5;
+        size_pt -= SIZE_STEP_PT;
     }
 }
 
@@ -469,15 +646,38 @@ fit_text(struct ctx *c, const struct segs *sg, double max_pt, double width_pt, s
 double
 baseline_in(double lh_pt, double size_pt)
 {
-    return (lh_pt - size_pt) / 2 + 0.8 * size_pt;
+    return (lh_pt - size_pt) / 2 + ASCENT * size_pt;
 }
 
 void
 frag_tline(struct ctx *c, struct frag *f, const struct tline *tl, double x_pt, double y_pt, double size_pt,
            double gray)
 {
-    for (size_t r = 0; r < tl->n_runs; r++)
-        frag_text(c, f, x_pt + tl->runs[r].x_pt, y_pt, tl->runs[r].font, size_pt, gray, tl->runs[r].text);
+    for (size_t r = 0; r < tl->n_runs; r++) {
+        const struct lrun *run = &tl->runs[r];
+        if (!run->n_glyphs)
+            continue;
+        struct layout_item *it = frag_item(c, f, LAYOUT_ITEM_TEXT, x_pt + run->x_pt, y_pt);
+        it->w_pt = run->w_pt;
+        it->font = run->font;
+        it->style = run->style;
+        it->is_rtl = run->level & 1;
+        it->size_pt = size_pt;
+        it->gray = gray;
+        it->text = run->text;
+        it->glyphs = run->glyphs;
+        it->n_glyphs = run->n_glyphs;
+    }
+}
+
+/* A string in one style on one line at (x, baseline y). */
+void
+frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum text_style style, double size_pt,
+          double gray, const char *text)
+{
+    struct tline tl;
+    line_of(c, text, style, size_pt, &tl);
+    frag_tline(c, f, &tl, x_pt, y_pt, size_pt, gray);
 }
 
 /* Adds one frag per line of the text; returns the unit or NULL if the text is empty. */
@@ -498,24 +698,50 @@ add_text_unit(struct ctx *c, struct flow *fl, enum unit_kind kind, const struct 
     return u;
 }
 
-/* Cuts text so that text + "…" + suffix fits width_pt (the class sheet's names, the footer). */
+/*
+ * Cuts text at a grapheme cluster so that text + "…" + suffix fits width_pt (the class sheet's names, the
+ * footer). With is_whole_first, the whole text with "…" is tried first; otherwise at least one cluster goes.
+ */
 static const char *
-cut_to_width(struct ctx *c, enum layout_font font, const char *text, const char *suffix, double size_pt,
-             double width_pt)
+cut_to_width(struct ctx *c, enum text_style style, const char *text, const char *suffix, double size_pt,
+             double width_pt, bool is_whole_first)
 {
-    size_t len = strlen(text);
-    while (len > 0) {
-        do /* back to the start of a code point */
-            len--;
-        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80);
-        size_t keep = len;
+    size_t  len = strlen(text), n = 0;
+    size_t *ends = arena_alloc(c->a, (len + 1) * sizeof *ends); /* cluster ends, ascending */
+    for (size_t i = 0; i < len;) {
+        i += utf8_grapheme_len(text + i, len - i);
+        ends[n++] = i;
+    }
+    size_t k = is_whole_first ? n : (n ? n - 1 : 0);
+    for (; k > 0; k--) {
+        size_t keep = ends[k - 1];
         while (keep > 0 && (text[keep - 1] == ' ' || text[keep - 1] == ','))
             keep--;
         const char *s = arena_printf(c->a, "%.*s…%s", (int)keep, text, suffix);
-        if (str_w(c, font, s, size_pt) <= width_pt + EPS_PT)
+        if (str_w(c, style, s, size_pt) <= width_pt + EPS_PT)
             return s;
     }
     return arena_printf(c->a, "…%s", suffix);
+}
+
+/* The style of a line's logically last character. */
+static enum text_style
+last_style(const struct tline *tl)
+{
+    const struct text_para *p = tl->ch->p;
+    for (size_t i = 0; i < p->n_items; i++)
+        if (tl->end > p->items[i].start && tl->end <= p->items[i].start + p->items[i].len)
+            return p->items[i].style;
+    return TEXT_STYLE_REGULAR;
+}
+
+/* Replaces line tl by its text cut with "…" to width_pt, in the style of its last character. */
+static void
+cut_line(struct ctx *c, struct tline *tl, double size_pt, double width_pt, bool is_whole_first)
+{
+    enum text_style style = last_style(tl);
+    const char     *text = arena_strndup(c->a, tl->ch->p->text + tl->start, tl->end - tl->start);
+    line_of(c, cut_to_width(c, style, text, "", size_pt, width_pt, is_whole_first), style, size_pt, tl);
 }
 
 /* ---- blocks ---- */
@@ -531,7 +757,7 @@ add_heading(struct ctx *c, struct flow *fl, const struct segs *sg, double size_p
 static double
 heading_size_pt(unsigned level)
 {
-    return level <= 1 ? 14.0 : level == 2 ? 12.0 : BODY_PT;
+    return level <= 1 ? H1_PT : level == 2 ? H2_PT : BODY_PT;
 }
 
 static void
@@ -547,7 +773,7 @@ add_bullet(struct ctx *c, struct flow *fl, const struct template_block *b, doubl
         u = flow_add(c, fl, UNIT_FLOW, space_before_pt);
         unit_add_frag(c, u, LINE_PT);
     }
-    frag_text(c, &u->frags[0], LEFT_PT + indent, baseline_in(LINE_PT, BODY_PT), LAYOUT_FONT_REGULAR, BODY_PT,
+    frag_text(c, &u->frags[0], LEFT_PT + indent, baseline_in(LINE_PT, BODY_PT), TEXT_STYLE_REGULAR, BODY_PT,
               0.0, level % 2 == 0 ? "–" : "•");
 }
 
@@ -580,18 +806,19 @@ static void
 frag_checkbox(struct ctx *c, struct frag *f, double x_pt, double baseline_pt, bool is_checked,
               enum layout_role role)
 {
-    double y_pt = baseline_pt - 0.35 * BODY_PT - BOX_PT / 2;
-    frag_shape(c, f, LAYOUT_ITEM_BOX, x_pt, y_pt, BOX_PT, BOX_PT, 0.6, 0.0);
+    double y_pt = baseline_pt - X_HEIGHT * BODY_PT - BOX_PT / 2;
+    frag_shape(c, f, LAYOUT_ITEM_BOX, x_pt, y_pt, BOX_PT, BOX_PT, BOX_LINE_PT, 0.0);
     f->items[f->n_items - 1].role = role;
     if (is_checked) {
-        double in_pt = BOX_PT * 0.2, d_pt = BOX_PT - 2 * in_pt;
-        frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + in_pt, d_pt, d_pt, 0.8, 0.0);
-        frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + BOX_PT - in_pt, d_pt, -d_pt, 0.8, 0.0);
+        double in_pt = BOX_PT * BOX_TICK_INSET, d_pt = BOX_PT - 2 * in_pt;
+        frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + in_pt, d_pt, d_pt, BOX_TICK_LINE_PT, 0.0);
+        frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + BOX_PT - in_pt, d_pt, -d_pt, BOX_TICK_LINE_PT,
+                   0.0);
     }
 }
 
 /*
- * Check boxes of one list: short labels ("Ja", "Nein") share one row with 15 mm between the items, as on
+ * Check boxes of one list: short labels ("Ja", "Nein") share one row BOX_ROW_GAP_PT apart, as on
  * the paper form; otherwise one per line with the label's lines hanging beside the box. Never split.
  */
 static void
@@ -613,9 +840,9 @@ add_checkboxes(struct ctx *c, struct flow *fl, const struct template_doc *doc, s
         segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
         break_text(c, &sg, BODY_PT, TEXT_W_PT - text_x, &labels[i]);
         double w_pt = labels[i].n ? labels[i].v[0].w_pt : 0.0;
-        if (labels[i].n > 1 || w_pt > 40.0 * MM)
+        if (labels[i].n > 1 || w_pt > BOX_ROW_MAX_LABEL_PT)
             is_row = false;
-        total_w += (i ? 15.0 * MM : 0.0) + BOX_PT + BOX_GAP_PT + w_pt;
+        total_w += (i ? BOX_ROW_GAP_PT : 0.0) + BOX_PT + BOX_GAP_PT + w_pt;
     }
     if (indent + total_w > TEXT_W_PT)
         is_row = false;
@@ -629,7 +856,7 @@ add_checkboxes(struct ctx *c, struct flow *fl, const struct template_doc *doc, s
                           checkbox_role(template_block(doc, first + i)));
             if (labels[i].n)
                 frag_tline(c, f, &labels[i].v[0], x + BOX_PT + BOX_GAP_PT, base, BODY_PT, 0.0);
-            x += BOX_PT + BOX_GAP_PT + (labels[i].n ? labels[i].v[0].w_pt : 0.0) + 15.0 * MM;
+            x += BOX_PT + BOX_GAP_PT + (labels[i].n ? labels[i].v[0].w_pt : 0.0) + BOX_ROW_GAP_PT;
         }
         return;
     }
@@ -644,16 +871,16 @@ add_checkboxes(struct ctx *c, struct flow *fl, const struct template_doc *doc, s
                 frag_tline(c, f, &labels[i].v[k], LEFT_PT + text_x, base, BODY_PT, 0.0);
         }
         if (i + 1 < n)
-            u->frags[u->n_frags - 1].h_pt += 0.3 * LINE_PT;
+            u->frags[u->n_frags - 1].h_pt += CHECKBOX_ITEM_SPACE * LINE_PT;
     }
 }
 
 static void
 add_rule(struct ctx *c, struct flow *fl)
 {
-    struct unit *u = flow_add(c, fl, UNIT_KEEP, 0.6 * LINE_PT);
-    struct frag *f = unit_add_frag(c, u, 10.0);
-    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, 5.0, TEXT_W_PT, 0.0, 0.5, 0.5);
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, RULE_SPACE * LINE_PT);
+    struct frag *f = unit_add_frag(c, u, RULE_H_PT);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, RULE_H_PT / 2, TEXT_W_PT, 0.0, HAIRLINE_PT, RULE_GRAY);
 }
 
 /* A caption under a rule: 8 pt gray, wrapped to the field; returns the number of lines. */
@@ -662,10 +889,11 @@ frag_caption(struct ctx *c, struct frag *f, const char *caption, double x_pt, do
 {
     struct segs   sg = {0};
     struct tlines tl = {0};
-    segs_add(c, &sg, caption, LAYOUT_FONT_REGULAR);
+    segs_add(c, &sg, caption, TEXT_STYLE_REGULAR);
     break_text(c, &sg, CAPTION_PT, w_pt, &tl);
     for (size_t k = 0; k < tl.n; k++)
-        frag_tline(c, f, &tl.v[k], x_pt, rule_y_pt + CAPTION_PT + 1.0 + k * CAPTION_PT * 1.2, CAPTION_PT,
+        frag_tline(c, f, &tl.v[k], x_pt,
+                   rule_y_pt + CAPTION_PT + CAPTION_DROP_PT + k * CAPTION_PT * CAPTION_LEADING, CAPTION_PT,
                    CAPTION_GRAY);
     return tl.n;
 }
@@ -673,34 +901,34 @@ frag_caption(struct ctx *c, struct frag *f, const char *caption, double x_pt, do
 static double
 caption_h_pt(size_t n_lines)
 {
-    return CAPTION_PT + 3.0 + (n_lines > 1 ? (n_lines - 1) * CAPTION_PT * 1.2 : 0.0);
+    return CAPTION_PT + CAPTION_PAD_PT + (n_lines > 1 ? (n_lines - 1) * CAPTION_PT * CAPTION_LEADING : 0.0);
 }
 
 /*
  * Pupil block: a gray hairline and the title PUPIL_BLOCK_TITLE open it, so that it reads as one block about
  * the child and not as a stray field under the signatures (where the school's paper form has it). Then each
- * row's fields side by side in equal widths, 8 mm apart; the value (prefilled) sits VALUE_LIFT_PT above a
- * thin rule, clear of descenders, with the caption below. A value too wide shrinks to 8 pt, then wraps in its
- * field (up to MAX_VALUE_LINES lines).
+ * row's fields side by side in equal widths, PUPIL_FIELD_GAP_PT apart; the value (prefilled) sits
+ * VALUE_LIFT_PT above a thin rule, clear of descenders, with the caption below. A value too wide shrinks to 8
+ * pt, then wraps in its field (up to MAX_VALUE_LINES lines).
  */
 static void
 add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
 {
-    struct unit *u = flow_add(c, fl, UNIT_KEEP, 1.2 * LINE_PT);
-    struct frag *head = unit_add_frag(c, u, 4.0 * MM + PUPIL_TITLE_PT * LEADING);
-    frag_shape(c, head, LAYOUT_ITEM_LINE, LEFT_PT, 0.0, TEXT_W_PT, 0.0, 0.5, 0.6);
-    frag_text(c, head, LEFT_PT, 2.5 * MM + 0.8 * PUPIL_TITLE_PT, LAYOUT_FONT_BOLD, PUPIL_TITLE_PT, 0.0,
-              PUPIL_BLOCK_TITLE);
+    struct unit *u = flow_add(c, fl, UNIT_KEEP, PUPIL_SPACE * LINE_PT);
+    struct frag *head = unit_add_frag(c, u, PUPIL_HEAD_PT + PUPIL_TITLE_PT * LEADING);
+    frag_shape(c, head, LAYOUT_ITEM_LINE, LEFT_PT, 0.0, TEXT_W_PT, 0.0, HAIRLINE_PT, PUPIL_RULE_GRAY);
+    frag_text(c, head, LEFT_PT, PUPIL_TITLE_TOP_PT + ASCENT * PUPIL_TITLE_PT, TEXT_STYLE_BOLD, PUPIL_TITLE_PT,
+              0.0, PUPIL_BLOCK_TITLE);
     for (size_t r = 0; r < b->n_rows; r++) {
         const struct template_row *row = &b->rows[r];
         size_t                     n = row->n_fields;
         if (n == 0)
             continue;
-        double         gap_pt = 8.0 * MM;
+        double         gap_pt = PUPIL_FIELD_GAP_PT;
         double         w_pt = (TEXT_W_PT - (n - 1) * gap_pt) / n;
         struct tlines *values = arena_alloc(c->a, n * sizeof *values);
         double        *sizes = arena_alloc(c->a, n * sizeof *sizes);
-        double         rule_y = 0.9 * BODY_PT; /* top to the last baseline, at least one body line */
+        double         rule_y = VALUE_DEPTH * BODY_PT; /* top to the last baseline, at least one body line */
         for (size_t i = 0; i < n; i++) {
             struct segs sg = {0};
             segs_from_spans(c, &sg, row->fields[i].value, row->fields[i].n_value, 0);
@@ -708,11 +936,10 @@ add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
             if (values[i].n > MAX_VALUE_LINES) {
                 /* Only absurd data gets here; the row must still fit on a page, so the rest is cut. */
                 values[i].n = MAX_VALUE_LINES;
-                struct tline *tl = &values[i].v[MAX_VALUE_LINES - 1];
-                struct run   *last = &tl->runs[tl->n_runs - 1];
-                last->text = cut_to_width(c, last->font, last->text, "", sizes[i], w_pt - last->x_pt);
+                cut_line(c, &values[i].v[MAX_VALUE_LINES - 1], sizes[i], w_pt, false);
             }
-            double h_pt = 0.9 * sizes[i] + (values[i].n > 1 ? (values[i].n - 1) * sizes[i] * LEADING : 0.0);
+            double h_pt =
+                VALUE_DEPTH * sizes[i] + (values[i].n > 1 ? (values[i].n - 1) * sizes[i] * LEADING : 0.0);
             if (h_pt > rule_y)
                 rule_y = h_pt;
         }
@@ -725,12 +952,12 @@ add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
             for (size_t k = 0; k < values[i].n; k++)
                 frag_tline(c, f, &values[i].v[k], x_pt, rule_y - VALUE_LIFT_PT - (values[i].n - 1 - k) * lh,
                            sizes[i], 0.0);
-            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, 0.5, 0.0);
+            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, HAIRLINE_PT, 0.0);
             size_t k = frag_caption(c, f, row->fields[i].caption, x_pt, w_pt, rule_y);
             if (k > n_cap)
                 n_cap = k;
         }
-        f->h_pt = rule_y + caption_h_pt(n_cap) + (r + 1 < b->n_rows ? 6.0 * MM : 0.0);
+        f->h_pt = rule_y + caption_h_pt(n_cap) + (r + 1 < b->n_rows ? PUPIL_ROW_GAP_PT : 0.0);
     }
     if (u->n_frags == 1) /* no field at all: no title alone either */
         fl->n--;
@@ -752,15 +979,16 @@ row_applies(const struct template_row *row, const struct layout_form_params *pr)
 }
 
 /*
- * Signature block: a rule with 12 mm of writing space above it and the caption below; in a row of two
- * fields the first ("Ort, Datum") takes 35 % of the width. Rows are chosen by the pupil's age.
+ * Signature block: a rule with SIGN_WRITING_PT of writing space above it and the caption below; in a row of
+ * two fields the first ("Ort, Datum") takes SIGN_FIRST_SHARE of the width. Rows are chosen by the pupil's
+ * age.
  */
 static void
 add_signature_block(struct ctx *c, struct flow *fl, const struct template_block *b,
                     const struct layout_form_params *pr)
 {
     struct unit *u = flow_add(c, fl, UNIT_KEEP, LINE_PT);
-    double       gap_pt = 10.0 * MM, rule_y = 12.0 * MM;
+    double       gap_pt = SIGN_FIELD_GAP_PT, rule_y = SIGN_WRITING_PT;
     for (size_t r = 0; r < b->n_rows; r++) {
         const struct template_row *row = &b->rows[r];
         size_t                     n = row->n_fields;
@@ -772,8 +1000,9 @@ add_signature_block(struct ctx *c, struct flow *fl, const struct template_block 
         for (size_t i = 0; i < n; i++) {
             double w_pt = (TEXT_W_PT - (n - 1) * gap_pt) / n;
             if (n == 2)
-                w_pt = i == 0 ? 0.35 * TEXT_W_PT : TEXT_W_PT - 0.35 * TEXT_W_PT - gap_pt;
-            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, 0.5, 0.0);
+                w_pt =
+                    i == 0 ? SIGN_FIRST_SHARE * TEXT_W_PT : TEXT_W_PT - SIGN_FIRST_SHARE * TEXT_W_PT - gap_pt;
+            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, HAIRLINE_PT, 0.0);
             /* The last field of a row is the signature; those before it ("Ort, Datum") are not. */
             if (i + 1 == n)
                 f->items[f->n_items - 1].role = row->audience == TEMPLATE_ROW_GUARDIAN
@@ -785,7 +1014,7 @@ add_signature_block(struct ctx *c, struct flow *fl, const struct template_block 
                 n_cap = k;
             x_pt += w_pt + gap_pt;
         }
-        f->h_pt = rule_y + caption_h_pt(n_cap) + 2.0 * MM;
+        f->h_pt = rule_y + caption_h_pt(n_cap) + SIGN_ROW_GAP_PT;
     }
     if (u->n_frags == 0)
         fl->n--;
@@ -821,9 +1050,9 @@ build_form_flow(struct ctx *c, const struct template_doc *doc, const struct layo
         segs_from_spans(c, &title, b0->spans, b0->n_spans, TEMPLATE_STYLE_BOLD);
         i = 1;
     } else if ((fm && fm->title && *fm->title) || !has_head) {
-        segs_add(c, &title, template_title(doc), LAYOUT_FONT_BOLD);
+        segs_add(c, &title, template_title(doc), TEXT_STYLE_BOLD);
     }
-    add_heading(c, fl, &title, 15.0, 0.8 * LINE_PT);
+    add_heading(c, fl, &title, TITLE_PT, TITLE_SPACE_AFTER * LINE_PT);
     /* The slip block ends the information part: the slip is laid out on its own (layout_slip.c). */
     size_t end = i;
     while (end < n && template_block(doc, end)->kind != TEMPLATE_BLOCK_SLIP)
@@ -847,7 +1076,7 @@ build_blocks(struct ctx *c, const struct template_doc *doc, size_t from, size_t 
         switch (b->kind) {
         case TEMPLATE_BLOCK_HEADING:
             segs_from_spans(c, &sg, b->spans, b->n_spans, TEMPLATE_STYLE_BOLD);
-            add_heading(c, fl, &sg, heading_size_pt(b->level), 0.4 * LINE_PT);
+            add_heading(c, fl, &sg, heading_size_pt(b->level), HEADING_SPACE_AFTER * LINE_PT);
             break;
         case TEMPLATE_BLOCK_PARAGRAPH: {
             /* Text after a form block (the return note) stands apart from the last caption. */
@@ -855,11 +1084,11 @@ build_blocks(struct ctx *c, const struct template_doc *doc, size_t from, size_t 
                 prev && (prev->kind == TEMPLATE_BLOCK_PUPIL || prev->kind == TEMPLATE_BLOCK_SIGNATURE);
             segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
             add_text_unit(c, fl, UNIT_FLOW, &sg, LEFT_PT, TEXT_W_PT, BODY_PT,
-                          (after_form ? 1.4 : 0.6) * LINE_PT);
+                          (after_form ? PARA_AFTER_FORM_SPACE : PARA_SPACE) * LINE_PT);
             break;
         }
         case TEMPLATE_BLOCK_BULLET:
-            add_bullet(c, fl, b, in_list ? 0.2 * LINE_PT : 0.6 * LINE_PT);
+            add_bullet(c, fl, b, (in_list ? LIST_ITEM_SPACE : PARA_SPACE) * LINE_PT);
             break;
         case TEMPLATE_BLOCK_CHECKBOX: {
             size_t end = i + 1;
@@ -867,7 +1096,7 @@ build_blocks(struct ctx *c, const struct template_doc *doc, size_t from, size_t 
                    template_block(doc, end)->group == b->group)
                 end++;
             size_t n_before = fl->n;
-            add_checkboxes(c, fl, doc, i, end, in_list ? 0.3 * LINE_PT : 0.8 * LINE_PT);
+            add_checkboxes(c, fl, doc, i, end, (in_list ? CHECKBOX_ITEM_SPACE : CHECKBOX_SPACE) * LINE_PT);
             /* The question ("... willige ich ein:") stays on the page of its answers, if it is short. */
             struct unit *q = n_before ? &fl->v[n_before - 1] : NULL;
             if (prev && prev->kind == TEMPLATE_BLOCK_PARAGRAPH && q && q->kind == UNIT_FLOW &&
@@ -905,23 +1134,23 @@ build_letterhead(struct ctx *c, const struct layout_page_setup *setup, const cha
 {
     double text_w_pt = TEXT_W_PT;
     if (setup->logo_aspect > 0) {
-        double box_w = 40.0 * MM, box_h = 22.0 * MM, w_pt = box_w, h_pt = box_w / setup->logo_aspect;
-        if (h_pt > box_h) {
-            h_pt = box_h;
-            w_pt = box_h * setup->logo_aspect;
+        double w_pt = LOGO_W_PT, h_pt = LOGO_W_PT / setup->logo_aspect;
+        if (h_pt > LOGO_H_PT) {
+            h_pt = LOGO_H_PT;
+            w_pt = LOGO_H_PT * setup->logo_aspect;
         }
-        frag_shape(c, f, LAYOUT_ITEM_LOGO, RIGHT_PT - w_pt, 13.0 * MM, w_pt, h_pt, 0.0, 0.0);
-        text_w_pt -= box_w + 5.0 * MM;
+        frag_shape(c, f, LAYOUT_ITEM_LOGO, RIGHT_PT - w_pt, LOGO_TOP_PT, w_pt, h_pt, 0.0, 0.0);
+        text_w_pt -= LOGO_W_PT + LOGO_GAP_PT;
     }
     double bottom_pt = 0;
     if (setup->school) {
-        double        y_pt = 15.0 * MM + 0.75 * 14.0; /* capitals start 15 mm from the top */
+        double        y_pt = SCHOOL_TOP_PT + SCHOOL_CAP_HEIGHT * SCHOOL_PT;
         struct segs   sg = {0};
         struct tlines tl = {0};
-        segs_add(c, &sg, setup->school->name, LAYOUT_FONT_BOLD);
-        break_text(c, &sg, 14.0, text_w_pt, &tl);
-        for (size_t k = 0; k < tl.n; k++, y_pt += 14.0 * 1.2)
-            frag_tline(c, f, &tl.v[k], LEFT_PT, y_pt, 14.0, 0.0);
+        segs_add(c, &sg, setup->school->name, TEXT_STYLE_BOLD);
+        break_text(c, &sg, SCHOOL_PT, text_w_pt, &tl);
+        for (size_t k = 0; k < tl.n; k++, y_pt += SCHOOL_PT * SCHOOL_LEADING)
+            frag_tline(c, f, &tl.v[k], LEFT_PT, y_pt, SCHOOL_PT, 0.0);
         if (setup->school->address && *setup->school->address) {
             /* A multi-line address from YAML keeps its lines. */
             struct segs addr = {0};
@@ -930,39 +1159,41 @@ build_letterhead(struct ctx *c, const struct layout_page_setup *setup, const cha
                 const char *nl = strchr(s, '\n');
                 size_t      n = nl ? (size_t)(nl - s) : strlen(s);
                 if (n) {
-                    segs_add(c, &addr, arena_strndup(c->a, s, n), LAYOUT_FONT_REGULAR);
+                    segs_add(c, &addr, arena_strndup(c->a, s, n), TEXT_STYLE_REGULAR);
                     segs_add_break(c, &addr);
                 }
                 s += n + (nl != NULL);
             }
             memset(&tl, 0, sizeof tl);
-            break_text(c, &addr, 9.5, text_w_pt, &tl);
-            y_pt += 14.0 - 14.0 * 1.2; /* the address's baseline 14 pt under the name's */
-            for (size_t k = 0; k < tl.n; k++, y_pt += 9.5 * LEADING)
-                frag_tline(c, f, &tl.v[k], LEFT_PT, y_pt, 9.5, 0.3);
+            break_text(c, &addr, ADDRESS_PT, text_w_pt, &tl);
+            /* The address's baseline one name size under the name's. */
+            y_pt += SCHOOL_PT - SCHOOL_PT * SCHOOL_LEADING;
+            for (size_t k = 0; k < tl.n; k++, y_pt += ADDRESS_PT * LEADING)
+                frag_tline(c, f, &tl.v[k], LEFT_PT, y_pt, ADDRESS_PT, ADDRESS_GRAY);
         }
         bottom_pt = y_pt;
     }
     /* The date right-aligned above the rule, as a letter has it (DIN 5008), under the logo. */
-    double date_y_pt = bottom_pt < 38.0 * MM ? 38.0 * MM : bottom_pt + 9.5 * LEADING;
+    double date_y_pt = bottom_pt < ZONE_TEXT_MAX_PT ? ZONE_TEXT_MAX_PT : bottom_pt + ADDRESS_PT * LEADING;
     if (date && *date)
-        frag_text(c, f, RIGHT_PT - str_w(c, LAYOUT_FONT_REGULAR, date, 9.5), date_y_pt, LAYOUT_FONT_REGULAR,
-                  9.5, 0.3, date);
-    if (bottom_pt < 38.0 * MM) {
-        frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, 40.0 * MM, TEXT_W_PT, 0.0, 0.5, 0.6);
+        frag_text(c, f, RIGHT_PT - str_w(c, TEXT_STYLE_REGULAR, date, ADDRESS_PT), date_y_pt,
+                  TEXT_STYLE_REGULAR, ADDRESS_PT, ADDRESS_GRAY, date);
+    if (bottom_pt < ZONE_TEXT_MAX_PT) {
+        frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ZONE_RULE_Y_PT, TEXT_W_PT, 0.0, HAIRLINE_PT,
+                   PUPIL_RULE_GRAY);
         return FIRST_TOP_PT;
     }
     /* A very long name or address: no rule, the body moves down. */
-    return (date && *date ? date_y_pt : bottom_pt) + 3.0 * MM;
+    return (date && *date ? date_y_pt : bottom_pt) + ZONE_GAP_PT;
 }
 
 /* Fold marks at 105 and 210 mm and the hole mark at 148.5 mm, at the left paper edge. */
 static void
 build_marks(struct ctx *c, struct frag *f)
 {
-    frag_shape(c, f, LAYOUT_ITEM_LINE, 3.0 * MM, 105.0 * MM, 5.0 * MM, 0.0, 0.3, 0.5);
-    frag_shape(c, f, LAYOUT_ITEM_LINE, 3.0 * MM, 148.5 * MM, 7.0 * MM, 0.0, 0.3, 0.5);
-    frag_shape(c, f, LAYOUT_ITEM_LINE, 3.0 * MM, 210.0 * MM, 5.0 * MM, 0.0, 0.3, 0.5);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, MARK_X_PT, 105.0 * MM, FOLD_MARK_PT, 0.0, MARK_LINE_PT, MARK_GRAY);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, MARK_X_PT, 148.5 * MM, HOLE_MARK_PT, 0.0, MARK_LINE_PT, MARK_GRAY);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, MARK_X_PT, 210.0 * MM, FOLD_MARK_PT, 0.0, MARK_LINE_PT, MARK_GRAY);
 }
 
 /* ---- pagination ---- */
@@ -1103,9 +1334,9 @@ paginate(struct pager *p, const struct flow *fl)
 }
 
 /*
- * "<prefix> · Seite X von Y" at every printed page's foot; a long prefix shrinks to 7 pt, then its name part
- * is cut with "…". The prefix's last part ("Klasse 7b") and the page count are never cut: the secretary
- * sorts loose sheets by them.
+ * "<prefix> · Seite X von Y" at every printed page's foot; a long prefix shrinks to FOOTER_MIN_PT, then its
+ * name part is cut with "…". The prefix's last part ("Klasse 7b") and the page count are never cut: the
+ * secretary sorts loose sheets by them.
  */
 static void
 add_footers(struct ctx *c, struct layout_doc *d, const char *prefix)
@@ -1121,20 +1352,19 @@ add_footers(struct ctx *c, struct layout_doc *d, const char *prefix)
             continue;
         const char *pages = arena_printf(c->a, "Seite %zu von %zu", i + 1, d->n_pages);
         const char *text = *prefix ? arena_printf(c->a, "%s · %s", prefix, pages) : pages;
-        double      size = 8.5;
-        while (size > 7.0 && str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
-            size -= 0.5;
-        if (str_w(c, LAYOUT_FONT_REGULAR, text, size) > TEXT_W_PT + EPS_PT)
-            text = cut_to_width(c, LAYOUT_FONT_REGULAR, arena_strndup(c->a, prefix, head_len),
-                                arena_printf(c->a, "%s · %s", prefix + head_len, pages), size, TEXT_W_PT);
-        struct layout_item *it = PUSH(c->a, pg->items, pg->n_items, pg->cap);
-        it->kind = LAYOUT_ITEM_TEXT;
-        it->x_pt = LEFT_PT;
-        it->y_pt = FOOTER_Y_PT;
-        it->font = LAYOUT_FONT_REGULAR;
-        it->size_pt = size;
-        it->gray = 0.4;
-        it->text = text;
+        double      size = FOOTER_PT, w_em = str_w(c, TEXT_STYLE_REGULAR, text, 1.0);
+        while (size > FOOTER_MIN_PT && w_em * size > TEXT_W_PT + EPS_PT)
+            size -= SIZE_STEP_PT;
+        if (w_em * size > TEXT_W_PT + EPS_PT)
+            text =
+                cut_to_width(c, TEXT_STYLE_REGULAR, arena_strndup(c->a, prefix, head_len),
+                             arena_printf(c->a, "%s · %s", prefix + head_len, pages), size, TEXT_W_PT, false);
+        /* Straight onto the page: a footer is never moved. */
+        struct frag f = {pg->items, pg->n_items, pg->cap, 0.0};
+        frag_text(c, &f, LEFT_PT, FOOTER_Y_PT, TEXT_STYLE_REGULAR, size, FOOTER_GRAY, text);
+        pg->items = f.items;
+        pg->n_items = f.n_items;
+        pg->cap = f.cap;
     }
 }
 
@@ -1182,12 +1412,12 @@ run_pages(struct ctx *c, const struct layout_page_setup *setup, const struct flo
 
 void
 layout_form(const struct template_doc *doc, const struct layout_values *values,
-            const struct layout_form_params *params, const struct layout_metrics *m, struct arena *a,
+            const struct layout_form_params *params, const struct text_shaper *sh, struct arena *a,
             struct layout_doc *out)
 {
     memset(out, 0, sizeof *out);
-    struct ctx c = {.m = m, .a = a, .values = values};
-    buf_init(&c.run);
+    struct ctx c = {.sh = sh, .a = a, .values = values};
+    buf_init(&c.text);
     struct flow fl = {0};
     build_form_flow(&c, doc, params, &fl);
     size_t slip_at = 0, n = template_n_blocks(doc);
@@ -1197,7 +1427,7 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
     if (slip_at < n)
         slip_build(&c, doc, slip_at, params, &slip);
     run_pages(&c, &params->setup, &fl, slip_at < n ? &slip : NULL, params->form_date, params->footer, out);
-    buf_fini(&c.run);
+    buf_fini(&c.text);
 }
 
 /* ---- class sheet ---- */
@@ -1209,6 +1439,12 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
 #define SHEET_MIN_PT 9.0 /* a name shrinks no further before it wraps: a list is read at a glance */
 #define SHEET_MAX_LINES 4
 #define SHEET_LEADING 1.15
+#define SHEET_HEAD_PT 9.5
+#define SHEET_CELL_PAD_PT (1.0 * MM) /* "Nr." and the numbers from the left edge */
+#define SHEET_ROW_PAD_PT (2.0 * MM)  /* a tall row's space above and below its lines */
+#define SHEET_HEAD_LINE_PT 0.6
+#define SHEET_ROW_LINE_PT 0.3
+#define SHEET_ROW_GRAY 0.5
 
 /*
  * A name cell's lines: the name shrinks to SHEET_MIN_PT on one line, then wraps at that size (after hyphens,
@@ -1218,20 +1454,20 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
 static double
 sheet_name_lines(struct ctx *c, const char *name, struct tlines *tl)
 {
-    double      width_pt = NAME_W_PT - 2.0 * MM, size = BODY_PT;
-    struct segs sg = {0};
+    double        width_pt = NAME_W_PT - SHEET_ROW_PAD_PT, size = BODY_PT;
+    struct segs   sg = {0};
+    struct shaped sh;
     name = name ? name : "";
-    while (size > SHEET_MIN_PT && str_w(c, LAYOUT_FONT_REGULAR, name, size) > width_pt + EPS_PT)
-        size -= 0.5;
-    segs_add(c, &sg, name, LAYOUT_FONT_REGULAR);
+    segs_add(c, &sg, name, TEXT_STYLE_REGULAR);
+    shape_segs(c, &sg, &sh);
+    int64_t w = sh.n ? range_units(&sh.v[0], 0, sh.v[0].p->len) : 0;
+    while (size > SHEET_MIN_PT && pt_of(w, size) > width_pt + EPS_PT)
+        size -= SIZE_STEP_PT;
     memset(tl, 0, sizeof *tl);
-    break_text(c, &sg, size, width_pt, tl);
+    break_shaped(c, &sh, size, width_pt, tl);
     if (tl->n > SHEET_MAX_LINES) {
         tl->n = SHEET_MAX_LINES;
-        struct tline *last = &tl->v[SHEET_MAX_LINES - 1];
-        struct run   *r = &last->runs[last->n_runs - 1];
-        r->text = arena_printf(c->a, "%s…", r->text);
-        r->text = cut_to_width(c, r->font, r->text, "", size, width_pt - r->x_pt);
+        cut_line(c, &tl->v[SHEET_MAX_LINES - 1], size, width_pt, true);
     }
     return size;
 }
@@ -1240,7 +1476,7 @@ sheet_name_lines(struct ctx *c, const char *name, struct tlines *tl)
 static double
 sheet_row_h(size_t n_lines, double size_pt)
 {
-    double h_pt = n_lines * size_pt * SHEET_LEADING + 2.0 * MM;
+    double h_pt = n_lines * size_pt * SHEET_LEADING + SHEET_ROW_PAD_PT;
     return h_pt > ROW_H_PT ? h_pt : ROW_H_PT;
 }
 
@@ -1250,7 +1486,7 @@ sheet_cell(struct ctx *c, struct frag *f, const struct tlines *tl, double size_p
            double row_h_pt)
 {
     double lh_pt = size_pt * SHEET_LEADING;
-    double y_pt = row_h_pt / 2 - (tl->n - 1) * lh_pt / 2 + 0.35 * size_pt;
+    double y_pt = row_h_pt / 2 - (tl->n - 1) * lh_pt / 2 + X_HEIGHT * size_pt;
     for (size_t k = 0; k < tl->n; k++, y_pt += lh_pt)
         frag_tline(c, f, &tl->v[k], x_pt, y_pt, size_pt, 0.0);
 }
@@ -1259,16 +1495,16 @@ static void
 sheet_header(struct ctx *c, struct frag *f)
 {
     static const char *const marks[] = {"zurück", "Ja", "Nein"};
-    double                   base = ROW_H_PT / 2 + 0.35 * 9.5;
-    frag_text(c, f, LEFT_PT + 1.0 * MM, base, LAYOUT_FONT_BOLD, 9.5, 0.0, "Nr.");
-    frag_text(c, f, LEFT_PT + NR_W_PT, base, LAYOUT_FONT_BOLD, 9.5, 0.0, "Nachname");
-    frag_text(c, f, LEFT_PT + NR_W_PT + NAME_W_PT, base, LAYOUT_FONT_BOLD, 9.5, 0.0, "Vorname");
+    double                   base = ROW_H_PT / 2 + X_HEIGHT * SHEET_HEAD_PT;
+    frag_text(c, f, LEFT_PT + SHEET_CELL_PAD_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, "Nr.");
+    frag_text(c, f, LEFT_PT + NR_W_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, "Nachname");
+    frag_text(c, f, LEFT_PT + NR_W_PT + NAME_W_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, "Vorname");
     for (size_t k = 0; k < 3; k++) {
         double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
-        double w = str_w(c, LAYOUT_FONT_BOLD, marks[k], 9.5);
-        frag_text(c, f, col + (MARK_W_PT - w) / 2, base, LAYOUT_FONT_BOLD, 9.5, 0.0, marks[k]);
+        double w = str_w(c, TEXT_STYLE_BOLD, marks[k], SHEET_HEAD_PT);
+        frag_text(c, f, col + (MARK_W_PT - w) / 2, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, marks[k]);
     }
-    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, 0.6, 0.0);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, ROW_H_PT, TEXT_W_PT, 0.0, SHEET_HEAD_LINE_PT, 0.0);
 }
 
 /* A tick (check mark) in the box at (x, y), as a teacher would make it. */
@@ -1291,8 +1527,8 @@ sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_ro
     if (sheet_row_h(first.n, first_pt) > h_pt)
         h_pt = sheet_row_h(first.n, first_pt);
     struct frag *f = unit_add_frag(c, u, h_pt);
-    frag_text(c, f, LEFT_PT + 1.0 * MM, h_pt / 2 + 0.35 * BODY_PT, LAYOUT_FONT_REGULAR, BODY_PT, 0.0,
-              arena_printf(c->a, "%zu.", nr));
+    frag_text(c, f, LEFT_PT + SHEET_CELL_PAD_PT, h_pt / 2 + X_HEIGHT * BODY_PT, TEXT_STYLE_REGULAR, BODY_PT,
+              0.0, arena_printf(c->a, "%zu.", nr));
     sheet_cell(c, f, &last, last_pt, LEFT_PT + NR_W_PT, h_pt);
     sheet_cell(c, f, &first, first_pt, LEFT_PT + NR_W_PT + NAME_W_PT, h_pt);
     /* An answer already in the register (render --missing): ticked as back, and what it was. */
@@ -1303,41 +1539,41 @@ sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_ro
         double x = col + (MARK_W_PT - BOX_PT) / 2, y = (h_pt - BOX_PT) / 2;
         if (answer && k > 0 && !is_yes && !is_no)
             continue; /* "unklar", "widerrufen": the word instead of the two boxes */
-        frag_shape(c, f, LAYOUT_ITEM_BOX, x, y, BOX_PT, BOX_PT, 0.6, 0.0);
+        frag_shape(c, f, LAYOUT_ITEM_BOX, x, y, BOX_PT, BOX_PT, BOX_LINE_PT, 0.0);
         if (answer && (k == 0 || (k == 1 && is_yes) || (k == 2 && is_no)))
             frag_tick(c, f, x, y);
     }
     if (answer && !is_yes && !is_no) {
         double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + MARK_W_PT;
-        double w = str_w(c, LAYOUT_FONT_REGULAR, answer, 9.0);
-        frag_text(c, f, col + (2 * MARK_W_PT - w) / 2, h_pt / 2 + 0.35 * 9.0, LAYOUT_FONT_REGULAR, 9.0, 0.0,
-                  answer);
+        double w = str_w(c, TEXT_STYLE_REGULAR, answer, 9.0);
+        frag_text(c, f, col + (2 * MARK_W_PT - w) / 2, h_pt / 2 + X_HEIGHT * 9.0, TEXT_STYLE_REGULAR, 9.0,
+                  0.0, answer);
     }
-    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, h_pt, TEXT_W_PT, 0.0, 0.3, 0.5);
+    frag_shape(c, f, LAYOUT_ITEM_LINE, LEFT_PT, h_pt, TEXT_W_PT, 0.0, SHEET_ROW_LINE_PT, SHEET_ROW_GRAY);
 }
 
 void
-layout_class_sheet(const struct layout_sheet_params *params, const struct layout_metrics *m, struct arena *a,
+layout_class_sheet(const struct layout_sheet_params *params, const struct text_shaper *sh, struct arena *a,
                    struct layout_doc *out)
 {
     memset(out, 0, sizeof *out);
-    struct ctx c = {.m = m, .a = a};
-    buf_init(&c.run);
+    struct ctx c = {.sh = sh, .a = a};
+    buf_init(&c.text);
     struct flow fl = {0};
     const char *class_name = params->class_name ? params->class_name : "";
 
     struct segs title = {0};
-    segs_add(&c, &title, arena_printf(a, "Rücklaufliste Klasse %s", class_name), LAYOUT_FONT_BOLD);
-    add_heading(&c, &fl, &title, 15.0, 0.8 * LINE_PT);
+    segs_add(&c, &title, arena_printf(a, "Rücklaufliste Klasse %s", class_name), TEXT_STYLE_BOLD);
+    add_heading(&c, &fl, &title, TITLE_PT, TITLE_SPACE_AFTER * LINE_PT);
 
     struct segs info = {0};
     if (params->form_title && *params->form_title) {
-        segs_add(&c, &info, params->form_title, LAYOUT_FONT_BOLD);
+        segs_add(&c, &info, params->form_title, TEXT_STYLE_BOLD);
         segs_add_break(&c, &info);
     }
     segs_add(&c, &info,
              arena_printf(a, "Datum des Formulars: %s", params->form_date ? params->form_date : ""),
-             LAYOUT_FONT_REGULAR);
+             TEXT_STYLE_REGULAR);
     segs_add_break(&c, &info);
     /* A reminder round (render --missing): how many are back already, as the register has it. */
     size_t n_back = 0;
@@ -1347,13 +1583,12 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct layout
         segs_add(&c, &info,
                  arena_printf(a, "Anzahl der Formulare: %zu (schon zurück: %zu, noch offen: %zu)",
                               params->n_rows, n_back, params->n_rows - n_back),
-                 LAYOUT_FONT_REGULAR);
+                 TEXT_STYLE_REGULAR);
     else
-        segs_add(&c, &info, arena_printf(a, "Anzahl der Formulare: %zu", params->n_rows),
-                 LAYOUT_FONT_REGULAR);
+        segs_add(&c, &info, arena_printf(a, "Anzahl der Formulare: %zu", params->n_rows), TEXT_STYLE_REGULAR);
     if (params->return_by) {
         segs_add_break(&c, &info);
-        segs_add(&c, &info, arena_printf(a, "Rückgabe bis: %s", params->return_by), LAYOUT_FONT_REGULAR);
+        segs_add(&c, &info, arena_printf(a, "Rückgabe bis: %s", params->return_by), TEXT_STYLE_REGULAR);
     }
     add_text_unit(&c, &fl, UNIT_FLOW, &info, LEFT_PT, TEXT_W_PT, BODY_PT, 0.0);
 
@@ -1367,7 +1602,7 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct layout
     apply_heading_space(&fl);
     run_pages(&c, &params->setup, &fl, NULL, NULL, arena_printf(a, "Klasse %s · Rücklaufliste", class_name),
               out);
-    buf_fini(&c.run);
+    buf_fini(&c.text);
 }
 
 void
@@ -1380,6 +1615,8 @@ layout_pad_to_even(struct layout_doc *doc, struct arena *a)
 }
 
 /* ---- dump ---- */
+
+/* The dump prints each text run's characters in logical order with its position: goldens stay readable. */
 
 static void
 put_num(struct buf *out, double v)
@@ -1411,7 +1648,7 @@ put_quoted(struct buf *out, const char *s)
 void
 layout_dump(const struct layout_doc *doc, struct buf *out)
 {
-    static const char *const fonts[] = {"regular", "bold", "italic"};
+    static const char *const styles[] = {"regular", "bold", "italic"};
     for (size_t p = 0; p < doc->n_pages; p++) {
         const struct layout_page *pg = &doc->pages[p];
         buf_printf(out, "page %zu%s\n", p + 1, pg->is_blank ? " blank" : "");
@@ -1422,10 +1659,11 @@ layout_dump(const struct layout_doc *doc, struct buf *out)
                 buf_puts(out, "  text");
                 put_num(out, it->x_pt);
                 put_num(out, it->y_pt);
-                buf_printf(out, " %s", (unsigned)it->font < LAYOUT_N_FONTS ? fonts[it->font] : "?");
+                buf_printf(out, " %s f%d", (unsigned)it->style < TEXT_N_STYLES ? styles[it->style] : "?",
+                           it->font);
                 put_num(out, it->size_pt);
                 put_gray(out, it->gray);
-                buf_putc(out, ' ');
+                buf_puts(out, it->is_rtl ? " rtl " : " ");
                 put_quoted(out, it->text);
                 break;
             case LAYOUT_ITEM_LINE:

@@ -1,7 +1,8 @@
 /*
  * layout_int.h: what the files of the layout module share: the page geometry,
- * the pieces a page is built of (frags in units in a flow), styled text and
- * its line breaking (layout.c), and the return slip (layout_slip.c).
+ * the pieces a page is built of (frags in units in a flow), styled text, its
+ * shaping through the text engine and its line breaking (layout.c), and the
+ * return slip (layout_slip.c).
  */
 #ifndef CONSENTGEN_LAYOUT_INT_H
 #define CONSENTGEN_LAYOUT_INT_H
@@ -11,6 +12,7 @@
 
 #include "consentgen/layout.h"
 #include "consentgen/template.h"
+#include "consentgen/text.h"
 #include "consentgen/util.h"
 
 #define MM LAYOUT_PT_PER_MM
@@ -41,10 +43,10 @@
 
 /* Everything a layout call shares. */
 struct ctx {
-    const struct layout_metrics *m;
-    struct arena                *a;
-    const struct layout_values  *values;
-    struct buf                   run; /* text of the style run being built */
+    const struct text_shaper   *sh;
+    struct arena               *a;
+    const struct layout_values *values;
+    struct buf                  text; /* scratch: a paragraph's text being joined */
 };
 
 #define PUSH(a, arr, n, cap) ((arr) = grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])
@@ -77,10 +79,10 @@ struct flow {
 };
 
 struct seg {
-    const char      *s;
-    size_t           len;
-    enum layout_font font;
-    bool             is_break; /* hard line break */
+    const char     *s;
+    size_t          len;
+    enum text_style style;
+    bool            is_break; /* hard line break */
 };
 
 struct segs {
@@ -88,17 +90,26 @@ struct segs {
     size_t      n, cap;
 };
 
-/* A style run of a broken line; x from the line's start. */
-struct run {
-    enum layout_font font;
-    double           x_pt;
-    const char      *text;
+struct chunk; /* a shaped paragraph (layout.c) */
+
+/* A glyph run of a line, one item's part; x from the line's start. */
+struct lrun {
+    int                      font;
+    enum text_style          style;
+    unsigned                 level;
+    double                   x_pt, w_pt;
+    const char              *text; /* logical order, in the arena */
+    const struct text_glyph *glyphs;
+    size_t                   n_glyphs;
 };
 
+/* A broken line: its runs in visual order. */
 struct tline {
-    struct run *runs;
-    size_t      n_runs, cap;
-    double      w_pt;
+    struct lrun        *runs;
+    size_t              n_runs, cap;
+    double              w_pt;
+    const struct chunk *ch; /* where the line's text comes from */
+    size_t              start, end;
 };
 
 struct tlines {
@@ -109,20 +120,21 @@ struct tlines {
 /* Appends to an array in the arena: a full array is copied into one twice its size. */
 void *grow(struct arena *a, void *v, size_t n, size_t *cap, size_t elem);
 
-double       text_w(const struct ctx *c, enum layout_font font, const char *s, size_t len, double size_pt);
-double       str_w(const struct ctx *c, enum layout_font font, const char *s, double size_pt);
+/* The advance of a string in one style at size_pt, shaped. */
+double       str_w(struct ctx *c, enum text_style style, const char *s, double size_pt);
 struct unit *flow_add(struct ctx *c, struct flow *fl, enum unit_kind kind, double space_before_pt);
 struct frag *unit_add_frag(struct ctx *c, struct unit *u, double h_pt);
-void frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum layout_font font, double size_pt,
+/* A string in one style on one line at (x, baseline y). */
+void frag_text(struct ctx *c, struct frag *f, double x_pt, double y_pt, enum text_style style, double size_pt,
                double gray, const char *text);
 void frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt, double y_pt,
                 double w_pt, double h_pt, double line_width_pt, double gray);
-void segs_add(struct ctx *c, struct segs *sg, const char *s, enum layout_font font);
+void segs_add(struct ctx *c, struct segs *sg, const char *s, enum text_style style);
 void segs_add_break(struct ctx *c, struct segs *sg);
 /* Placeholder values are inserted as plain text here, after parsing: a value can never become markup. */
 void segs_from_spans(struct ctx *c, struct segs *sg, const struct template_span *spans, size_t n,
                      unsigned extra);
-/* Breaks styled text into lines no wider than width_pt; appends them to out. */
+/* Breaks styled text into lines no wider than width_pt (shaped, then reordered); appends them to out. */
 void break_text(struct ctx *c, const struct segs *sg, double size_pt, double width_pt, struct tlines *out);
 /* Baseline of text in a line box of height lh_pt, from the box's top: half the leading, then the ascent. */
 double baseline_in(double lh_pt, double size_pt);

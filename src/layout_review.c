@@ -18,7 +18,7 @@
 #define HEADING_PT 11.0
 #define PLACE_PT 9.0
 #define COMMAND_PT 9.5
-#define PICTURE_MAX_H_MM 74.0 /* a slip: two entries to a page, the first page too */
+#define PICTURE_MAX_H_MM 74.0       /* a slip: two entries to a page, the first page too */
 #define PAGE_PICTURE_MAX_H_MM 200.0 /* a whole page, upright: one to a page, large enough to read names */
 /* The review's pages have no letterhead or slip: the body reaches nearer to the footer. */
 #define REVIEW_BOTTOM_PT (PAGE_H_PT - 17.0 * MM)
@@ -53,11 +53,11 @@ put(struct pager_r *p, const struct frag *f)
 
 /* Wrapped lines of text at y in f (y: top of the first line); returns the y below the last one. */
 static double
-add_para(struct ctx *c, struct frag *f, const char *text, enum layout_font font, double size_pt, double x_pt,
+add_para(struct ctx *c, struct frag *f, const char *text, enum text_style style, double size_pt, double x_pt,
          double width_pt, double y_pt, double gray)
 {
     struct segs sg = {0};
-    segs_add(c, &sg, text, font);
+    segs_add(c, &sg, text, style);
     struct tlines tl = {0};
     break_text(c, &sg, size_pt, width_pt, &tl);
     double lh = size_pt * LEADING;
@@ -73,14 +73,14 @@ add_entry(struct pager_r *p, const struct layout_review_entry *e)
     struct frag f = {0};
     double      y = 2.0 * MM;
     frag_shape(c, &f, LAYOUT_ITEM_LINE, LEFT_PT, 0.0, TEXT_W_PT, 0.0, 0.4, 0.6);
-    double place_w = e->place ? str_w(c, LAYOUT_FONT_REGULAR, e->place, PLACE_PT) : 0.0;
+    double place_w = e->place ? str_w(c, TEXT_STYLE_REGULAR, e->place, PLACE_PT) : 0.0;
     if (e->place)
-        frag_text(c, &f, RIGHT_PT - place_w, y + baseline_in(HEADING_PT * LEADING, HEADING_PT), LAYOUT_FONT_REGULAR,
-                  PLACE_PT, 0.35, e->place);
-    y = add_para(c, &f, e->heading ? e->heading : "", LAYOUT_FONT_BOLD, HEADING_PT, LEFT_PT,
+        frag_text(c, &f, RIGHT_PT - place_w, y + baseline_in(HEADING_PT * LEADING, HEADING_PT),
+                  TEXT_STYLE_REGULAR, PLACE_PT, 0.35, e->place);
+    y = add_para(c, &f, e->heading ? e->heading : "", TEXT_STYLE_BOLD, HEADING_PT, LEFT_PT,
                  TEXT_W_PT - place_w - 4.0 * MM, y, 0.0);
     for (size_t i = 0; i < e->n_reasons; i++)
-        y = add_para(c, &f, e->reasons[i], LAYOUT_FONT_REGULAR, TEXT_PT, LEFT_PT, TEXT_W_PT, y, 0.0);
+        y = add_para(c, &f, e->reasons[i], TEXT_STYLE_REGULAR, TEXT_PT, LEFT_PT, TEXT_W_PT, y, 0.0);
     if (e->jpeg && e->jpeg_len && e->aspect > 0) {
         double max_h = (e->aspect < 1 ? PAGE_PICTURE_MAX_H_MM : PICTURE_MAX_H_MM) * MM;
         double w = TEXT_W_PT, h = w / e->aspect;
@@ -94,35 +94,36 @@ add_entry(struct pager_r *p, const struct layout_review_entry *e)
         y += h + 1.5 * MM;
     }
     if (e->decide)
-        y = add_para(c, &f, e->decide, LAYOUT_FONT_REGULAR, TEXT_PT, LEFT_PT, TEXT_W_PT, y, 0.0);
+        y = add_para(c, &f, e->decide, TEXT_STYLE_REGULAR, TEXT_PT, LEFT_PT, TEXT_W_PT, y, 0.0);
     for (size_t i = 0; i < e->n_commands; i++)
-        y = add_para(c, &f, e->commands[i], LAYOUT_FONT_BOLD, COMMAND_PT, LEFT_PT + 4.0 * MM,
+        y = add_para(c, &f, e->commands[i], TEXT_STYLE_BOLD, COMMAND_PT, LEFT_PT + 4.0 * MM,
                      TEXT_W_PT - 4.0 * MM, y, 0.0);
     f.h_pt = y + 3.0 * MM;
     put(p, &f);
 }
 
 void
-layout_review_sheet(const struct layout_review_params *pr, const struct layout_metrics *m, struct arena *a,
+layout_review_sheet(const struct layout_review_params *pr, const struct text_shaper *sh, struct arena *a,
                     struct layout_doc *out)
 {
     memset(out, 0, sizeof *out);
-    struct ctx c = {.m = m, .a = a};
-    buf_init(&c.run);
+    struct ctx c = {.sh = sh, .a = a};
+    buf_init(&c.text);
     struct pager_r p = {&c, out, TOP_PT};
 
     struct frag head = {0};
-    double      y = add_para(&c, &head, pr->title ? pr->title : "", LAYOUT_FONT_BOLD, TITLE_PT, LEFT_PT,
-                             TEXT_W_PT, 0.0, 0.0);
+    double y = add_para(&c, &head, pr->title ? pr->title : "", TEXT_STYLE_BOLD, TITLE_PT, LEFT_PT, TEXT_W_PT,
+                        0.0, 0.0);
     for (size_t i = 0; i < pr->n_intro; i++)
-        y = add_para(&c, &head, pr->intro[i], LAYOUT_FONT_REGULAR, TEXT_PT, LEFT_PT, TEXT_W_PT, y + 1.5 * MM, 0.0);
+        y = add_para(&c, &head, pr->intro[i], TEXT_STYLE_REGULAR, TEXT_PT, LEFT_PT, TEXT_W_PT, y + 1.5 * MM,
+                     0.0);
     head.h_pt = y + 5.0 * MM;
     put(&p, &head);
 
     for (size_t i = 0; i < pr->n_entries; i++) {
         if (i == pr->open_from && pr->open_heading) {
             struct frag oh = {0};
-            oh.h_pt = add_para(&c, &oh, pr->open_heading, LAYOUT_FONT_BOLD, HEADING_PT + 1, LEFT_PT, TEXT_W_PT,
+            oh.h_pt = add_para(&c, &oh, pr->open_heading, TEXT_STYLE_BOLD, HEADING_PT + 1, LEFT_PT, TEXT_W_PT,
                                4.0 * MM, 0.0) +
                       1.0 * MM;
             /* A heading alone at the bottom of a page: it goes with its first entry. */
@@ -136,14 +137,13 @@ layout_review_sheet(const struct layout_review_params *pr, const struct layout_m
     for (size_t i = 0; i < out->n_pages; i++) {
         struct layout_page *pg = &out->pages[i];
         const char         *pages = arena_printf(a, "Seite %zu von %zu", i + 1, out->n_pages);
-        struct layout_item *it = PUSH(a, pg->items, pg->n_items, pg->cap);
-        it->kind = LAYOUT_ITEM_TEXT;
-        it->x_pt = LEFT_PT;
-        it->y_pt = FOOTER_Y_PT;
-        it->font = LAYOUT_FONT_REGULAR;
-        it->size_pt = 8.5;
-        it->gray = 0.4;
-        it->text = pr->footer && *pr->footer ? arena_printf(a, "%s · %s", pr->footer, pages) : pages;
+        const char *text = pr->footer && *pr->footer ? arena_printf(a, "%s · %s", pr->footer, pages) : pages;
+        /* Straight onto the page: a footer is never moved. */
+        struct frag f = {pg->items, pg->n_items, pg->cap, 0.0};
+        frag_text(&c, &f, LEFT_PT, FOOTER_Y_PT, TEXT_STYLE_REGULAR, 8.5, 0.4, text);
+        pg->items = f.items;
+        pg->n_items = f.n_items;
+        pg->cap = f.cap;
     }
-    buf_fini(&c.run);
+    buf_fini(&c.text);
 }

@@ -161,10 +161,10 @@ slip_build(struct ctx *c, const struct template_doc *doc, size_t slip_index,
         g->code = (struct layout_rect){code_x, code_y, side, side};
         g->module_pt = module;
         const char *token = pr->slip_token ? pr->slip_token : "";
-        double      tw = str_w(c, LAYOUT_FONT_REGULAR, token, 9.5);
+        double      tw = str_w(c, TEXT_STYLE_REGULAR, token, 9.5);
         double      tx = code_x - quiet - tw;
-        frag_text(c, f, tx, code_y + side - 1.0, LAYOUT_FONT_REGULAR, 9.5, 0.15, token);
-        frag_text(c, f, tx, code_y + side - 1.0 - 9.5 * 1.3, LAYOUT_FONT_REGULAR, 7.0, CAPTION_GRAY,
+        frag_text(c, f, tx, code_y + side - 1.0, TEXT_STYLE_REGULAR, 9.5, 0.15, token);
+        frag_text(c, f, tx, code_y + side - 1.0 - 9.5 * 1.3, TEXT_STYLE_REGULAR, 7.0, CAPTION_GRAY,
                   "Rücklauf-Code");
         header_w = tx - 4.0 * MM - LEFT_PT;
         body_top = code_y + side + quiet;
@@ -174,13 +174,13 @@ slip_build(struct ctx *c, const struct template_doc *doc, size_t slip_index,
     struct segs school = {0}, title = {0}, date = {0};
     double      y = cut_y + 9.0 * MM;
     segs_add(c, &school, pr->setup.school && pr->setup.school->name ? pr->setup.school->name : "",
-             LAYOUT_FONT_BOLD);
+             TEXT_STYLE_BOLD);
     y = add_lines(c, f, &school, LEFT_PT, y, 9.5, header_w, 0.0) + 12.0 * 1.25;
-    segs_add(c, &title, pr->form_title ? pr->form_title : template_title(doc), LAYOUT_FONT_BOLD);
+    segs_add(c, &title, pr->form_title ? pr->form_title : template_title(doc), TEXT_STYLE_BOLD);
     y = add_lines(c, f, &title, LEFT_PT, y, 12.0, header_w, 0.0);
     if (pr->form_date && *pr->form_date) {
         segs_add(c, &date, arena_printf(c->a, "Rückmeldung zum Schreiben vom %s", pr->form_date),
-                 LAYOUT_FONT_REGULAR);
+                 TEXT_STYLE_REGULAR);
         y = add_lines(c, f, &date, LEFT_PT, y + 9.5 * 1.4, 9.5, header_w, 0.3);
     }
     if (y + 2.0 * MM > body_top)

@@ -24,6 +24,7 @@ run_fini(struct run *r)
     run_fini_register(r);
     free(r->classes);
     pdf_fonts_free(r->fonts);
+    text_engine_free(r->text);
     template_free(r->doc);
     roster_free(r->roster);
     config_free(r->config);
@@ -298,8 +299,11 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
             r->doc = template_load(c->form.template_path, d);
         point_at_config(d, from, c, c->template_at);
         from = d->n;
-        if (!c->page.font_is_path || !is_device_or_pipe(c->page.font, false, d))
-            r->fonts = pdf_fonts_load(&c->page, c->path, d);
+        if (!c->page.font_is_path || !is_device_or_pipe(c->page.font, false, d)) {
+            r->text = text_engine_load(&c->page, c->path, d);
+            if (r->text)
+                r->fonts = pdf_fonts_load(r->text, c->path, d);
+        }
         point_at_config(d, from, c, c->font_at);
         from = d->n;
         if (c->school.logo && !is_device_or_pipe(c->school.logo, true, d))
@@ -317,8 +321,8 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
     r->form = (struct form_run){c,
                                 r->roster,
                                 r->doc,
-                                r->fonts ? pdf_fonts_metrics(r->fonts) : NULL,
-                                r->fonts ? pdf_fonts_name(r->fonts) : c->page.font,
+                                r->text ? text_engine_shaper(r->text) : NULL,
+                                r->text ? text_engine_name(r->text) : c->page.font,
                                 r->logo_aspect};
     r->split = r->req->has_split ? r->req->split : c->output.split;
     if (r->req->n_pupils || r->req->n_ids)

@@ -286,7 +286,7 @@ run_review_pdf(const struct run *r, const struct run_slip *slips, size_t n_slips
         arena_printf(a, "Rückläufe prüfen · %s", title),
     };
     struct layout_doc doc;
-    layout_review_sheet(&pr, r->form.metrics, a, &doc);
+    layout_review_sheet(&pr, r->form.shaper, a, &doc);
 
     struct pdf_meta    meta = {arena_printf(a, "Rückläufe prüfen – %s", title), r->config->school.name, title};
     struct pdf_writer *w = pdf_writer_new(r->fonts, NULL, &meta, d);

@@ -581,6 +581,24 @@ utf8_sort_key(const char *s)
     return (char *)out;
 }
 
+size_t
+utf8_grapheme_len(const char *s, size_t len)
+{
+    utf8proc_int32_t state = 0, prev = -1;
+    size_t           i = 0;
+    while (i < len) {
+        int32_t cp;
+        size_t  n = utf8_decode(s + i, len - i, &cp);
+        if (n == 0) /* an invalid byte is a cluster of its own */
+            return i ? i : 1;
+        if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, cp, &state))
+            break;
+        prev = cp;
+        i += n;
+    }
+    return i;
+}
+
 bool
 utf8_is_letter_or_mark(int32_t cp)
 {

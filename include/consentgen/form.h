@@ -13,13 +13,14 @@
 #include "consentgen/layout.h"
 #include "consentgen/roster.h"
 #include "consentgen/template.h"
+#include "consentgen/text.h"
 
 /* The read-only objects of a run; shared by all pupils and all workers. */
 struct form_run {
     const struct config         *config;
     const struct roster         *roster;
     const struct template_doc   *doc;
-    const struct layout_metrics *metrics;
+    const struct text_shaper    *shaper;      /* the text engine */
     const char                  *font_name;   /* for messages */
     double                       logo_aspect; /* 0: no logo */
 };
@@ -52,7 +53,9 @@ bool form_slip_geometry(const struct form_run *run, const struct pupil *p, struc
 
 /*
  * Checks that the fonts can print every character of pupil p that the form
- * prints (names, class, every placeholder value the template uses). Each
+ * prints (names, class, every placeholder value the template uses): a
+ * character prints when some font of its style shapes its whole grapheme
+ * cluster without .notdef (the configured font, then the fallbacks). Each
  * missing character is an error at the pupil's roster line naming the pupil,
  * the character and its U+ code. Returns false if any was missing.
  */

@@ -1,8 +1,9 @@
 /*
- * layout: turns a template tree plus values into positioned text, rules and
- * boxes on A4 pages (DIN 5008 geometry, line breaking, pagination with
- * keep-together rules, footers). It knows nothing of PDF: fonts are seen only
- * through struct layout_metrics, so tests run with fake metrics.
+ * layout: turns a template tree plus values into positioned glyph runs, rules
+ * and boxes on A4 pages (DIN 5008 geometry, line breaking, bidi reordering of
+ * each line, pagination with keep-together rules, footers). It knows nothing
+ * of PDF or fonts: text is shaped through struct text_shaper, so tests run
+ * with a fake engine.
  */
 #ifndef CONSENTGEN_LAYOUT_H
 #define CONSENTGEN_LAYOUT_H
@@ -13,22 +14,12 @@
 
 #include "consentgen/config.h"
 #include "consentgen/template.h"
+#include "consentgen/text.h"
 #include "consentgen/util.h"
 
 #define LAYOUT_PAGE_WIDTH_PT 595.276  /* A4, 210 mm */
 #define LAYOUT_PAGE_HEIGHT_PT 841.890 /* A4, 297 mm */
 #define LAYOUT_PT_PER_MM (72.0 / 25.4)
-
-enum layout_font { LAYOUT_FONT_REGULAR, LAYOUT_FONT_BOLD, LAYOUT_FONT_ITALIC, LAYOUT_N_FONTS };
-
-/* Font metrics, supplied by pdf.c (real fonts) or tests (fake_metrics.c). */
-struct layout_metrics {
-    void *ctx;
-    /* Advance width of UTF-8 text (len bytes) at size_pt, in pt. */
-    double (*text_width_pt)(void *ctx, enum layout_font font, const char *s, size_t len, double size_pt);
-    /* Whether font has a real glyph (not .notdef) for the code point. */
-    bool (*has_glyph)(void *ctx, enum layout_font font, int32_t cp);
-};
 
 enum layout_item_kind {
     LAYOUT_ITEM_TEXT,   /* text at baseline (x, y) */
@@ -52,19 +43,29 @@ enum layout_role {
     LAYOUT_ROLE_SIGN_ANY,      /* a signature line for whoever signs */
 };
 
+/*
+ * A text item is one glyph run: one font, one style, one direction. Its glyphs
+ * are in visual order from (x, y) on the baseline; their clusters and
+ * characters (uni_start) are byte offsets into text, the run's characters in
+ * logical order.
+ */
 struct layout_item {
-    enum layout_item_kind kind;
-    double                x_pt, y_pt; /* from the page's top-left corner */
-    double                w_pt, h_pt;
-    enum layout_font      font;          /* text */
-    double                size_pt;       /* text */
-    const char           *text;          /* text, UTF-8, in the arena */
-    double                line_width_pt; /* line, box, dash, circle */
-    double                gray;          /* 0 = black .. 1 = white; text, line, box; rect: its fill */
-    double                dash_pt;       /* dash */
-    enum layout_role      role;          /* box, line */
-    const unsigned char  *image;         /* image: the JPEG file's bytes, in the arena */
-    size_t                image_len;
+    enum layout_item_kind    kind;
+    double                   x_pt, y_pt; /* from the page's top-left corner */
+    double                   w_pt, h_pt; /* text: w_pt is the run's advance */
+    int                      font;       /* text: the engine's font id */
+    enum text_style          style;      /* text */
+    bool                     is_rtl;     /* text: a right-to-left run */
+    double                   size_pt;    /* text */
+    const char              *text;       /* text, UTF-8, in the arena */
+    const struct text_glyph *glyphs;     /* text, in the arena */
+    size_t                   n_glyphs;
+    double                   line_width_pt; /* line, box, dash, circle */
+    double                   gray;          /* 0 = black .. 1 = white; text, line, box; rect: its fill */
+    double                   dash_pt;       /* dash */
+    enum layout_role         role;          /* box, line */
+    const unsigned char     *image;         /* image: the JPEG file's bytes, in the arena */
+    size_t                   image_len;
 };
 
 struct layout_page {
@@ -157,7 +158,7 @@ struct layout_form_params {
  * has already rejected those).
  */
 void layout_form(const struct template_doc *doc, const struct layout_values *values,
-                 const struct layout_form_params *params, const struct layout_metrics *m, struct arena *a,
+                 const struct layout_form_params *params, const struct text_shaper *sh, struct arena *a,
                  struct layout_doc *out);
 
 struct layout_sheet_row {
@@ -177,7 +178,7 @@ struct layout_sheet_params {
 };
 
 /* Lays out a class's return list: one row per pupil with boxes "zurück", "Ja", "Nein". */
-void layout_class_sheet(const struct layout_sheet_params *params, const struct layout_metrics *m,
+void layout_class_sheet(const struct layout_sheet_params *params, const struct text_shaper *sh,
                         struct arena *a, struct layout_doc *out);
 
 /* One slip a person must look at, in the review file of a scan. */
@@ -209,7 +210,7 @@ struct layout_review_params {
  * Lays out the review file of a scan: the title and its paragraphs, then each entry kept whole on one
  * page (a rule, heading and place, reasons, the picture scaled to the text width, the commands).
  */
-void layout_review_sheet(const struct layout_review_params *params, const struct layout_metrics *m,
+void layout_review_sheet(const struct layout_review_params *params, const struct text_shaper *sh,
                          struct arena *a, struct layout_doc *out);
 
 /* Duplex: appends a blank page if the doc has an odd number of pages. */

@@ -1,7 +1,7 @@
 /*
- * pdf: fonts (found through fontconfig, or a .ttf path) and their real
- * metrics, and the libharu writer that turns laid-out pages into a PDF with
- * embedded TrueType fonts written as UTF-8.
+ * pdf: the libharu writer that turns laid-out pages into a PDF: glyph runs
+ * drawn as glyph ids in embedded TrueType subsets with a ToUnicode map, so
+ * text copies back as written; rules, boxes and the logo.
  */
 #ifndef CONSENTGEN_PDF_H
 #define CONSENTGEN_PDF_H
@@ -12,19 +12,18 @@
 #include "consentgen/config.h"
 #include "consentgen/diag.h"
 #include "consentgen/layout.h"
+#include "consentgen/text.h"
 #include "consentgen/util.h"
 
-struct pdf_fonts; /* opaque: font files for regular, bold, italic, and their metrics */
+struct pdf_fonts; /* opaque: the text engine's font files, loaded into libharu once per run */
 
 /*
- * Finds the fonts for page->font: a fontconfig family (regular, bold, italic)
- * or one .ttf file used for all three. config_path names the config in
- * messages. NULL and a diag if a font cannot be found or read.
+ * Loads every font file of the text engine into libharu (font ids stay the
+ * engine's). config_path names the config in messages. NULL and a diag if
+ * libharu cannot use a file.
  */
-struct pdf_fonts *pdf_fonts_load(const struct config_page *page, const char *config_path, struct diags *d);
+struct pdf_fonts *pdf_fonts_load(const struct text_engine *text, const char *config_path, struct diags *d);
 void              pdf_fonts_free(struct pdf_fonts *f);
-const struct layout_metrics *pdf_fonts_metrics(const struct pdf_fonts *f);
-const char                  *pdf_fonts_name(const struct pdf_fonts *f); /* family, for messages */
 
 /* Reads the size of a PNG or JPEG logo: aspect = width / height. False and a diag if unusable. */
 bool pdf_logo_probe(const char *path, const char *config_path, double *aspect, struct diags *d);

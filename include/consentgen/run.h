@@ -18,6 +18,7 @@
 #include "consentgen/register.h"
 #include "consentgen/roster.h"
 #include "consentgen/template.h"
+#include "consentgen/text.h"
 
 /* What a command asks of a run (cli fills it from the command line; pointers are borrowed). */
 struct run_request {
@@ -55,6 +56,7 @@ struct run {
     struct config            *config;
     struct roster            *roster;
     struct template_doc      *doc;
+    struct text_engine       *text; /* fonts and shaping; its cache is each process's own */
     struct pdf_fonts         *fonts;
     double                    logo_aspect;
     struct form_run           form;

@@ -140,6 +140,8 @@ char *utf8_match_key_plain(const char *s);
 char *utf8_trim(const char *s, size_t len);
 /* DIN 5007-1 sort key: ä sorts as a, ß as ss, other accents dropped, case ignored; caller frees. */
 char *utf8_sort_key(const char *s);
+/* Bytes of the extended grapheme cluster (UAX #29) at the start of s; invalid bytes count one each. */
+size_t utf8_grapheme_len(const char *s, size_t len);
 /* Whether cp is a letter or a combining mark (Unicode categories L* and M*). */
 bool utf8_is_letter_or_mark(int32_t cp);
 /* Compatibility decomposition of cp without marks (é -> e, ﬁ -> f i); returns the count, 0 if over max. */

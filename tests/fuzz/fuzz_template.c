@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     template_path(doc);
     template_front_matter(doc);
 
-    struct layout_metrics             m = fake_metrics(NULL);
+    struct text_shaper             m = fake_metrics(NULL);
     struct layout_values              v = {NULL, lookup};
     struct layout_form_params         p = {0};
     struct arena                     *a = arena_new();

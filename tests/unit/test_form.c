@@ -54,13 +54,13 @@ parse(const char *md)
 }
 
 static struct form_run
-run_for(const struct template_doc *doc, const struct layout_metrics *m)
+run_for(const struct template_doc *doc, const struct text_shaper *m)
 {
     struct form_run run = {0};
     run.config = &config;
     run.roster = &roster;
     run.doc = doc;
-    run.metrics = m;
+    run.shaper = m;
     run.font_name = "Liberation Sans";
     return run;
 }
@@ -70,7 +70,7 @@ test_form_value_fills_every_placeholder_kind(void **state)
 {
     (void)state;
     struct template_doc  *doc = parse("Text.\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct arena         *a = arena_new();
     const struct pupil   *an = &pupils[0], *ben = &pupils[1];
@@ -118,7 +118,7 @@ test_form_layout_pupil_prefills_and_writes_the_footer(void **state)
               "```pupil\n```\n\n"
               "```signature\n[guardian] Ort, Datum | Unterschrift der Erziehungsberechtigten\n"
               "[pupil] Ort, Datum | Unterschrift der Schülerin / des Schülers\n```\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct arena         *a = arena_new();
     struct layout_doc     d;
@@ -149,7 +149,7 @@ test_form_layout_pupil_takes_ages_from_the_front_matter(void **state)
     struct template_doc  *doc = parse("---\npupil_signature_from_age: 12\nadult_age: 14\n---\n\nText.\n\n"
                                        "```signature\n[guardian] Unterschrift der Erziehungsberechtigten\n"
                                        "[pupil] Unterschrift der Schülerin / des Schülers\n```\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct arena         *a = arena_new();
     struct layout_doc     d;
@@ -169,7 +169,7 @@ test_form_class_sheet_lists_the_pupils_with_the_return_date(void **state)
 {
     (void)state;
     struct template_doc      *doc = parse("---\ntitle: Einwilligung Video\n---\n\nText.\n");
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper     m = fake_metrics(NULL);
     struct form_run           run = run_for(doc, &m);
     struct arena             *a = arena_new();
     const struct pupil *const list[] = {&pupils[0], &pupils[1]};
@@ -195,7 +195,7 @@ test_form_pupil_without_birth_date_leaves_it_blank_and_both_sign(void **state)
     struct template_doc  *doc = parse("Text {{pupil.first_name}}: [{{pupil.birth_date}}] [{{pupil.age}}].\n\n"
                                        "```signature\n[guardian] Unterschrift der Erziehungsberechtigten\n"
                                        "[pupil] Unterschrift der Schülerin / des Schülers\n```\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct arena         *a = arena_new();
     struct layout_doc     d;
@@ -224,7 +224,7 @@ test_form_class_sheet_tells_pupils_of_one_name_apart(void **state)
 {
     (void)state;
     struct template_doc  *doc = parse("Text.\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct arena         *a = arena_new();
     struct pupil          twins[4] = {pupils[0], pupils[0], pupils[1], pupils[1]};
@@ -265,7 +265,7 @@ test_form_check_glyphs_reports_each_missing_character_once(void **state)
      * ẞ only in a column it does not print, so it is not reported. */
     static const int32_t  missing[] = {0x1EC5, 0x0141, 0x1E9E, 0};
     struct template_doc  *doc = parse("**{{pupil.last_name}}** aus {{pupil.Wohnort}}: {{pupil.last_name}}\n");
-    struct layout_metrics m = fake_metrics(missing);
+    struct text_shaper m = fake_metrics(missing);
     struct form_run       run = run_for(doc, &m);
     struct diags          d = {0};
 
@@ -287,8 +287,8 @@ test_form_check_glyphs_names_the_bold_font(void **state)
     (void)state;
     /* A font that lacks "Ö" in bold only: names are checked in bold too, as the class sheet prints them. */
     static const int32_t           missing[] = {0xD6, 0};
-    const struct fake_font_missing fm = {LAYOUT_FONT_BOLD, missing};
-    struct layout_metrics          m = fake_metrics_font(&fm);
+    const struct fake_font_missing fm = {TEXT_STYLE_BOLD, missing};
+    struct text_shaper          m = fake_metrics_font(&fm);
     struct template_doc           *doc = parse("Für {{pupil.first_name}}.\n");
     struct form_run                run = run_for(doc, &m);
     struct diags                   d = {0};
@@ -306,7 +306,7 @@ test_form_check_glyphs_run_reports_shared_text_at_its_source(void **state)
     (void)state;
     static const int32_t  missing[] = {0x2192, 0x2605, 0}; /* → in a config value, ★ in the template */
     struct template_doc  *doc = parse("Bei der {{form.authority}} ★ und {{form.authority}}.\n");
-    struct layout_metrics m = fake_metrics(missing);
+    struct text_shaper m = fake_metrics(missing);
     struct form_run       run = run_for(doc, &m);
     struct diags          d = {0};
 
@@ -330,7 +330,7 @@ test_form_token_is_fixed_for_the_same_round_and_pupil(void **state)
 {
     (void)state;
     struct template_doc  *doc = parse("# Einwilligung Videokonferenzen\n\nText.\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     char                  a[FORM_TOKEN_LEN + 1], b[FORM_TOKEN_LEN + 1];
     form_token(&run, &pupils[0], a);
@@ -352,7 +352,7 @@ test_form_token_changes_with_the_round_but_not_with_the_class(void **state)
     (void)state;
     struct template_doc  *doc = parse("# Einwilligung Videokonferenzen\n\nText.\n");
     struct template_doc  *other_form = parse("# Einwilligung Fotos\n\nText.\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct config         c = config;
     char                  base[FORM_TOKEN_LEN + 1], t[FORM_TOKEN_LEN + 1];
@@ -478,7 +478,7 @@ test_form_token_reads_i_l_o_as_digits(void **state)
 {
     (void)state;
     struct template_doc  *doc = parse("# Einwilligung\n\nText.\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct pupil          p = pupils[0];
     char                  t[FORM_TOKEN_LEN + 1], typed[FORM_TOKEN_LEN + 1], out[FORM_TOKEN_LEN + 1];
@@ -503,7 +503,7 @@ test_form_check_tokens_accepts_distinct_and_repeated_pupils(void **state)
 {
     (void)state;
     struct template_doc  *doc = parse("# Einwilligung\n\nText.\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct pupil          many[3] = {pupils[0], pupils[1], pupils[0]}; /* An listed twice */
     struct roster         r = roster;
@@ -524,7 +524,7 @@ test_form_slip_carries_the_pupils_code(void **state)
     struct template_doc *doc =
         parse("# Einwilligung Videokonferenzen\n\nText.\n\n```slip\n```\n\n```pupil\n```\n\n"
               "- [ ] Ja\n- [ ] Nein\n\n```signature\n```\n");
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     struct form_run       run = run_for(doc, &m);
     struct arena         *a = arena_new();
     struct layout_doc     d;

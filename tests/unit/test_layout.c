@@ -94,7 +94,7 @@ lay(const char *md, const struct kv *extra, int age, struct arena *a, struct lay
     struct values             v = {extra};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(age);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     layout_form(doc, &lv, &p, &m, a, out);
     template_free(doc); /* layout copies what it keeps into the arena */
 }
@@ -119,11 +119,14 @@ filler(size_t n, const char *tail)
     return filler_lines(n, 0, tail);
 }
 
+/* A run's width from its glyphs' advances. */
 static double
 item_w(const struct layout_item *it)
 {
-    struct layout_metrics m = fake_metrics(NULL);
-    return m.text_width_pt(m.ctx, it->font, it->text, strlen(it->text), it->size_pt);
+    double w = 0;
+    for (size_t i = 0; i < it->n_glyphs; i++)
+        w += it->glyphs[i].x_advance * it->size_pt / TEXT_UNITS_PER_EM;
+    return w;
 }
 
 static bool
@@ -268,9 +271,9 @@ test_layout_places_style_runs_at_measured_offsets(void **state)
     const struct layout_item *it = test_find_text(&d, "schräges ");
     const struct layout_item *r3 = test_find_text(&d, "Wort");
     assert_true(r1 && b && r2 && it && r3);
-    assert_int_equal(b->font, LAYOUT_FONT_BOLD);
-    assert_int_equal(it->font, LAYOUT_FONT_ITALIC);
-    assert_int_equal(r2->font, LAYOUT_FONT_REGULAR);
+    assert_int_equal(b->style, TEXT_STYLE_BOLD);
+    assert_int_equal(it->style, TEXT_STYLE_ITALIC);
+    assert_int_equal(r2->style, TEXT_STYLE_REGULAR);
     assert_float_equal(r1->x_pt, LEFT_PT, EPS);
     assert_float_equal(b->x_pt, LEFT_PT + 4 * 5.5, EPS);        /* "Ein " regular */
     assert_float_equal(r2->x_pt, b->x_pt + 7 * 0.55 * 11, EPS); /* "fettes " bold */
@@ -546,7 +549,7 @@ test_layout_draws_letterhead_logo_and_marks(void **state)
     struct values             v = {NULL};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(10);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     struct arena             *a = arena_new();
     struct layout_doc         d;
     p.setup.marks = true;
@@ -554,7 +557,7 @@ test_layout_draws_letterhead_logo_and_marks(void **state)
     layout_form(doc, &lv, &p, &m, a, &d);
     const struct layout_item *name = test_find_text(&d, "Gymnasium Musterstadt");
     assert_non_null(name);
-    assert_int_equal(name->font, LAYOUT_FONT_BOLD);
+    assert_int_equal(name->style, TEXT_STYLE_BOLD);
     assert_true(name->y_pt > 15.0 * MM && name->y_pt < 25.0 * MM);
     const struct layout_item *addr = test_find_text(&d, "Schulstraße 1, 12345 Musterstadt");
     assert_non_null(addr);
@@ -639,8 +642,8 @@ test_layout_review_keeps_each_entry_whole_two_slips_to_a_page(void **state)
     const char *intro[] = {"Scan vom 02.12.2026"};
     struct layout_review_params p = {"Rückläufe prüfen", intro, 1, e, 4, 3, "Aus früheren Scans noch offen",
                                      "Rückläufe prüfen · Einwilligung"};
-    struct layout_metrics m = fake_metrics(NULL);
-    struct layout_doc     d;
+    struct text_shaper m = fake_metrics(NULL);
+    struct layout_doc  d;
     layout_review_sheet(&p, &m, a, &d);
     /* Title and two slips, then one slip, the heading and the open row. */
     assert_int_equal(d.n_pages, 2);
@@ -692,8 +695,8 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
     p.return_by = "11.12.2026";
     p.rows = rows;
     p.n_rows = 40;
-    struct layout_metrics m = fake_metrics(NULL);
-    struct layout_doc     d;
+    struct text_shaper m = fake_metrics(NULL);
+    struct layout_doc  d;
     layout_class_sheet(&p, &m, a, &d);
 
     assert_int_equal(d.n_pages, 2);
@@ -711,7 +714,7 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
         size_t n_header = 0;
         for (size_t i = 0; i < d.pages[pg].n_items; i++) {
             const struct layout_item *it = &d.pages[pg].items[i];
-            n_header += it->kind == LAYOUT_ITEM_TEXT && it->font == LAYOUT_FONT_BOLD &&
+            n_header += it->kind == LAYOUT_ITEM_TEXT && it->style == TEXT_STYLE_BOLD &&
                         (strcmp(it->text, "zurück") == 0 || strcmp(it->text, "Ja") == 0 ||
                          strcmp(it->text, "Nein") == 0 || strcmp(it->text, "Nachname") == 0);
         }
@@ -752,7 +755,7 @@ lay_sheet(const struct layout_sheet_row *rows, size_t n, struct arena *a, struct
     p.form_date = "27.11.2026";
     p.rows = rows;
     p.n_rows = n;
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper m = fake_metrics(NULL);
     layout_class_sheet(&p, &m, a, d);
 }
 
@@ -820,7 +823,7 @@ test_layout_class_sheet_cuts_a_name_only_beyond_four_lines(void **state)
     for (size_t i = 0; i < d.pages[0].n_items; i++) {
         const struct layout_item *it = &d.pages[0].items[i];
         if (it->kind != LAYOUT_ITEM_TEXT || fabs(it->x_pt - (LEFT_PT + 12.0 * MM)) > EPS ||
-            it->font == LAYOUT_FONT_BOLD)
+            it->style == TEXT_STYLE_BOLD)
             continue; /* the Nachname column below its bold header */
         assert_float_equal(it->size_pt, 9.0, EPS);
         n_lines++;
@@ -841,7 +844,7 @@ test_layout_footer_cuts_a_long_name_but_keeps_class_and_page(void **state)
     struct values             v = {NULL};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(10);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     struct arena             *a = arena_new();
     struct layout_doc         d;
     char                      footer[200];
@@ -877,7 +880,7 @@ test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule(voi
     const struct layout_item *value = test_find_text(&d, "Yılmaz"), *cap = test_find_text(&d, "Name");
     const struct layout_item *sig = test_find_text(&d, "Unterschrift");
     assert_true(title && value && cap && sig);
-    assert_int_equal(title->font, LAYOUT_FONT_BOLD);
+    assert_int_equal(title->style, TEXT_STYLE_BOLD);
     assert_true(title->y_pt > sig->y_pt && title->y_pt < value->y_pt);
     /* A gray hairline across the text width above the title; the value's rule 3.5 pt under its baseline. */
     const struct layout_item *hair = NULL, *rule = NULL;
@@ -910,7 +913,7 @@ test_layout_dump_of_a_tiny_form(void **state)
     struct values             v = {NULL};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(10);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     struct arena             *a = arena_new();
     struct layout_doc         d;
     struct buf                out;
@@ -919,17 +922,133 @@ test_layout_dump_of_a_tiny_form(void **state)
     layout_form(doc, &lv, &p, &m, a, &d);
     buf_init(&out);
     layout_dump(&d, &out);
-    assert_string_equal(out.data,
-                        "page 1\n"
-                        "  line 70.87 113.39 467.72 0.00 0.50 gray 0.60\n"
-                        "  text 70.87 150.31 bold 15.00 \"Titel\"\n"
-                        "  text 70.87 177.45 regular 11.00 \"Hallo \"\n"
-                        "  text 103.87 177.45 bold 11.00 \"Elif\"\n"
-                        "  text 128.07 177.45 regular 11.00 \"!\"\n"
-                        "  text 70.87 807.87 regular 8.50 gray 0.40 \"Quote \\\"x\\\" · Seite 1 von 1\"\n");
+    assert_string_equal(
+        out.data, "page 1\n"
+                  "  line 70.87 113.39 467.72 0.00 0.50 gray 0.60\n"
+                  "  text 70.87 150.31 bold f1 15.00 \"Titel\"\n"
+                  "  text 70.87 177.45 regular f0 11.00 \"Hallo \"\n"
+                  "  text 103.87 177.45 bold f1 11.00 \"Elif\"\n"
+                  "  text 128.07 177.45 regular f0 11.00 \"!\"\n"
+                  "  text 70.87 807.87 regular f0 8.50 gray 0.40 \"Quote \\\"x\\\" · Seite 1 von 1\"\n");
     buf_fini(&out);
     arena_free(a);
     template_free(doc);
+}
+
+/* The text items of the line with baseline y on page 1, left to right. */
+static size_t
+line_items(const struct layout_doc *d, double y, const struct layout_item **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->pages[0].n_items && n < max; i++) {
+        const struct layout_item *it = &d->pages[0].items[i];
+        if (it->kind == LAYOUT_ITEM_TEXT && fabs(it->y_pt - y) < EPS)
+            out[n++] = it;
+    }
+    for (size_t i = 1; i < n; i++) /* by x */
+        for (size_t j = i; j > 0 && out[j]->x_pt < out[j - 1]->x_pt; j--) {
+            const struct layout_item *t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    return n;
+}
+
+static void
+test_layout_puts_a_right_to_left_name_inside_a_german_sentence(void **state)
+{
+    (void)state;
+    struct arena          *a = arena_new();
+    struct layout_doc      d;
+    static const struct kv name[] = {{"pupil.first_name", "אבג דהו"}, {NULL, NULL}};
+    lay("Für {{pupil.first_name}} gilt **das**.\n", name, 10, a, &d);
+    const struct layout_item *rtl = test_find_text(&d, "אבג דהו");
+    assert_non_null(rtl);
+    const struct layout_item *it[8];
+    size_t                    n = line_items(&d, rtl->y_pt, it, 8);
+    /* Logical runs "Für ", the name (its inner space right to left too), " gilt ", "das", "."; placed left to
+     * to right in that order, as the sentence is left to right. */
+    assert_int_equal(n, 5);
+    assert_string_equal(it[0]->text, "Für ");
+    assert_ptr_equal(it[1], rtl);
+    assert_string_equal(it[2]->text, " gilt ");
+    assert_string_equal(it[3]->text, "das");
+    assert_true(rtl->is_rtl && !it[0]->is_rtl && !it[2]->is_rtl);
+    assert_float_equal(rtl->x_pt, LEFT_PT + 4 * 5.5, EPS);
+    assert_float_equal(it[2]->x_pt, rtl->x_pt + 7 * 5.5, EPS);
+    /* The name's glyphs run right to left: its last letter ו is drawn first, at the left. */
+    assert_int_equal(rtl->n_glyphs, 7);
+    assert_int_equal(rtl->glyphs[0].gid, 0x05D5);
+    assert_int_equal(rtl->glyphs[6].gid, 0x05D0);
+    /* Clusters and characters point into the run's own (logical) text. */
+    assert_int_equal(rtl->glyphs[0].cluster, strlen("אבג דה"));
+    assert_int_equal(rtl->glyphs[6].uni_start, 0);
+    assert_int_equal(rtl->glyphs[6].uni_len, 2);
+    arena_free(a);
+}
+
+static void
+test_layout_breaks_right_to_left_text_on_its_logical_order(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc d;
+    struct buf        md;
+    buf_init(&md);
+    /* 40 Hebrew words of 4 letters with numbers between them: "אבגד 1 אבגד 2 ..." breaks into lines. */
+    buf_puts(&md, "Start ");
+    for (int i = 0; i < 40; i++)
+        buf_printf(&md, "%sאבגד", i ? " " : "");
+    buf_puts(&md, " Ende\n");
+    lay(md.data, NULL, 10, a, &d);
+    assert_inside_margins(&d);
+    /* Line 1: "Start " then the first Hebrew words, right to left, all in one run. */
+    const struct layout_item *start = test_find_text(&d, "Start ");
+    assert_non_null(start);
+    const struct layout_item *it[8];
+    size_t                    n = line_items(&d, start->y_pt, it, 8);
+    assert_int_equal(n, 2);
+    assert_true(it[1]->is_rtl);
+    assert_float_equal(it[1]->x_pt, LEFT_PT + 6 * 5.5, EPS);
+    /* The line ends where a word ends; the next line goes on with the next word, logically. */
+    size_t first_len = strlen(it[1]->text);
+    assert_true(first_len % strlen("אבגד ") == strlen("אבגד"));
+    const struct layout_item *next[8];
+    n = line_items(&d, start->y_pt + 11 * 1.3, next, 8);
+    assert_int_equal(n, 1);
+    assert_true(next[0]->is_rtl);
+    assert_memory_equal(next[0]->text, "אבגד אבגד", strlen("אבגד אבגד"));
+    /* The last line: the rest of the words, right to left, then " Ende" to their right. */
+    const struct layout_item *ende = test_find_text(&d, " Ende");
+    assert_non_null(ende);
+    n = line_items(&d, ende->y_pt, it, 8);
+    assert_int_equal(n, 2);
+    assert_true(it[0]->is_rtl);
+    assert_ptr_equal(it[1], ende);
+    buf_fini(&md);
+    arena_free(a);
+}
+
+static void
+test_layout_prefills_a_right_to_left_name_in_the_pupil_block(void **state)
+{
+    (void)state;
+    struct arena          *a = arena_new();
+    struct layout_doc      d;
+    static const struct kv name[] = {
+        {"pupil.last_name", "حداد"}, {"pupil.first_name", "محمد علي"}, {NULL, NULL}};
+    lay("```pupil\n```\n", name, 10, a, &d);
+    const struct layout_item *last = test_find_text(&d, "حداد");
+    const struct layout_item *first = test_find_text(&d, "محمد علي");
+    const struct layout_item *cap = test_find_text(&d, "Name");
+    assert_true(last && first && cap);
+    /* Left-aligned in its field like any name, drawn right to left. */
+    assert_float_equal(last->x_pt, cap->x_pt, EPS);
+    assert_true(last->is_rtl && first->is_rtl);
+    assert_int_equal(last->glyphs[0].gid, 0x062F); /* د, the last letter, at the left */
+    assert_int_equal(first->n_glyphs, 8);
+    assert_int_equal(first->glyphs[0].gid, 0x064A); /* ي */
+    arena_free(a);
 }
 
 struct heading_run {
@@ -945,7 +1064,7 @@ lay_heading_run(void *arg)
     struct values             v = {NULL};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(12);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     layout_form(h->doc, &lv, &p, &m, h->a, &h->d);
     return NULL;
 }
@@ -1004,7 +1123,7 @@ lay_slip(const char *md, int age, struct arena *a, struct layout_doc *out)
     struct values             v = {slip_values};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(age);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     p.form_title = "Einwilligung Videokonferenzen";
     p.form_date = "27.11.2026";
     p.slip_code = "CG1-3HWZGMJPVEMK";
@@ -1199,7 +1318,7 @@ test_layout_class_sheet_ticks_answers_already_back(void **state)
     p.class_name = "5a";
     p.rows = rows;
     p.n_rows = 4;
-    struct layout_metrics m = fake_metrics(NULL);
+    struct text_shaper    m = fake_metrics(NULL);
     layout_class_sheet(&p, &m, a, &d);
     assert_non_null(test_find_text(&d, "Anzahl der Formulare: 4 (schon zurück: 3, noch offen: 1)"));
     assert_non_null(test_find_text(&d, "widerrufen"));
@@ -1225,7 +1344,7 @@ test_layout_without_birth_date_prints_the_configured_signature_rows(void **state
         struct values             v = {NULL};
         struct layout_values      lv = {&v, lookup};
         struct layout_form_params p = params(0); /* the age is not known: 0 must not choose */
-        struct layout_metrics     m = fake_metrics(NULL);
+        struct text_shaper        m = fake_metrics(NULL);
         struct arena             *a = arena_new();
         struct layout_doc         d;
         p.is_age_unknown = true;
@@ -1258,7 +1377,7 @@ test_layout_prints_marks_on_front_pages_only_for_duplex(void **state)
     struct values             v = {NULL};
     struct layout_values      lv = {&v, lookup};
     struct layout_form_params p = params(10);
-    struct layout_metrics     m = fake_metrics(NULL);
+    struct text_shaper        m = fake_metrics(NULL);
     struct arena             *a = arena_new();
     struct layout_doc         d;
     p.setup.marks = true;
@@ -1307,6 +1426,9 @@ main(void)
         cmocka_unit_test(test_layout_footer_cuts_a_long_name_but_keeps_class_and_page),
         cmocka_unit_test(test_layout_opens_the_pupil_block_with_a_title_and_keeps_values_off_the_rule),
         cmocka_unit_test(test_layout_dump_of_a_tiny_form),
+        cmocka_unit_test(test_layout_puts_a_right_to_left_name_inside_a_german_sentence),
+        cmocka_unit_test(test_layout_breaks_right_to_left_text_on_its_logical_order),
+        cmocka_unit_test(test_layout_prefills_a_right_to_left_name_in_the_pupil_block),
         cmocka_unit_test(test_layout_paginates_a_run_of_20000_headings_on_a_small_stack),
         cmocka_unit_test(test_layout_puts_the_slip_at_the_foot_of_the_last_page),
         cmocka_unit_test(test_layout_slip_signature_rows_follow_the_age),

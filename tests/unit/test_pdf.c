@@ -19,6 +19,7 @@
 #include "consentgen/diag.h"
 #include "consentgen/layout.h"
 #include "consentgen/pdf.h"
+#include "consentgen/text.h"
 #include "consentgen/util.h"
 
 #define DEJAVU "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -34,32 +35,89 @@ formatted(const struct diags *d)
     return buf_detach(&b);
 }
 
-static struct pdf_fonts *
-load_family(const char *family, struct diags *d)
+/* The engine and the pdf fonts of one config; what the tests share. */
+struct fonts {
+    struct text_engine *text;
+    struct pdf_fonts   *pdf;
+};
+
+static struct fonts *
+load(const char *font, bool is_path, bool with_fallbacks)
 {
-    struct config_page page = {.font = (char *)family};
-    return pdf_fonts_load(&page, "schule.yaml", d);
+    static const struct config_font fb[] = {
+        {"Noto Naskh Arabic", false, 0, 0}, {"Noto Sans Hebrew", false, 0, 0}, {"DejaVu Sans", false, 0, 0}};
+    struct config_page page = {0};
+    page.font = (char *)font;
+    page.font_is_path = is_path;
+    page.fallbacks = with_fallbacks ? (struct config_font *)fb : NULL;
+    page.n_fallbacks = with_fallbacks ? 3 : 0;
+    page.fallbacks_are_default = true;
+    struct diags  d = {0};
+    struct fonts *f = xcalloc(1, sizeof *f);
+    f->text = text_engine_load(&page, "schule.yaml", &d);
+    assert_non_null(f->text);
+    f->pdf = pdf_fonts_load(f->text, "schule.yaml", &d);
+    assert_non_null(f->pdf);
+    assert_int_equal(d.n, 0);
+    return f;
 }
 
-static struct pdf_fonts *
-load_path(const char *path, struct diags *d)
+static void
+fonts_free(struct fonts *f)
 {
-    struct config_page page = {.font = (char *)path, .font_is_path = true};
-    return pdf_fonts_load(&page, "schule.yaml", d);
+    pdf_fonts_free(f->pdf);
+    text_engine_free(f->text);
+    free(f);
 }
 
-static double
-width(const struct pdf_fonts *f, enum layout_font font, const char *s, double size_pt)
+/*
+ * Text items of one line at (x, y), as layout makes them: one per run, right-to-left runs (level 1 here)
+ * put in visual order. Returns the number of items added to out.
+ */
+static size_t
+text_line(struct fonts *f, struct arena *a, double x, double y, enum text_style style, double size_pt,
+          double gray, const char *s, struct layout_item *out)
 {
-    const struct layout_metrics *m = pdf_fonts_metrics(f);
-    return m->text_width_pt(m->ctx, font, s, strlen(s), size_pt);
-}
-
-static bool
-glyph(const struct pdf_fonts *f, enum layout_font font, int32_t cp)
-{
-    const struct layout_metrics *m = pdf_fonts_metrics(f);
-    return m->has_glyph(m->ctx, font, cp);
+    const struct text_shaper *sh = text_engine_shaper(f->text);
+    struct text_span          span = {s, strlen(s), style};
+    const struct text_para   *p = sh->shape(sh->ctx, &span, 1, a);
+    size_t                    n = p->n_items;
+    for (size_t i = 0; i < n; i++) {
+        const struct text_item *it = &p->items[i];
+        struct text_glyph      *g = arena_alloc(a, (it->n_glyphs + 1) * sizeof *g);
+        for (size_t k = 0; k < it->n_glyphs; k++) {
+            g[k] = it->glyphs[k];
+            g[k].cluster -= (uint32_t)it->start;
+            g[k].uni_start = g[k].uni_len ? g[k].uni_start - (uint32_t)it->start : 0;
+        }
+        out[i] = (struct layout_item){.kind = LAYOUT_ITEM_TEXT,
+                                      .y_pt = y,
+                                      .font = it->font,
+                                      .style = it->style,
+                                      .is_rtl = it->level & 1,
+                                      .size_pt = size_pt,
+                                      .text = arena_strndup(a, p->text + it->start, it->len),
+                                      .glyphs = g,
+                                      .n_glyphs = it->n_glyphs,
+                                      .gray = gray};
+    }
+    for (size_t i = 0; i < n;) { /* rule L2 for levels 0 and 1 */
+        size_t j = i;
+        while (j < n && out[j].is_rtl)
+            j++;
+        for (size_t lo = i, hi = j; lo + 1 < hi; lo++, hi--) {
+            struct layout_item t = out[lo];
+            out[lo] = out[hi - 1];
+            out[hi - 1] = t;
+        }
+        i = j > i ? j : i + 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        out[i].x_pt = x;
+        for (size_t k = 0; k < out[i].n_glyphs; k++)
+            x += out[i].glyphs[k].x_advance * size_pt / TEXT_UNITS_PER_EM;
+    }
+    return n;
 }
 
 /* Runs a shell command and returns its stdout; fails the test on a non-zero status. */
@@ -114,148 +172,60 @@ remove_temp(char *path)
     free(path);
 }
 
-/* ---- fonts ---------------------------------------------------------------------------------- */
-
-static void
-test_pdf_fonts_load_family_liberation_sans(void **state)
-{
-    (void)state;
-    struct diags      d = {0};
-    struct pdf_fonts *f = load_family("Liberation Sans", &d);
-    assert_non_null(f);
-    assert_int_equal(d.n, 0);
-    assert_string_equal(pdf_fonts_name(f), "Liberation Sans");
-    pdf_fonts_free(f);
-    pdf_fonts_free(NULL);
-}
-
-static void
-test_pdf_fonts_family_typo_is_an_error_with_hint(void **state)
-{
-    (void)state;
-    struct diags      d = {0};
-    struct pdf_fonts *f = load_family("Liberation Sanz", &d);
-    assert_null(f);
-    char       *msg = formatted(&d);
-    const char *want = "schule.yaml: error: font \"Liberation Sanz\" not found; installed families like it: "
-                       "\"Liberation Sans\"";
-    if (strncmp(msg, want, strlen(want)) != 0 || d.n != 1)
-        fail_msg("got: %s", msg);
-    free(msg);
-    diags_fini(&d);
-}
-
-static void
-test_pdf_fonts_unknown_family_is_an_error(void **state)
-{
-    (void)state;
-    struct diags      d = {0};
-    struct pdf_fonts *f = load_family("Qqqqqqqqqqqqqqqqqqqqqqqq", &d);
-    assert_null(f);
-    char *msg = formatted(&d);
-    assert_string_equal(msg, "schule.yaml: error: font \"Qqqqqqqqqqqqqqqqqqqqqqqq\" not found\n");
-    free(msg);
-    diags_fini(&d);
-}
-
-static void
-test_pdf_fonts_load_by_path(void **state)
-{
-    (void)state;
-    struct diags      d = {0};
-    struct pdf_fonts *f = load_path(DEJAVU, &d);
-    assert_non_null(f);
-    assert_int_equal(d.n, 0);
-    assert_string_equal(pdf_fonts_name(f), DEJAVU);
-    assert_true(glyph(f, LAYOUT_FONT_BOLD, 0x041E)); /* О */
-    /* One file for all three: bold measures like regular. */
-    assert_true(width(f, LAYOUT_FONT_BOLD, "Hallo", 10) == width(f, LAYOUT_FONT_REGULAR, "Hallo", 10));
-    pdf_fonts_free(f);
-}
-
-static void
-test_pdf_fonts_missing_path_is_an_error(void **state)
-{
-    (void)state;
-    struct diags d = {0};
-    assert_null(load_path("/nonexistent/font.ttf", &d));
-    char *msg = formatted(&d);
-    assert_string_equal(
-        msg,
-        "schule.yaml: error: cannot read font file \"/nonexistent/font.ttf\": No such file or directory\n");
-    free(msg);
-    diags_fini(&d);
-}
-
-static void
-test_pdf_fonts_path_that_is_no_font_is_an_error(void **state)
-{
-    (void)state;
-    struct diags d = {0};
-    assert_null(load_path(FIXTURES_DIR "/pdf/logo.png", &d));
-    char *path = write_temp("bad.ttf", "not a font at all", 17);
-    assert_null(load_path(path, &d));
-
-    char *msg = formatted(&d);
-    char *want =
-        xasprintf("schule.yaml: error: font file \"%s\" is not a TrueType font; expected a .ttf file\n"
-                  "schule.yaml: error: font file \"%s\" is not a usable TrueType font\n",
-                  FIXTURES_DIR "/pdf/logo.png", path);
-    assert_string_equal(msg, want);
-    remove_temp(path);
-    free(want);
-    free(msg);
-    diags_fini(&d);
-}
-
-/* ---- metrics -------------------------------------------------------------------------------- */
+/* ---- fonts -------------------------------------------------------------------------------- */
 
 static int
 setup_fonts(void **state)
 {
-    struct diags d = {0};
-    *state = load_family("Liberation Sans", &d);
-    diags_fini(&d);
-    return *state ? 0 : -1;
+    *state = load("Liberation Sans", false, true);
+    return 0;
 }
 
 static int
 teardown_fonts(void **state)
 {
-    pdf_fonts_free(*state);
+    fonts_free(*state);
     return 0;
 }
 
 static void
-test_pdf_metrics_use_real_advance_widths(void **state)
+test_pdf_fonts_load_every_font_of_the_engine(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    /* Liberation Sans is metric-compatible with Arial: H 722, a 556, l 222, o 556 (1/1000 em). */
-    assert_true(fabs(width(f, LAYOUT_FONT_REGULAR, "Hallo", 10) - 22.78) < 1e-9);
-    assert_true(fabs(width(f, LAYOUT_FONT_REGULAR, "ä", 10) - 5.56) < 1e-9);
-    assert_true(width(f, LAYOUT_FONT_BOLD, "Hallo", 10) > width(f, LAYOUT_FONT_REGULAR, "Hallo", 10));
-    assert_true(width(f, LAYOUT_FONT_REGULAR, "", 10) == 0);
-    /* Scales with the size. */
-    assert_true(fabs(width(f, LAYOUT_FONT_REGULAR, "Hallo", 20) - 45.56) < 1e-9);
-    /* Beyond the direct table (cached in the hash): the euro sign twice, same answer. */
-    double euro = width(f, LAYOUT_FONT_REGULAR, "€", 10);
-    assert_true(euro > 0);
-    assert_true(width(f, LAYOUT_FONT_REGULAR, "€€", 10) == 2 * euro);
-    assert_true(width(f, LAYOUT_FONT_ITALIC, NAMES, 10) > 100);
+    (void)state;
+    struct fonts *f = load("Liberation Sans", false, true);
+    /* Liberation Sans x 3, Noto Naskh Arabic x 2, Noto Sans Hebrew x 2, DejaVu Sans x 3. */
+    assert_int_equal(text_engine_n_fonts(f->text), 10);
+    fonts_free(f);
+    pdf_fonts_free(NULL);
 }
 
 static void
-test_pdf_metrics_know_which_glyphs_exist(void **state)
+test_pdf_fonts_report_a_file_libharu_cannot_use(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    assert_true(glyph(f, LAYOUT_FONT_REGULAR, 'a'));
-    assert_true(glyph(f, LAYOUT_FONT_REGULAR, 0x015E));   /* Ş */
-    assert_true(glyph(f, LAYOUT_FONT_BOLD, 0x0141));      /* Ł */
-    assert_true(glyph(f, LAYOUT_FONT_ITALIC, 0x1EC5));    /* ễ */
-    assert_true(glyph(f, LAYOUT_FONT_REGULAR, 0x043B));   /* л */
-    assert_true(glyph(f, LAYOUT_FONT_REGULAR, 0x03C0));   /* π */
-    assert_false(glyph(f, LAYOUT_FONT_REGULAR, 0x4E2D));  /* 中 */
-    assert_false(glyph(f, LAYOUT_FONT_REGULAR, 0x1F600)); /* emoji: beyond libharu's 16 bits anyway */
+    (void)state;
+    /* Without an OS/2 table HarfBuzz still shapes with the font, but libharu cannot embed it. */
+    char *path = xasprintf("/tmp/cg-test-pdf-%ld.ttf", (long)getpid());
+    char *cmd = xasprintf("hb-subset --unicodes=41-5A --drop-tables+=OS/2 --output-file='%s' "
+                          "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+                          path);
+    free(run(cmd));
+    free(cmd);
+    struct config_page page = {0};
+    page.font = path;
+    page.font_is_path = true;
+    struct diags        d = {0};
+    struct text_engine *t = text_engine_load(&page, "schule.yaml", &d);
+    assert_non_null(t);
+    assert_null(pdf_fonts_load(t, "schule.yaml", &d));
+    char *msg = formatted(&d);
+    char *want = xasprintf("schule.yaml: error: font file \"%s\" is not a usable TrueType font\n", path);
+    assert_string_equal(msg, want);
+    text_engine_free(t);
+    unlink(path);
+    free(path);
+    free(want);
+    free(msg);
+    diags_fini(&d);
 }
 
 /* ---- logo ----------------------------------------------------------------------------------- */
@@ -292,40 +262,47 @@ test_pdf_logo_probe_rejects_other_files(void **state)
 
 /* ---- writer --------------------------------------------------------------------------------- */
 
+#define ARABIC "محمد حداد"
+#define PERSIAN "زهرا رضایی"
+#define HEBREW "כהן"
+
 static bool
-render(const struct pdf_fonts *f, const char *logo, double size_pt, struct buf *out, struct diags *d)
+render(struct fonts *f, const char *logo, double size_pt, struct buf *out, struct diags *d)
 {
-    struct layout_item items[] = {
-        {LAYOUT_ITEM_LOGO, 450, 40, 90, 30, 0, 0, NULL, 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_TEXT, 70.87, 100, 0, 0, LAYOUT_FONT_BOLD, 14, "Einwilligung Videokonferenz", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_TEXT, 70.87, 130, 0, 0, LAYOUT_FONT_REGULAR, size_pt, NAMES, 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_TEXT, 70.87, 145, 0, 0, LAYOUT_FONT_ITALIC, 10.5, "Müller, Anna – 5a", 0, 0.3, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_LINE, 70.87, 200, 200, 0, 0, 0, NULL, 0.5, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_BOX, 70.87, 220, 10, 10, 0, 0, NULL, 0.75, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_TEXT, 85, 229, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_TEXT, 85, 240, 0, 0, LAYOUT_FONT_REGULAR, 10.5, "", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
+    struct arena      *a = arena_new();
+    struct layout_item items[32] = {
+        {.kind = LAYOUT_ITEM_LOGO, .x_pt = 450, .y_pt = 40, .w_pt = 90, .h_pt = 30},
+        {.kind = LAYOUT_ITEM_LINE, .x_pt = 70.87, .y_pt = 200, .w_pt = 200, .line_width_pt = 0.5},
+        {.kind = LAYOUT_ITEM_BOX, .x_pt = 70.87, .y_pt = 220, .w_pt = 10, .h_pt = 10, .line_width_pt = 0.75},
     };
+    size_t n = 3;
+    n += text_line(f, a, 70.87, 100, TEXT_STYLE_BOLD, 14, 0, "Einwilligung Videokonferenz", items + n);
+    n += text_line(f, a, 70.87, 130, TEXT_STYLE_REGULAR, size_pt, 0, NAMES, items + n);
+    n += text_line(f, a, 70.87, 145, TEXT_STYLE_ITALIC, 10.5, 0.3, "Müller, Anna – 5a", items + n);
+    n += text_line(f, a, 70.87, 160, TEXT_STYLE_REGULAR, 11, 0, ARABIC, items + n);
+    n += text_line(f, a, 70.87, 175, TEXT_STYLE_BOLD, 11, 0, PERSIAN, items + n);
+    n += text_line(f, a, 70.87, 190, TEXT_STYLE_REGULAR, 11, 0, HEBREW, items + n);
+    n += text_line(f, a, 85, 229, TEXT_STYLE_REGULAR, 10.5, 0, "Ja", items + n);
     struct layout_page pages[] = {
-        {items, sizeof items / sizeof items[0], 0, false},
+        {items, n, 0, false},
         {NULL, 0, 0, true},
     };
     struct layout_doc doc = {.pages = pages, .n_pages = 2};
     struct pdf_meta meta = {"Einwilligung Videokonferenz – Şahin", "Städtisches Gymnasium Musterstadt", NULL};
 
-    struct pdf_writer *w = pdf_writer_new(f, logo, &meta, d);
-    if (!w)
-        return false;
-    bool ok = pdf_writer_add(w, &doc, d) && pdf_writer_save(w, out, d);
+    struct pdf_writer *w = pdf_writer_new(f->pdf, logo, &meta, d);
+    bool               ok = w && pdf_writer_add(w, &doc, d) && pdf_writer_save(w, out, d);
     pdf_writer_free(w);
+    arena_free(a);
     return ok;
 }
 
 static void
 test_pdf_writer_prints_names_in_all_scripts(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct diags            d = {0};
-    struct buf              b;
+    struct fonts *f = *state;
+    struct diags  d = {0};
+    struct buf    b;
     buf_init(&b);
     unsetenv("SOURCE_DATE_EPOCH");
     assert_true(render(f, FIXTURES_DIR "/pdf/logo.png", 11, &b, &d));
@@ -333,22 +310,25 @@ test_pdf_writer_prints_names_in_all_scripts(void **state)
     assert_true(b.len > 1000);
     assert_memory_equal(b.data, "%PDF-", 5);
 
+    /* Every name as written, in logical order, and not a word from poppler on stderr. */
     char *path = write_temp("form.pdf", b.data, b.len);
-    char *cmd = xasprintf("pdftotext -enc UTF-8 '%s' - 2>/dev/null", path);
+    char *cmd = xasprintf("pdftotext -enc UTF-8 '%s' - 2>&1", path);
     char *text = run(cmd);
     if (!strstr(text, NAMES) || !strstr(text, "Einwilligung Videokonferenz") ||
-        !strstr(text, "Müller, Anna – 5a"))
+        !strstr(text, "Müller, Anna – 5a") || !strstr(text, ARABIC) || !strstr(text, PERSIAN) ||
+        !strstr(text, HEBREW) || strstr(text, "Syntax"))
         fail_msg("pdftotext gave: %s", text);
     free(cmd);
     free(text);
 
-    /* Every font embedded (and subset): the "emb" column of pdffonts. */
-    cmd =
-        xasprintf("pdffonts '%s' 2>/dev/null | tail -n +3 | awk '{print $1, $(NF-4), $(NF-3)}' | sort", path);
+    /* Every font embedded (and subset): the "emb" and "sub" columns of pdffonts; tags follow the font ids. */
+    cmd = xasprintf("pdffonts '%s' 2>&1 | tail -n +3 | awk '{print $1, $(NF-4), $(NF-3)}' | sort", path);
     text = run(cmd);
     assert_string_equal(text, "HPDFAA+LiberationSans yes yes\n"
                               "HPDFAB+LiberationSans-Bold,Bold yes yes\n"
-                              "HPDFAC+LiberationSans-Italic,Italic yes yes\n");
+                              "HPDFAC+LiberationSans-Italic,Italic yes yes\n"
+                              "HPDFAD+NotoNaskhArabic-Regular yes yes\n"
+                              "HPDFAE+NotoNaskhArabic-Bold,Bold yes yes\n");
     free(cmd);
     free(text);
 
@@ -378,14 +358,212 @@ test_pdf_writer_prints_names_in_all_scripts(void **state)
     buf_fini(&b);
 }
 
+/* The PDF decompressed by qpdf (binary bytes kept, NUL-terminated). */
+static void
+uncompressed(const struct buf *pdf, struct buf *out)
+{
+    char *path = write_temp("form.pdf", pdf->data, pdf->len);
+    char *cmd = xasprintf("qpdf --qdf --object-streams=disable '%s' -", path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    buf_init(out);
+    char   chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_append(out, chunk, k);
+    assert_int_equal(pclose(p), 0);
+    free(cmd);
+    remove_temp(path);
+}
+
+static void
+test_pdf_writer_writes_its_own_to_unicode_maps(void **state)
+{
+    struct fonts *f = *state;
+    struct diags  d = {0};
+    struct buf    b;
+    buf_init(&b);
+    assert_true(render(f, NULL, 11, &b, &d));
+    struct buf q;
+    uncompressed(&b, &q);
+    /* libharu's encoding CMap (begincidrange) is gone; ours map glyph ids to characters. */
+    assert_false(contains(&q, "begincidrange"));
+    assert_true(contains(&q, "/CMapName /Adobe-Identity-UCS def"));
+    assert_true(contains(&q, "beginbfchar"));
+    assert_true(contains(&q, "/CIDToGIDMap /Identity"));
+    /* "Ja" in Liberation Sans: J and a are glyphs 45 and 68. */
+    assert_true(contains(&q, "<002D> <004A>"));
+    assert_true(contains(&q, "<0044> <0061>"));
+    /* The lam-alef-free Arabic name: each letter form stands for its letter, e.g. ح (U+062D). */
+    assert_true(contains(&q, "<062D>"));
+    buf_fini(&q);
+    buf_fini(&b);
+}
+
+/* Glyph ids of the TJ strings of a decompressed PDF, in content order, as "45 68 ...". */
+static char *
+content_glyphs(const struct buf *q)
+{
+    struct buf out;
+    buf_init(&out);
+    buf_puts(&out, "");
+    const char *s = q->data, *end = q->data + q->len;
+    bool        in_tj = false;
+    for (; s + 4 < end; s++) {
+        if (!in_tj) {
+            in_tj = memcmp(s, "Tm\n[", 4) == 0;
+            continue;
+        }
+        if (s[0] == ']' && s[1] == ' ' && s[2] == 'T') {
+            in_tj = false;
+            continue;
+        }
+        if (*s == '<') { /* qpdf --qdf writes strings in hex */
+            unsigned v = 0;
+            int      n = 0;
+            for (s++; s < end && *s != '>'; s++) {
+                v = v << 4 | (unsigned)(*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
+                if (++n == 4) {
+                    buf_printf(&out, "%s%u", out.len ? " " : "", v);
+                    v = 0;
+                    n = 0;
+                }
+            }
+            continue;
+        }
+        if (*s != '(')
+            continue;
+        unsigned char bytes[2];
+        int           n = 0;
+        for (s++; s < end && *s != ')'; s++) {
+            unsigned char c = (unsigned char)*s;
+            if (c == '\\') {
+                s++;
+                c = *s == 'r' ? '\r' : (unsigned char)*s;
+            }
+            bytes[n++] = c;
+            if (n == 2) {
+                buf_printf(&out, "%s%u", out.len ? " " : "", (unsigned)(bytes[0] << 8 | bytes[1]));
+                n = 0;
+            }
+        }
+    }
+    return buf_detach(&out);
+}
+
+static void
+test_pdf_writer_draws_the_glyph_ids_harfbuzz_gave(void **state)
+{
+    struct fonts      *f = *state;
+    struct arena      *a = arena_new();
+    struct layout_item items[8];
+    size_t             n = text_line(f, a, 70, 100, TEXT_STYLE_REGULAR, 11, 0, "Tag " ARABIC, items);
+    struct buf         b;
+    buf_init(&b);
+    struct layout_page page = {items, n, 0, false};
+    struct layout_doc  doc = {.pages = &page, .n_pages = 1};
+    struct diags       d = {0};
+    struct pdf_writer *w = pdf_writer_new(f->pdf, NULL, NULL, &d);
+    assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, &b, &d));
+    pdf_writer_free(w);
+    struct buf want;
+    buf_init(&want);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < items[i].n_glyphs; k++)
+            buf_printf(&want, "%s%u", want.len ? " " : "", (unsigned)items[i].glyphs[k].gid);
+    struct buf q;
+    uncompressed(&b, &q);
+    char *got = content_glyphs(&q);
+    assert_string_equal(got, want.data);
+    free(got);
+    buf_fini(&q);
+    buf_fini(&want);
+    buf_fini(&b);
+    arena_free(a);
+}
+
+/* Dark pixels (below half gray) of a crop of page 1 at 72 dpi, in pt from the top-left corner. */
+static size_t
+dark_pixels(const struct buf *pdf, int x, int y, int w, int h)
+{
+    char *path = write_temp("form.pdf", pdf->data, pdf->len);
+    char *cmd = xasprintf("pdftoppm -r 72 -gray -x %d -y %d -W %d -H %d '%s' 2>/dev/null", x, y, w, h, path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    struct buf b;
+    buf_init(&b);
+    char   chunk[4096];
+    size_t k, n = 0;
+    while ((k = fread(chunk, 1, sizeof chunk, p)) > 0)
+        buf_append(&b, chunk, k);
+    assert_int_equal(pclose(p), 0);
+    /* A PGM: "P5\n<w> <h>\n255\n", then the pixels, the last w * h bytes. */
+    assert_true(b.len >= (size_t)(w * h));
+    for (size_t i = b.len - (size_t)(w * h); i < b.len; i++)
+        n += (unsigned char)b.data[i] < 128;
+    buf_fini(&b);
+    free(cmd);
+    remove_temp(path);
+    return n;
+}
+
+/* One glyph run of s at 60 pt, baseline 100 pt from the top, saved as a PDF into out. */
+static void
+render_big(struct fonts *f, const char *s, struct buf *out)
+{
+    struct arena      *a = arena_new();
+    struct layout_item items[4];
+    size_t             n = text_line(f, a, 20, 100, TEXT_STYLE_REGULAR, 60, 0, s, items);
+    struct layout_page page = {items, n, 0, false};
+    struct layout_doc  doc = {.pages = &page, .n_pages = 1};
+    struct diags       d = {0};
+    struct pdf_writer *w = pdf_writer_new(f->pdf, NULL, NULL, &d);
+    assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, out, &d));
+    pdf_writer_free(w);
+    arena_free(a);
+}
+
+static size_t
+ink_of(struct fonts *f, const char *s)
+{
+    struct buf b;
+    buf_init(&b);
+    render_big(f, s, &b);
+    size_t n = dark_pixels(&b, 10, 20, 120, 110);
+    buf_fini(&b);
+    return n;
+}
+
+static void
+test_pdf_writer_embeds_the_parts_of_composite_glyphs(void **state)
+{
+    (void)state;
+    /*
+     * DejaVu Sans builds ễ from ê (itself e and a circumflex) and a tilde; Noto Naskh Arabic builds ب from
+     * the dotless ٮ and a dot. With only the first level of parts embedded, ễ printed as a lone tilde and ب
+     * without its dot.
+     */
+    struct fonts *dejavu = load("DejaVu Sans", false, false);
+    size_t        e = ink_of(dejavu, "e"), e_hat_tilde = ink_of(dejavu, "ễ");
+    if (e_hat_tilde <= e + e / 10)
+        fail_msg("ễ has %zu dark pixels, e %zu", e_hat_tilde, e);
+    fonts_free(dejavu);
+    struct fonts *naskh = load("Noto Naskh Arabic", false, false);
+    size_t        dotless = ink_of(naskh, "ٮ"), beh = ink_of(naskh, "ب");
+    if (beh <= dotless)
+        fail_msg("ب has %zu dark pixels, ٮ %zu", beh, dotless);
+    fonts_free(naskh);
+}
+
 static void
 test_pdf_writer_draws_a_jpeg_picture_as_it_is(void **state)
 {
-    const struct pdf_fonts *f = *state;
+    struct fonts *f = *state;
     /* An 8 x 4 grey JPEG. */
     static const unsigned char jpeg[] = "\xFF\xD8\xFF\xE0\x00\x10\x4A\x46\x49\x46\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xFF\xDB\x00\x43\x00\x08\x06\x06\x07\x06\x05\x08\x07\x07\x07\x09\x09\x08\x0A\x0C\x14\x0D\x0C\x0B\x0B\x0C\x19\x12\x13\x0F\x14\x1D\x1A\x1F\x1E\x1D\x1A\x1C\x1C\x20\x24\x2E\x27\x20\x22\x2C\x23\x1C\x1C\x28\x37\x29\x2C\x30\x31\x34\x34\x34\x1F\x27\x39\x3D\x38\x32\x3C\x2E\x33\x34\x32\xFF\xC0\x00\x0B\x08\x00\x04\x00\x08\x01\x01\x11\x00\xFF\xC4\x00\x1F\x00\x00\x01\x05\x01\x01\x01\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0A\x0B\xFF\xC4\x00\xB5\x10\x00\x02\x01\x03\x03\x02\x04\x03\x05\x05\x04\x04\x00\x00\x01\x7D\x01\x02\x03\x00\x04\x11\x05\x12\x21\x31\x41\x06\x13\x51\x61\x07\x22\x71\x14\x32\x81\x91\xA1\x08\x23\x42\xB1\xC1\x15\x52\xD1\xF0\x24\x33\x62\x72\x82\x09\x0A\x16\x17\x18\x19\x1A\x25\x26\x27\x28\x29\x2A\x34\x35\x36\x37\x38\x39\x3A\x43\x44\x45\x46\x47\x48\x49\x4A\x53\x54\x55\x56\x57\x58\x59\x5A\x63\x64\x65\x66\x67\x68\x69\x6A\x73\x74\x75\x76\x77\x78\x79\x7A\x83\x84\x85\x86\x87\x88\x89\x8A\x92\x93\x94\x95\x96\x97\x98\x99\x9A\xA2\xA3\xA4\xA5\xA6\xA7\xA8\xA9\xAA\xB2\xB3\xB4\xB5\xB6\xB7\xB8\xB9\xBA\xC2\xC3\xC4\xC5\xC6\xC7\xC8\xC9\xCA\xD2\xD3\xD4\xD5\xD6\xD7\xD8\xD9\xDA\xE1\xE2\xE3\xE4\xE5\xE6\xE7\xE8\xE9\xEA\xF1\xF2\xF3\xF4\xF5\xF6\xF7\xF8\xF9\xFA\xFF\xDA\x00\x08\x01\x01\x00\x00\x3F\x00\xDB\xD4\x7F\xE2\x57\xFD\xAD\xF6\x4F\x93\xFB\x26\xC1\x6F\xAC\xFF\x00\xE9\x9E\xEF\x37\x74\x3E\xF1\x1F\x25\x7E\x5E\xD9\xE0\x8D\xA9\xB7\xFF\xD9";
     struct layout_item items[] = {
-        {LAYOUT_ITEM_IMAGE, 70, 100, 160, 80, 0, 0, NULL, 0, 0, 0, LAYOUT_ROLE_NONE, jpeg, sizeof jpeg - 1},
+        {.kind = LAYOUT_ITEM_IMAGE, .x_pt = 70, .y_pt = 100, .w_pt = 160, .h_pt = 80, .image = jpeg,
+         .image_len = sizeof jpeg - 1},
     };
     struct layout_page page = {items, 1, 0, false};
     struct layout_doc  doc = {.pages = &page, .n_pages = 1};
@@ -393,7 +571,7 @@ test_pdf_writer_draws_a_jpeg_picture_as_it_is(void **state)
     struct diags       d = {0};
     struct buf         b;
     buf_init(&b);
-    struct pdf_writer *w = pdf_writer_new(f, NULL, &meta, &d);
+    struct pdf_writer *w = pdf_writer_new(f->pdf, NULL, &meta, &d);
     assert_non_null(w);
     assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, &b, &d));
     pdf_writer_free(w);
@@ -414,11 +592,10 @@ static void
 test_pdf_writer_embeds_a_shared_font_file_once(void **state)
 {
     (void)state;
-    struct diags      d = {0};
-    struct pdf_fonts *f = load_path(DEJAVU, &d);
-    struct buf        b;
+    struct diags  d = {0};
+    struct fonts *f = load(DEJAVU, true, false);
+    struct buf    b;
     buf_init(&b);
-    assert_non_null(f);
     assert_true(render(f, NULL, 11, &b, &d));
     char *path = write_temp("form.pdf", b.data, b.len);
     char *cmd = xasprintf("pdffonts '%s' 2>/dev/null | tail -n +3 | awk '{print $1, $(NF-4)}'", path);
@@ -429,19 +606,20 @@ test_pdf_writer_embeds_a_shared_font_file_once(void **state)
     cmd = xasprintf("pdftotext -enc UTF-8 '%s' - 2>/dev/null", path);
     text = run(cmd);
     assert_non_null(strstr(text, NAMES));
+    assert_non_null(strstr(text, ARABIC));
     free(text);
     free(cmd);
     remove_temp(path);
     buf_fini(&b);
-    pdf_fonts_free(f);
+    fonts_free(f);
 }
 
 static void
 test_pdf_writer_is_byte_identical_for_same_input(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct diags            d = {0};
-    struct buf              a, b;
+    struct fonts *f = *state;
+    struct diags  d = {0};
+    struct buf    a, b;
     buf_init(&a);
     buf_init(&b);
     unsetenv("SOURCE_DATE_EPOCH");
@@ -456,50 +634,48 @@ test_pdf_writer_is_byte_identical_for_same_input(void **state)
     buf_fini(&b);
 }
 
-/* One page of the given text items, saved with a fresh writer. */
+/* One page of two lines of text (styles s1, s2), saved with a fresh writer. */
 static void
-render_items(const struct pdf_fonts *f, struct layout_item *items, size_t n, struct buf *out)
+render_lines(struct fonts *f, enum text_style s1, const char *t1, enum text_style s2, const char *t2,
+             struct buf *out)
 {
+    struct arena      *a = arena_new();
+    struct layout_item items[16];
+    size_t             n = text_line(f, a, 70, 100, s1, 11, 0, t1, items);
+    n += text_line(f, a, 70, 120, s2, 11, 0, t2, items + n);
     struct layout_page page = {items, n, 0, false};
     struct layout_doc  doc = {.pages = &page, .n_pages = 1};
     struct pdf_meta    meta = {"Test", "Schule", NULL};
     struct diags       d = {0};
-    struct pdf_writer *w = pdf_writer_new(f, NULL, &meta, &d);
+    struct pdf_writer *w = pdf_writer_new(f->pdf, NULL, &meta, &d);
     assert_non_null(w);
     assert_true(pdf_writer_add(w, &doc, &d) && pdf_writer_save(w, out, &d));
     assert_int_equal(d.n, 0);
     pdf_writer_free(w);
+    arena_free(a);
 }
 
 static void
 test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct layout_item      a[] = {
-             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Müller, Anna", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_BOLD, 11, "Einwilligung", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-    };
-    struct layout_item b[] = {
-        {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, NAMES " € • ẞ", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-        {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_ITALIC, 11, "Коваленко", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-    };
-    struct buf first, other, again, alone;
+    struct fonts *f = *state;
+    struct buf    first, other, again, alone;
     buf_init(&first);
     buf_init(&other);
     buf_init(&again);
     buf_init(&alone);
     unsetenv("SOURCE_DATE_EPOCH");
     /* The run's fonts lend one libharu document to every PDF in turn. */
-    render_items(f, a, 2, &first);
-    render_items(f, b, 2, &other);
-    render_items(f, a, 2, &again);
+    render_lines(f, TEXT_STYLE_REGULAR, "Müller, Anna", TEXT_STYLE_BOLD, "Einwilligung", &first);
+    render_lines(f, TEXT_STYLE_REGULAR, NAMES " € • ẞ " ARABIC, TEXT_STYLE_ITALIC, "Коваленко", &other);
+    render_lines(f, TEXT_STYLE_REGULAR, "Müller, Anna", TEXT_STYLE_BOLD, "Einwilligung", &again);
     assert_int_equal(first.len, again.len);
     assert_memory_equal(first.data, again.data, first.len);
     /* A second writer while the first is open gets a document of its own: same bytes. */
     struct diags       d = {0};
-    struct pdf_writer *busy = pdf_writer_new(f, NULL, NULL, &d);
+    struct pdf_writer *busy = pdf_writer_new(f->pdf, NULL, NULL, &d);
     assert_non_null(busy);
-    render_items(f, a, 2, &alone);
+    render_lines(f, TEXT_STYLE_REGULAR, "Müller, Anna", TEXT_STYLE_BOLD, "Einwilligung", &alone);
     pdf_writer_free(busy);
     assert_int_equal(first.len, alone.len);
     assert_memory_equal(first.data, alone.data, first.len);
@@ -512,17 +688,14 @@ test_pdf_writer_output_does_not_depend_on_earlier_pdfs(void **state)
 static void
 test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct layout_item      items[] = {
-             {LAYOUT_ITEM_TEXT, 70, 100, 0, 0, LAYOUT_FONT_REGULAR, 11, "Ja", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-             {LAYOUT_ITEM_TEXT, 70, 120, 0, 0, LAYOUT_FONT_REGULAR, 11, "Nein", 0, 0, 0, LAYOUT_ROLE_NONE, NULL, 0},
-    };
-    struct buf b;
+    struct fonts *f = *state;
+    struct buf    b;
     buf_init(&b);
-    render_items(f, items, 2, &b);
-    /* No bold or italic font object at all; a subset, not the whole 400 KB font file. */
+    render_lines(f, TEXT_STYLE_REGULAR, "Ja", TEXT_STYLE_REGULAR, "Nein", &b);
+    /* No bold, italic or fallback font object at all; a subset, not the whole 400 KB font file. */
     assert_false(contains(&b, "LiberationSans-Bold"));
     assert_false(contains(&b, "LiberationSans-Italic"));
+    assert_false(contains(&b, "Naskh"));
     assert_true(b.len < 80000);
     char *path = write_temp("form.pdf", b.data, b.len);
     char *cmd =
@@ -542,7 +715,7 @@ test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
     assert_true(atoi(text) > 40);
     free(text);
     free(cmd);
-    cmd = xasprintf("pdftotext '%s' - 2>/dev/null", path);
+    cmd = xasprintf("pdftotext '%s' - 2>&1", path);
     text = run(cmd);
     assert_string_equal(text, "Ja\nNein\n\n\f");
     free(text);
@@ -554,9 +727,9 @@ test_pdf_writer_embeds_only_styles_and_glyphs_it_prints(void **state)
 static void
 test_pdf_writer_dates_come_from_source_date_epoch(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct diags            d = {0};
-    struct buf              b;
+    struct fonts *f = *state;
+    struct diags  d = {0};
+    struct buf    b;
     buf_init(&b);
     setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
     assert_true(render(f, NULL, 11, &b, &d));
@@ -580,9 +753,9 @@ test_pdf_writer_dates_come_from_source_date_epoch(void **state)
 static void
 test_pdf_writer_reports_libharu_errors(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct diags            d = {0};
-    struct buf              b;
+    struct fonts *f = *state;
+    struct diags  d = {0};
+    struct buf    b;
     buf_init(&b);
     /* libharu refuses font sizes above 600 pt. */
     assert_false(render(f, NULL, 1000, &b, &d));
@@ -598,9 +771,9 @@ test_pdf_writer_reports_libharu_errors(void **state)
 static void
 test_pdf_writer_rejects_bad_logo(void **state)
 {
-    const struct pdf_fonts *f = *state;
-    struct diags            d = {0};
-    assert_null(pdf_writer_new(f, FIXTURES_DIR "/pdf/logo.gif", NULL, &d));
+    struct fonts *f = *state;
+    struct diags  d = {0};
+    assert_null(pdf_writer_new(f->pdf, FIXTURES_DIR "/pdf/logo.gif", NULL, &d));
     char *msg = formatted(&d);
     assert_string_equal(msg, "consentgen: error: logo \"" FIXTURES_DIR
                              "/pdf/logo.gif\" is not a PNG or JPEG image\n");
@@ -612,21 +785,18 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pdf_fonts_load_family_liberation_sans),
-        cmocka_unit_test(test_pdf_fonts_family_typo_is_an_error_with_hint),
-        cmocka_unit_test(test_pdf_fonts_unknown_family_is_an_error),
-        cmocka_unit_test(test_pdf_fonts_load_by_path),
-        cmocka_unit_test(test_pdf_fonts_missing_path_is_an_error),
-        cmocka_unit_test(test_pdf_fonts_path_that_is_no_font_is_an_error),
-        cmocka_unit_test_setup_teardown(test_pdf_metrics_use_real_advance_widths, setup_fonts,
-                                        teardown_fonts),
-        cmocka_unit_test_setup_teardown(test_pdf_metrics_know_which_glyphs_exist, setup_fonts,
-                                        teardown_fonts),
+        cmocka_unit_test(test_pdf_fonts_load_every_font_of_the_engine),
+        cmocka_unit_test(test_pdf_fonts_report_a_file_libharu_cannot_use),
         cmocka_unit_test(test_pdf_logo_probe_reads_png_and_jpeg),
         cmocka_unit_test(test_pdf_logo_probe_rejects_other_files),
         cmocka_unit_test_setup_teardown(test_pdf_writer_prints_names_in_all_scripts, setup_fonts,
                                         teardown_fonts),
         cmocka_unit_test_setup_teardown(test_pdf_writer_draws_a_jpeg_picture_as_it_is, setup_fonts, teardown_fonts),
+        cmocka_unit_test_setup_teardown(test_pdf_writer_writes_its_own_to_unicode_maps, setup_fonts,
+                                        teardown_fonts),
+        cmocka_unit_test_setup_teardown(test_pdf_writer_draws_the_glyph_ids_harfbuzz_gave, setup_fonts,
+                                        teardown_fonts),
+        cmocka_unit_test(test_pdf_writer_embeds_the_parts_of_composite_glyphs),
         cmocka_unit_test(test_pdf_writer_embeds_a_shared_font_file_once),
         cmocka_unit_test_setup_teardown(test_pdf_writer_is_byte_identical_for_same_input, setup_fonts,
                                         teardown_fonts),

@@ -1,0 +1,462 @@
+/*
+ * pdf_hpdf: everything that reaches into libharu's internal structures,
+ * written against libharu 2.3.0 (Debian's libhpdf-dev; CMake checks the
+ * version and try-compiles each structure and field used here, so another
+ * libharu fails at configure time).
+ *
+ * - Font files load from memory into one document per run (as
+ *   hpdf_doc.c LoadTTFontFromStream does, but libharu's file stream would keep
+ *   the FILE open and seek it while embedding, and forked workers share that
+ *   offset). Subset tags follow the font id: HPDFAA+, HPDFAB+, ...
+ * - Glyph ids are drawn as they come from HarfBuzz. libharu's Type0 font maps
+ *   codes to glyphs through the font's cmap (CIDFontType2_New, hpdf_font_cid.c),
+ *   so each PDF's font is made with libharu and then fixed up: no CIDToGIDMap
+ *   stream (the default, Identity, written out), a W array of the glyphs used,
+ *   a ToUnicode CMap of our own (libharu writes its encoding CMap there, with
+ *   "begincidrange", which poppler warns about), and the glyphs-used marks
+ *   set for the subset, following composite glyphs to any depth (2.3.0's
+ *   CheckCompositGryph follows one level: accents of Vietnamese letters and
+ *   the dots of Arabic letters were lost).
+ * - Page text is written straight into the content stream (hpdf_pages.h).
+ */
+#include "consentgen/pdf.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hpdf.h>
+
+#include "pdf_int.h"
+
+/* The encoder of the glyph fonts; libharu's own "UTF-8" encoder stays for the document info strings. */
+#define TEXT_ENCODER "consentgen-Identity"
+/* TrueType files are read whole; a font file beyond this is not a font for consent forms. */
+#define MAX_FONT_FILE_BYTES ((size_t)64 * 1024 * 1024)
+/* Composite glyphs nest a few levels in real fonts; a deeper chain is a broken font. */
+#define MAX_COMPOSITE_DEPTH 16
+/* A ToUnicode block holds at most 100 entries (Adobe CMap and CIDFont Files Specification, 5.1). */
+#define MAX_CMAP_BLOCK 100
+
+void
+hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_data)
+{
+    struct hpdf_error *e = user_data;
+    if (e->ignore_eof && error_no == HPDF_STREAM_EOF)
+        return;
+    if (e->error_no == 0) {
+        e->error_no = error_no;
+        e->detail_no = detail_no;
+    }
+}
+
+/* ---- the encoder ---- */
+
+/*
+ * Only for libharu's own text functions, which the writer never calls: each
+ * code is two bytes, a glyph id.
+ */
+static HPDF_ByteType
+text_byte_type(HPDF_Encoder encoder, HPDF_ParseText_Rec *state)
+{
+    (void)encoder;
+    return state->index++ % 2 == 0 ? HPDF_BYTE_TYPE_LEAD : HPDF_BYTE_TYPE_TRIAL;
+}
+
+static HPDF_UNICODE
+text_to_unicode(HPDF_Encoder encoder, HPDF_UINT16 code)
+{
+    (void)encoder;
+    return code;
+}
+
+static char *
+text_encode(HPDF_Encoder encoder, const char *text, HPDF_UINT len, HPDF_UINT *out_len)
+{
+    (void)encoder;
+    char *out = malloc(len + 1u); /* libharu frees the result with free() */
+    if (!out)
+        abort();
+    memcpy(out, text, len);
+    *out_len = len;
+    return out;
+}
+
+/*
+ * A CMap encoder as libharu builds its CJK ones (hpdf_encoder.h), ordered
+ * "Identity-H" so that HPDF_Type0Font_New writes /Encoding /Identity-H. Its
+ * cid_map holds one code while a font is made: CIDFontType2_New then looks up
+ * one glyph instead of 65,536 (it takes that path only while to_unicode_fn is
+ * libharu's HPDF_CMapEncoder_ToUnicode).
+ */
+static HPDF_STATUS
+init_text_encoder(HPDF_Encoder encoder)
+{
+    /* A list ended by {0xFFFF, 0xFFFF}, as HPDF_CMapEncoder_AddCMap reads it. */
+    static const HPDF_CidRange_Rec cid_range[] = {{0x0000, 0xFFFF, 0}, {0xFFFF, 0xFFFF, 0}};
+    static const HPDF_CidRange_Rec space_range = {0x0000, 0xFFFF, 0};
+
+    HPDF_STATUS ret = HPDF_CMapEncoder_InitAttr(encoder);
+    if (ret != HPDF_OK)
+        return ret;
+    encoder->byte_type_fn = text_byte_type;
+    encoder->encode_text_fn = text_encode;
+    /* Not libharu's ToUnicode while adding the range, or AddCMap fills cid_map for all 65,536 codes. */
+    encoder->to_unicode_fn = text_to_unicode;
+    if (HPDF_CMapEncoder_AddCMap(encoder, cid_range) != HPDF_OK ||
+        HPDF_CMapEncoder_AddCodeSpaceRange(encoder, space_range) != HPDF_OK)
+        return encoder->error->error_no;
+    HPDF_CMapEncoderAttr attr = encoder->attr;
+    memset(attr->cid_map, 0, sizeof attr->cid_map);
+    attr->is_lead_byte_fn = NULL;
+    attr->is_trial_byte_fn = NULL;
+    snprintf(attr->registry, sizeof attr->registry, "Adobe");
+    snprintf(attr->ordering, sizeof attr->ordering, "Identity-H");
+    attr->suppliment = 0;
+    attr->writing_mode = HPDF_WMODE_HORIZONTAL;
+    encoder->type = HPDF_ENCODER_TYPE_DOUBLE_BYTE;
+    return HPDF_OK;
+}
+
+/* ---- the document and its fonts ---- */
+
+/* The subset tag of a font id: HPDFAA, HPDFAB, ... as libharu counts in load order. */
+static void
+font_tag(size_t id, char tag[7])
+{
+    memcpy(tag, "HPDFAA", 7);
+    tag[5] = (char)('A' + id % 26);
+    tag[4] = (char)('A' + id / 26 % 26);
+}
+
+/*
+ * Loads a TrueType file (embedded: libharu keeps its bytes) and returns its
+ * font name, or NULL. *data keeps a copy of the file for composite glyphs.
+ */
+static const char *
+load_ttf(HPDF_Doc doc, const char *path, size_t id, char **data, size_t *len)
+{
+    *data = NULL;
+    if (!util_read_file(path, MAX_FONT_FILE_BYTES, data, len))
+        return NULL;
+    if (*len == 0 || *len > UINT_MAX)
+        return NULL;
+    HPDF_Stream stream = HPDF_MemStream_New(doc->mmgr, (HPDF_UINT)*len);
+    if (!stream || HPDF_Stream_Write(stream, (const HPDF_BYTE *)*data, (HPDF_UINT)*len) != HPDF_OK) {
+        if (stream)
+            HPDF_Stream_Free(stream);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(doc->mmgr, stream, HPDF_TRUE); /* owns stream, even on failure */
+    if (!def)
+        return NULL;
+    HPDF_FontDef same = HPDF_Doc_FindFontDef(doc, def->base_font);
+    if (same) { /* two files, one font name: libharu keeps the first */
+        HPDF_FontDef_Free(def);
+        return same->base_font;
+    }
+    if (HPDF_List_Add(doc->fontdef_list, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    char tag[7];
+    font_tag(id, tag);
+    HPDF_TTFontDef_SetTagName(def, tag);
+    return def->base_font;
+}
+
+void
+hpdf_slot_free(struct hpdf_slot *s)
+{
+    if (!s)
+        return;
+    if (s->doc)
+        HPDF_Free(s->doc);
+    for (size_t i = 0; i < s->n_fonts; i++)
+        free(s->data[i]);
+    free(s->data);
+    free(s->data_len);
+    free(s->owner);
+    free(s->def);
+    free(s->font_name);
+    free(s);
+}
+
+struct hpdf_slot *
+hpdf_slot_new(const struct pdf_font_file *files, size_t n, const char *config_path, struct diags *d)
+{
+    struct hpdf_slot *s = xcalloc(1, sizeof *s);
+    s->n_fonts = n;
+    s->def = xcalloc(n ? n : 1, sizeof *s->def);
+    s->font_name = xcalloc(n ? n : 1, sizeof *s->font_name);
+    s->data = xcalloc(n ? n : 1, sizeof *s->data);
+    s->data_len = xcalloc(n ? n : 1, sizeof *s->data_len);
+    s->owner = xcalloc(n ? n : 1, sizeof *s->owner);
+    s->doc = HPDF_New(hpdf_on_error, &s->err);
+    HPDF_Encoder enc = NULL;
+    if (s->doc && HPDF_UseUTFEncodings(s->doc) == HPDF_OK)
+        enc = HPDF_CMapEncoder_New(s->doc->mmgr, (char *)TEXT_ENCODER, init_text_encoder);
+    if (!enc || HPDF_Doc_RegisterEncoder(s->doc, enc) != HPDF_OK ||
+        !(s->encoder = HPDF_GetEncoder(s->doc, TEXT_ENCODER))) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot start libharu (libharu error 0x%04X)",
+                 (unsigned)s->err.error_no);
+        hpdf_slot_free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = load_ttf(s->doc, files[i].path, i, &s->data[i], &s->data_len[i]);
+        s->def[i] = name ? HPDF_GetFontDef(s->doc, name) : NULL;
+        s->font_name[i] = name;
+        if (!s->def[i]) {
+            if (files[i].is_path) /* no fontconfig look-up came before: say it plainly */
+                diag_add(d, DIAG_ERROR, config_path, 0, 0, "font file \"%s\" is not a usable TrueType font",
+                         util_quote(files[i].path).text);
+            else
+                diag_add(d, DIAG_ERROR, config_path, 0, 0,
+                         "font file \"%s\" cannot be used (libharu error 0x%04X, detail %u)",
+                         util_quote(files[i].path).text, (unsigned)s->err.error_no,
+                         (unsigned)s->err.detail_no);
+            hpdf_slot_free(s);
+            return NULL;
+        }
+        s->owner[i] = (int)i;
+        for (size_t j = 0; j < i; j++)
+            if (s->def[j] == s->def[i] && s->owner[i] == (int)i)
+                s->owner[i] = (int)j;
+    }
+    return s;
+}
+
+void
+hpdf_slot_end_pdf(struct hpdf_slot *s)
+{
+    /* libharu made each font's descriptor in this PDF; the next PDF must make its own. */
+    for (size_t i = 0; i < s->n_fonts; i++)
+        s->def[i]->descriptor = NULL;
+}
+
+/* ---- glyph fonts ---- */
+
+static unsigned
+be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+/*
+ * Marks gid and, for a composite glyph, its components (glyf table, TrueType
+ * reference manual: flags ARG_1_AND_2_ARE_WORDS 0x1, WE_HAVE_A_SCALE 0x8,
+ * MORE_COMPONENTS 0x20, WE_HAVE_AN_X_AND_Y_SCALE 0x40, WE_HAVE_A_TWO_BY_TWO 0x80).
+ */
+static void
+mark_glyph(HPDF_TTFontDefAttr attr, const unsigned char *data, size_t len, unsigned gid, int depth)
+{
+    if (gid >= attr->num_glyphs || attr->glyph_tbl.flgs[gid])
+        return;
+    attr->glyph_tbl.flgs[gid] = 1;
+    if (depth >= MAX_COMPOSITE_DEPTH || !data)
+        return;
+    size_t scale = attr->header.index_to_loc_format == 0 ? 2 : 1;
+    size_t start = (size_t)attr->glyph_tbl.base_offset + (size_t)attr->glyph_tbl.offsets[gid] * scale;
+    size_t end = (size_t)attr->glyph_tbl.base_offset + (size_t)attr->glyph_tbl.offsets[gid + 1] * scale;
+    if (end > len || start + 10 > end || (int16_t)be16(data + start) >= 0)
+        return; /* empty, simple or outside the file */
+    size_t   p = start + 10;
+    unsigned flags;
+    do {
+        if (p + 4 > end)
+            return;
+        flags = be16(data + p);
+        unsigned component = be16(data + p + 2);
+        p += 4 + ((flags & 0x1) ? 4 : 2);
+        p += (flags & 0x8) ? 2 : (flags & 0x40) ? 4 : (flags & 0x80) ? 8 : 0;
+        mark_glyph(attr, data, len, component, depth + 1);
+    } while (flags & 0x20);
+}
+
+double
+hpdf_glyph_width(const struct hpdf_slot *s, int font, uint32_t gid)
+{
+    HPDF_TTFontDefAttr attr = s->def[font]->attr;
+    if (gid >= attr->num_glyphs || attr->header.units_per_em == 0)
+        return (double)s->def[font]->missing_width;
+    return round(attr->h_metric[gid].advance_width * 1000.0 / attr->header.units_per_em);
+}
+
+static void
+put_utf16_cp(struct buf *b, int32_t cp)
+{
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        buf_printf(b, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)), (unsigned)(0xDC00 + (cp & 0x3FF)));
+    } else {
+        buf_printf(b, "%04X", (unsigned)cp);
+    }
+}
+
+/* UTF-16BE hex of text (len bytes), e.g. "00E4" or "D83DDE00"; is_reversed: last character first. */
+static void
+put_utf16_hex(struct buf *b, const char *text, size_t len, bool is_reversed)
+{
+    int32_t cps[64];
+    size_t  n = 0;
+    for (size_t i = 0; i < len && n < 64;) {
+        size_t k = utf8_decode(text + i, len - i, &cps[n]);
+        if (k == 0) {
+            cps[n] = 0xFFFD;
+            k = 1;
+        }
+        n++;
+        i += k;
+    }
+    for (size_t i = 0; i < n; i++)
+        put_utf16_cp(b, cps[is_reversed ? n - 1 - i : i]);
+}
+
+/* The single BMP code point text stands for, or -1. */
+static int32_t
+single_bmp(const char *text, size_t len)
+{
+    int32_t cp;
+    size_t  k = len ? utf8_decode(text, len, &cp) : 0;
+    return k && k == len && cp < 0xFFFF ? cp : -1;
+}
+
+/* Glyphs from i on that form a bfrange: consecutive ids to consecutive characters within one byte row. */
+static size_t
+range_len(const struct pdf_glyph_use *u, size_t i, size_t n)
+{
+    int32_t cp = single_bmp(u[i].text, u[i].len);
+    size_t  k = 1;
+    if (cp < 0)
+        return 1;
+    while (i + k < n && u[i + k].gid == u[i].gid + k && (u[i + k].gid >> 8) == (u[i].gid >> 8) &&
+           single_bmp(u[i + k].text, u[i + k].len) == cp + (int32_t)k && ((cp + (int32_t)k) & 0xFF) != 0)
+        k++;
+    return k;
+}
+
+/* The ToUnicode CMap (a CMapType 2 resource, "Adobe-Identity-UCS"), bfrange where it can, bfchar else. */
+static void
+write_to_unicode(struct buf *b, const struct pdf_glyph_use *u, size_t n)
+{
+    buf_puts(b, "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    /* Ranges first, then single glyphs; each in blocks of at most MAX_CMAP_BLOCK. */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t     n_block = 0;
+        struct buf block;
+        buf_init(&block);
+        for (size_t i = 0; i < n;) {
+            size_t k = u[i].len ? range_len(u, i, n) : 1;
+            bool   is_range = k > 1;
+            if (u[i].len && is_range == (pass == 0)) {
+                if (is_range)
+                    buf_printf(&block, "<%04X> <%04X> <%04X>\n", (unsigned)u[i].gid,
+                               (unsigned)(u[i].gid + k - 1), (unsigned)single_bmp(u[i].text, u[i].len));
+                else {
+                    buf_printf(&block, "<%04X> <", (unsigned)u[i].gid);
+                    put_utf16_hex(&block, u[i].text, u[i].len, u[i].is_rtl);
+                    buf_puts(&block, ">\n");
+                }
+                if (++n_block == MAX_CMAP_BLOCK) {
+                    buf_printf(b, "%zu begin%s\n%send%s\n", n_block, pass == 0 ? "bfrange" : "bfchar",
+                               block.data, pass == 0 ? "bfrange" : "bfchar");
+                    buf_reset(&block);
+                    n_block = 0;
+                }
+            }
+            i += k;
+        }
+        if (n_block)
+            buf_printf(b, "%zu begin%s\n%send%s\n", n_block, pass == 0 ? "bfrange" : "bfchar", block.data,
+                       pass == 0 ? "bfrange" : "bfchar");
+        buf_fini(&block);
+    }
+    buf_puts(b, "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+}
+
+static HPDF_Dict
+system_info(HPDF_MMgr mmgr, const char *ordering)
+{
+    HPDF_Dict info = HPDF_Dict_New(mmgr);
+    if (!info)
+        return NULL;
+    if (HPDF_Dict_Add(info, "Registry", HPDF_String_New(mmgr, "Adobe", NULL)) != HPDF_OK ||
+        HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, ordering, NULL)) != HPDF_OK ||
+        HPDF_Dict_AddNumber(info, "Supplement", 0) != HPDF_OK)
+        return NULL;
+    return info;
+}
+
+HPDF_Font
+hpdf_glyph_font(struct hpdf_slot *s, int font, const struct pdf_glyph_use *used, size_t n_used)
+{
+    HPDF_FontDef         def = s->def[font];
+    HPDF_TTFontDefAttr   def_attr = def->attr;
+    HPDF_CMapEncoderAttr enc_attr = s->encoder->attr;
+
+    /* libharu's font with one code, no CIDToGIDMap stream (embedding off while it is made). */
+    enc_attr->cid_map[1][0] = 1;
+    s->encoder->to_unicode_fn = HPDF_CMapEncoder_ToUnicode;
+    HPDF_BOOL embedding = def_attr->embedding;
+    def_attr->embedding = HPDF_FALSE;
+    HPDF_Font f = HPDF_GetFont(s->doc, s->font_name[font], TEXT_ENCODER);
+    def_attr->embedding = embedding;
+    s->encoder->to_unicode_fn = text_to_unicode;
+    enc_attr->cid_map[1][0] = 0;
+    if (!f)
+        return NULL;
+
+    HPDF_FontAttr attr = f->attr;
+    HPDF_Dict     desc = attr->descendant_font;
+    HPDF_MMgr     mmgr = s->doc->mmgr;
+    HPDF_Array    w = HPDF_Array_New(mmgr);
+    if (!w || HPDF_Dict_Add(desc, "W", w) != HPDF_OK ||
+        HPDF_Dict_AddName(desc, "CIDToGIDMap", "Identity") != HPDF_OK ||
+        HPDF_Dict_Add(desc, "CIDSystemInfo", system_info(mmgr, "Identity")) != HPDF_OK)
+        return NULL;
+    for (size_t i = 0; i < n_used;) {
+        HPDF_Array run = HPDF_Array_New(mmgr);
+        if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)used[i].gid) != HPDF_OK ||
+            HPDF_Array_Add(w, run) != HPDF_OK)
+            return NULL;
+        size_t j = i;
+        do {
+            if (HPDF_Array_AddNumber(run, (HPDF_INT32)hpdf_glyph_width(s, font, used[j].gid)) != HPDF_OK)
+                return NULL;
+            j++;
+        } while (j < n_used && used[j].gid == used[j - 1].gid + 1);
+        i = j;
+    }
+
+    HPDF_Dict cmap = attr->cmap_stream;
+    if (!cmap || HPDF_Dict_AddName(cmap, "CMapName", "Adobe-Identity-UCS") != HPDF_OK ||
+        HPDF_Dict_Add(cmap, "CIDSystemInfo", system_info(mmgr, "UCS")) != HPDF_OK)
+        return NULL;
+    struct buf b;
+    buf_init(&b);
+    write_to_unicode(&b, used, n_used);
+    HPDF_MemStream_FreeData(cmap->stream);
+    HPDF_STATUS rc = HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    buf_fini(&b);
+    if (rc != HPDF_OK)
+        return NULL;
+
+    /* The bytes of the file libharu loaded for this font name. */
+    int owner = s->owner[font];
+    for (size_t i = 0; i < n_used; i++)
+        mark_glyph(def_attr, (const unsigned char *)s->data[owner], s->data_len[owner], used[i].gid, 0);
+    return f;
+}
+
+void
+hpdf_page_write(HPDF_Page page, const char *s, size_t len)
+{
+    HPDF_PageAttr attr = page->attr;
+    HPDF_Stream_Write(attr->stream, (const HPDF_BYTE *)s, (HPDF_UINT)len);
+}
