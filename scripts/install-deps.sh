@@ -7,6 +7,7 @@ packages=(
   libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev libicu-dev
   fonts-liberation2 fonts-dejavu-core
   libxxhash-dev libqrencode-dev
+  libharfbuzz-dev libfribidi-dev fonts-noto-core
   # scan: reading scanned return slips (CONSENTGEN_SCAN)
   g++ libpoppler-glib-dev libcairo2-dev libleptonica-dev libzxing-dev libpng-dev libjpeg-dev libtiff-dev
 )
@@ -14,6 +15,7 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(libcmocka-dev poppler-utils qpdf valgrind strace libclang-rt-14-dev llvm)
   # the scan tests draw their QR codes with libqrencode; bench/scan.sh compares zbar with zxing-cpp
   packages+=(libqrencode-dev libzbar-dev zbar-tools)
+  packages+=(libharfbuzz-bin) # hb-shape and hb-subset: the text engine's tests compare with HarfBuzz's tools
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 #   expect.status   exit status (default 0)       expect.stderr  exact stderr (default empty)
 #   expect.stdout   exact stdout (if present)      expect.files   every file the run adds, one per line
 #   expect/<path>.txt   pdftotext -layout of that PDF
+#                   (every PDF must read without a poppler "Syntax Warning" or "Syntax Error")
 #   expect/<path>   (not .pdf.txt) the exact bytes another file has after the run, written or kept
 #                   (the consent register)
 #   check.sh        optional extra assertions, run in the work folder with $CONSENTGEN set
@@ -117,11 +118,15 @@ while IFS= read -r f; do
     *.pdf)
         p="$tmp/a/case/$f"
         qpdf --check "$p" >"$tmp/qpdf.log" 2>&1 || { cat "$tmp/qpdf.log" >&2; say "qpdf --check failed on $f"; }
-        if pdffonts "$p" | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }'; then :; else
+        if pdffonts "$p" 2>"$tmp/poppler.log" | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }'; then :; else
             pdffonts "$p" >&2; say "$f has a font that is not embedded"
         fi
+        pdftotext -layout -enc UTF-8 "$p" "$tmp/text.txt" 2>>"$tmp/poppler.log"
+        # poppler reads every PDF without a complaint (a broken ToUnicode map, say).
+        if grep -E 'Syntax (Warning|Error)' "$tmp/poppler.log" >&2; then
+            say "poppler warns about $f"
+        fi
         if [ -f "$case_dir/expect/$f.txt" ]; then
-            pdftotext -layout -enc UTF-8 "$p" "$tmp/text.txt" 2>/dev/null
             diff -u "$case_dir/expect/$f.txt" "$tmp/text.txt" >&2 || say "text of $f differs"
         fi ;;
     *) [ -f "$case_dir/expect/$f" ] || say "unexpected file $f" ;;
