@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Rewrites the expected output of end-to-end cases from the current binary.
-# Review the diff (git diff tests/e2e) before committing it.
+# Rewrites the expected output of end-to-end cases from the current binary, and
+# the layout corpus (tests/layout/*/expect.dump) when no case is named.
+# Review the diff (git diff tests/e2e tests/layout) before committing it.
 # usage: scripts/update-golden.sh [BUILD_DIR] [CASE...]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
 shift || true
 cases=("$@")
-[ ${#cases[@]} -gt 0 ] || cases=($(ls "$root/tests/e2e"))
+all=no
+[ ${#cases[@]} -gt 0 ] || { cases=($(ls "$root/tests/e2e")); all=yes; }
 for c in "${cases[@]}"; do
     [ -f "$root/tests/e2e/$c/args" ] || continue
     "$root/scripts/run-e2e.sh" "$build/src/consentgen" "$root/tests/e2e/$c" --update
 done
-git -C "$root" diff --stat -- tests/e2e
+[ "$all" = no ] || "$build/tests/layout_corpus" "$root/tests/layout" --update
+git -C "$root" diff --stat -- tests/e2e tests/layout
