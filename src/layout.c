@@ -234,11 +234,11 @@ segs_n_breaks(const struct segs *sg)
 
 /* ---- shaped paragraphs ---- */
 
-/* The text between two hard breaks, shaped, with the advance of each cluster at the byte it starts at. */
+/* The text between two hard breaks, shaped; the engine measures each cluster at the byte it starts at. */
 struct chunk {
     const struct text_para *p;
-    int64_t                *adv;      /* per byte: the cluster's advance there, 0 inside a cluster */
-    bool                   *is_start; /* per byte: a cluster starts there */
+    const int32_t          *adv;      /* per byte: the cluster's advance there, 0 inside a cluster */
+    const bool             *is_start; /* per byte: a cluster starts there */
 };
 
 struct shaped {
@@ -253,23 +253,11 @@ is_space_byte(char ch)
 }
 
 static void
-chunk_measure(struct ctx *c, struct chunk *ch)
+chunk_of(const struct text_para *p, struct chunk *ch)
 {
-    const struct text_para *p = ch->p;
-    ch->adv = arena_alloc(c->a, (p->len + 1) * sizeof *ch->adv);
-    ch->is_start = arena_alloc(c->a, p->len + 1);
-    for (size_t i = 0; i < p->n_items; i++) {
-        const struct text_item *it = &p->items[i];
-        ch->is_start[it->start] = true;
-        for (size_t g = 0; g < it->n_glyphs; g++) {
-            size_t at = it->glyphs[g].cluster;
-            if (at < p->len) {
-                ch->is_start[at] = true;
-                ch->adv[at] += it->glyphs[g].x_advance;
-            }
-        }
-    }
-    ch->is_start[p->len] = true;
+    ch->p = p;
+    ch->adv = p->advance;
+    ch->is_start = p->is_cluster_start;
 }
 
 /*
@@ -286,18 +274,22 @@ shape_chunk(struct ctx *c, const struct seg *v, size_t first, size_t end, struct
     size_t          *starts = arena_alloc(c->a, cap * sizeof *starts);
     enum text_style *styles = arena_alloc(c->a, cap * sizeof *styles);
     for (size_t i = first; i < end; i++) {
-        for (size_t k = 0; k < v[i].len; k++) {
-            char ch = v[i].s[k];
-            if (is_space_byte(ch)) {
+        for (size_t k = 0; k < v[i].len;) {
+            if (is_space_byte(v[i].s[k])) {
                 if (t->len && t->data[t->len - 1] != ' ')
                     buf_putc(t, ' ');
+                k++;
                 continue;
             }
+            size_t j = k;
+            while (j < v[i].len && !is_space_byte(v[i].s[j]))
+                j++;
             if (n == 0 || styles[n - 1] != v[i].style) {
                 starts[n] = t->len;
                 styles[n++] = v[i].style;
             }
-            buf_putc(t, ch);
+            buf_append(t, v[i].s + k, j - k);
+            k = j;
         }
     }
     if (t->len && t->data[t->len - 1] == ' ')
@@ -307,8 +299,7 @@ shape_chunk(struct ctx *c, const struct seg *v, size_t first, size_t end, struct
         size_t stop = i + 1 < n ? starts[i + 1] : t->len;
         spans[i] = (struct text_span){t->data + starts[i], stop - starts[i], styles[i]};
     }
-    out->p = c->sh->shape(c->sh->ctx, spans, n, c->a);
-    chunk_measure(c, out);
+    chunk_of(c->sh->shape(c->sh->ctx, spans, n, c->a), out);
 }
 
 /* Shapes styled text, one chunk per run of text between hard breaks (empty ones left out). */
@@ -333,8 +324,7 @@ static void
 shape_string(struct ctx *c, const char *s, enum text_style style, struct chunk *out)
 {
     struct text_span span = {s ? s : "", s ? strlen(s) : 0, style};
-    out->p = c->sh->shape(c->sh->ctx, &span, 1, c->a);
-    chunk_measure(c, out);
+    chunk_of(c->sh->shape(c->sh->ctx, &span, 1, c->a), out);
 }
 
 static int64_t
@@ -367,6 +357,36 @@ reverse_runs(struct lrun *r, size_t i, size_t j)
     }
 }
 
+/* The first glyph of item it whose cluster is at or after (left to right) or before (right to left) at. */
+static size_t
+glyph_bound(const struct text_item *it, size_t at, bool is_rtl)
+{
+    size_t lo = 0, hi = it->n_glyphs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        bool   is_before = is_rtl ? it->glyphs[mid].cluster >= at : it->glyphs[mid].cluster < at;
+        if (is_before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The glyphs [*lo, *hi) of item it whose clusters lie in [s, e): clusters are monotone (HarfBuzz's
+ * default cluster level), ascending left to right and descending in a right-to-left item. */
+static void
+glyph_range(const struct text_item *it, size_t s, size_t e, size_t *lo, size_t *hi)
+{
+    if (it->level & 1) {
+        *lo = glyph_bound(it, e, true);
+        *hi = glyph_bound(it, s, true);
+    } else {
+        *lo = glyph_bound(it, s, false);
+        *hi = glyph_bound(it, e, false);
+    }
+}
+
 /*
  * The line [start, end) of a chunk: the part of each item in it (glyphs and characters copied, offsets
  * made relative to the run's text), put in visual order by rule L2 and placed left to right. Lines end at
@@ -387,23 +407,17 @@ make_line(struct ctx *c, const struct chunk *ch, size_t start, size_t end, doubl
         size_t                  e = it->start + it->len < end ? it->start + it->len : end;
         if (s >= e)
             continue;
-        size_t lo = it->n_glyphs, hi = 0;
-        for (size_t g = 0; g < it->n_glyphs; g++) {
-            if (it->glyphs[g].cluster >= s && it->glyphs[g].cluster < e) {
-                lo = g < lo ? g : lo;
-                hi = g + 1;
-            }
-        }
+        size_t lo, hi;
+        glyph_range(it, s, e, &lo, &hi);
         struct lrun *r = PUSH(c->a, out->runs, out->n_runs, out->cap);
         r->font = it->font;
         r->style = it->style;
         r->level = it->level;
         r->text = arena_strndup(c->a, p->text + s, e - s);
         r->n_glyphs = lo < hi ? hi - lo : 0;
-        struct text_glyph *gl = arena_alloc(c->a, (r->n_glyphs ? r->n_glyphs : 1) * sizeof *gl);
+        struct text_glyph *gl = arena_memdup(c->a, it->glyphs + lo, r->n_glyphs * sizeof *gl);
         int64_t            w = 0;
         for (size_t g = 0; g < r->n_glyphs; g++) {
-            gl[g] = it->glyphs[lo + g];
             gl[g].cluster -= (uint32_t)s;
             gl[g].uni_start = gl[g].uni_len ? gl[g].uni_start - (uint32_t)s : 0;
             w += gl[g].x_advance;
@@ -434,6 +448,38 @@ make_line(struct ctx *c, const struct chunk *ch, size_t start, size_t end, doubl
         x += out->runs[i].w_pt;
     }
     out->w_pt = x;
+}
+
+/*
+ * Appends line b to line a, its runs moved by a's width; where a's last run and b's first are one font and
+ * style left to right, they become one run (as if shaped together: the footer's parts).
+ */
+static void
+line_append(struct ctx *c, struct tline *a, const struct tline *b)
+{
+    for (size_t i = 0; i < b->n_runs; i++) {
+        struct lrun  r = b->runs[i];
+        struct lrun *last = a->n_runs ? &a->runs[a->n_runs - 1] : NULL;
+        r.x_pt += a->w_pt;
+        if (i == 0 && last && last->font == r.font && last->style == r.style && !(last->level & 1) &&
+            !(r.level & 1)) {
+            size_t             len = strlen(last->text);
+            struct text_glyph *g = arena_alloc(c->a, (last->n_glyphs + r.n_glyphs) * sizeof *g);
+            memcpy(g, last->glyphs, last->n_glyphs * sizeof *g);
+            for (size_t k = 0; k < r.n_glyphs; k++) {
+                g[last->n_glyphs + k] = r.glyphs[k];
+                g[last->n_glyphs + k].cluster += (uint32_t)len;
+                g[last->n_glyphs + k].uni_start += (uint32_t)len;
+            }
+            last->text = arena_printf(c->a, "%s%s", last->text, r.text);
+            last->glyphs = g;
+            last->n_glyphs += r.n_glyphs;
+            last->w_pt += r.w_pt;
+            continue;
+        }
+        *PUSH(c->a, a->runs, a->n_runs, a->cap) = r;
+    }
+    a->w_pt += b->w_pt;
 }
 
 /* A string in one style as one line, however wide. */
@@ -1350,18 +1396,29 @@ add_footers(struct ctx *c, struct layout_doc *d, const char *prefix)
         struct layout_page *pg = &d->pages[i];
         if (pg->is_blank)
             continue;
+        /* The prefix is the same on every page, the page count on every form: shaped apart, each is shaped
+         * once (the prefix) or once per run (the page count). */
         const char *pages = arena_printf(c->a, "Seite %zu von %zu", i + 1, d->n_pages);
-        const char *text = *prefix ? arena_printf(c->a, "%s · %s", prefix, pages) : pages;
-        double      size = FOOTER_PT, w_em = str_w(c, TEXT_STYLE_REGULAR, text, 1.0);
+        const char *head = *prefix ? arena_printf(c->a, "%s · ", prefix) : "";
+        double      size = FOOTER_PT;
+        double      w_em = str_w(c, TEXT_STYLE_REGULAR, head, 1.0) + str_w(c, TEXT_STYLE_REGULAR, pages, 1.0);
         while (size > FOOTER_MIN_PT && w_em * size > TEXT_W_PT + EPS_PT)
             size -= SIZE_STEP_PT;
-        if (w_em * size > TEXT_W_PT + EPS_PT)
-            text =
-                cut_to_width(c, TEXT_STYLE_REGULAR, arena_strndup(c->a, prefix, head_len),
-                             arena_printf(c->a, "%s · %s", prefix + head_len, pages), size, TEXT_W_PT, false);
+        struct tline line, tail;
+        if (w_em * size > TEXT_W_PT + EPS_PT) {
+            line_of(c,
+                    cut_to_width(c, TEXT_STYLE_REGULAR, arena_strndup(c->a, prefix, head_len),
+                                 arena_printf(c->a, "%s · %s", prefix + head_len, pages), size, TEXT_W_PT,
+                                 false),
+                    TEXT_STYLE_REGULAR, size, &line);
+        } else {
+            line_of(c, head, TEXT_STYLE_REGULAR, size, &line);
+            line_of(c, pages, TEXT_STYLE_REGULAR, size, &tail);
+            line_append(c, &line, &tail);
+        }
         /* Straight onto the page: a footer is never moved. */
         struct frag f = {pg->items, pg->n_items, pg->cap, 0.0};
-        frag_text(c, &f, LEFT_PT, FOOTER_Y_PT, TEXT_STYLE_REGULAR, size, FOOTER_GRAY, text);
+        frag_tline(c, &f, &line, LEFT_PT, FOOTER_Y_PT, size, FOOTER_GRAY);
         pg->items = f.items;
         pg->n_items = f.n_items;
         pg->cap = f.cap;
@@ -1427,6 +1484,8 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
     if (slip_at < n)
         slip_build(&c, doc, slip_at, params, &slip);
     run_pages(&c, &params->setup, &fl, slip_at < n ? &slip : NULL, params->form_date, params->footer, out);
+    if (sh->release)
+        sh->release(sh->ctx);
     buf_fini(&c.text);
 }
 
@@ -1602,6 +1661,8 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct text_s
     apply_heading_space(&fl);
     run_pages(&c, &params->setup, &fl, NULL, NULL, arena_printf(a, "Klasse %s · Rücklaufliste", class_name),
               out);
+    if (sh->release)
+        sh->release(sh->ctx);
     buf_fini(&c.text);
 }
 

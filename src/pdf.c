@@ -27,20 +27,11 @@
 
 #include "pdf_int.h"
 
-/* A TJ adjustment is written when positions differ by this much (1/1000 em). */
-#define ADJUST_MIN 1.0
-
 struct pdf_fonts {
     struct pdf_font_file *files; /* per font id of the text engine */
     size_t                n;
     /* Lent to one writer at a time; pdf_fonts stays read-only for everyone else. */
     struct hpdf_slot *slot;
-};
-
-struct saved_page {
-    struct layout_item *items; /* copies, in the writer's arena */
-    size_t              n_items;
-    bool                is_blank;
 };
 
 /* The glyphs of one font a PDF prints: open addressing on the glyph id. */
@@ -53,13 +44,10 @@ struct pdf_writer {
     const struct pdf_fonts *fonts;
     struct hpdf_slot       *slot;
     bool                    owns_slot; /* the run's slot was busy: a private one */
-    HPDF_Font              *font;      /* per font id; NULL: not printed in this PDF */
-    struct glyph_set       *used;      /* per font id */
+    HPDF_Font              *font;      /* per font id; NULL: nothing printed in it yet */
+    struct glyph_set       *used;      /* per font id: the glyphs printed, for widths and ToUnicode */
     HPDF_Image              logo;
-    struct arena           *arena;
-    struct saved_page      *pages;
-    size_t                  n_pages, cap_pages;
-    struct buf              ops; /* scratch: one run's text operators */
+    struct arena           *arena; /* the characters each used glyph stands for */
 };
 
 /* ---- fonts ------------------------------------------------------------------------------------ */
@@ -73,6 +61,7 @@ pdf_fonts_load(const struct text_engine *text, const char *config_path, struct d
     for (size_t i = 0; i < f->n; i++) {
         f->files[i].path = xstrdup(text_engine_font_path(text, (int)i));
         f->files[i].is_path = text_engine_font_is_path(text, (int)i);
+        f->files[i].data = text_engine_font_data(text, (int)i, &f->files[i].len);
     }
     f->slot = hpdf_slot_new(f->files, f->n, config_path, d);
     if (!f->slot) {
@@ -234,7 +223,8 @@ pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struc
     }
     w->slot->in_use = true;
     w->arena = arena_new();
-    buf_init(&w->ops);
+    w->used = xcalloc(fonts->n ? fonts->n : 1, sizeof *w->used);
+    w->font = xcalloc(fonts->n ? fonts->n : 1, sizeof *w->font);
     /* A fresh PDF in the same document: objects of the last one freed, loaded fonts kept. */
     w->slot->err = (struct hpdf_error){0};
     if (HPDF_NewDoc(w->slot->doc) != HPDF_OK ||
@@ -255,49 +245,6 @@ pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struc
 fail:
     pdf_writer_free(w);
     return NULL;
-}
-
-/*
- * Keeps a copy of the pages: they are drawn in pdf_writer_save, when every
- * glyph of the PDF is known and each font can list exactly those.
- */
-bool
-pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags *d)
-{
-    if (w->slot->err.error_no) {
-        report_writer_error(w, "add pages to the PDF", d);
-        return false;
-    }
-    for (size_t p = 0; p < doc->n_pages; p++) {
-        const struct layout_page *lp = &doc->pages[p];
-        if (w->n_pages == w->cap_pages) {
-            w->cap_pages = w->cap_pages ? 2 * w->cap_pages : 16;
-            w->pages = xrealloc(w->pages, w->cap_pages * sizeof *w->pages);
-        }
-        struct saved_page *sp = &w->pages[w->n_pages++];
-        sp->is_blank = lp->is_blank;
-        sp->n_items = lp->is_blank ? 0 : lp->n_items;
-        sp->items = sp->n_items ? arena_alloc(w->arena, sp->n_items * sizeof *sp->items) : NULL;
-        for (size_t i = 0; i < sp->n_items; i++) {
-            const struct layout_item *it = &lp->items[i];
-            sp->items[i] = *it;
-            if (it->text)
-                sp->items[i].text = arena_strdup(w->arena, it->text);
-            if (it->n_glyphs) {
-                struct text_glyph *g = arena_alloc(w->arena, it->n_glyphs * sizeof *g);
-                memcpy(g, it->glyphs, it->n_glyphs * sizeof *g);
-                sp->items[i].glyphs = g;
-            } else {
-                sp->items[i].glyphs = NULL;
-            }
-            if (it->image) {
-                unsigned char *copy = arena_alloc(w->arena, it->image_len);
-                memcpy(copy, it->image, it->image_len);
-                sp->items[i].image = copy;
-            }
-        }
-    }
-    return true;
 }
 
 /* Current graphics state of the page being drawn, to skip redundant operators. */
@@ -349,187 +296,91 @@ set_stroke(HPDF_Page page, struct draw_state *st, const struct layout_item *it)
     }
 }
 
+/* Text operators being written for a page: a buffer flushed into its content stream when full. */
+struct ops {
+    HPDF_Page page;
+    char      out[2048];
+    size_t    n;
+};
+
+static void
+ops_flush(struct ops *o)
+{
+    if (o->n)
+        hpdf_page_write(o->page, o->out, o->n);
+    o->n = 0;
+}
+
+static void
+ops_put(struct ops *o, const char *s, size_t len)
+{
+    if (o->n + len > sizeof o->out)
+        ops_flush(o);
+    memcpy(o->out + o->n, s, len);
+    o->n += len;
+}
+
+static void
+ops_str(struct ops *o, const char *s)
+{
+    ops_put(o, s, strlen(s));
+}
+
 /* A number with up to 3 decimals, without printf: the locale must not make it "70,866". */
 static void
-put_number(struct buf *b, double v)
+ops_number(struct ops *o, double v)
 {
     long long milli = llround(v * 1000);
-    char      digits[32];
-    size_t    n = 0;
+    char      out[40], digits[24];
+    size_t    n = 0, k = 0;
     if (milli < 0) {
-        buf_putc(b, '-');
+        out[k++] = '-';
         milli = -milli;
     }
     int frac = (int)(milli % 1000);
     for (long long whole = milli / 1000; n == 0 || whole > 0; whole /= 10)
         digits[n++] = (char)('0' + whole % 10);
     while (n > 0)
-        buf_putc(b, digits[--n]);
+        out[k++] = digits[--n];
     if (frac) {
-        buf_putc(b, '.');
+        out[k++] = '.';
         for (int div = 100; frac; div /= 10) {
-            buf_putc(b, (char)('0' + frac / div));
+            out[k++] = (char)('0' + frac / div);
             frac %= div;
         }
     }
+    ops_put(o, out, k);
 }
 
 /* A glyph id as the two bytes of its code inside a literal string. */
 static void
-put_code(struct buf *b, uint32_t gid)
+ops_code(struct ops *o, uint32_t gid)
 {
     unsigned char bytes[2] = {(unsigned char)(gid >> 8), (unsigned char)gid};
+    if (o->n + 6 > sizeof o->out)
+        ops_flush(o);
+    char  *out = o->out + o->n;
+    size_t n = 0;
     for (int k = 0; k < 2; k++) {
         /* In a literal string these need a backslash; a bare CR would be read as LF. */
         if (bytes[k] == '(' || bytes[k] == ')' || bytes[k] == '\\')
-            buf_putc(b, '\\');
-        if (bytes[k] == '\r')
-            buf_puts(b, "\\r");
-        else
-            buf_putc(b, (char)bytes[k]);
+            out[n++] = '\\';
+        if (bytes[k] == '\r') {
+            out[n++] = '\\';
+            out[n++] = 'r';
+        } else {
+            out[n++] = (char)bytes[k];
+        }
     }
-}
-
-/*
- * One run: "1 0 0 1 x y Tm" (an absolute text matrix per run: no drift from
- * relative moves), then its glyphs in TJ arrays. A literal string holds the
- * two-byte codes in half the bytes of libharu's hex strings. The pen follows
- * the PDF's widths; where HarfBuzz's position (with kerning and mark offsets)
- * is ADJUST_MIN or more away, a TJ number moves it there. A mark raised or
- * lowered gets a text rise of its own.
- */
-static void
-show_run(struct pdf_writer *w, HPDF_Page page, const struct layout_item *it, int font, double x_pt,
-         double y_pt)
-{
-    struct buf  *b = &w->ops;
-    const double to_milli = 1000.0 / TEXT_UNITS_PER_EM;
-    double       pen_exact = 0, pen_pdf = 0, rise_pt = 0;
-    bool         in_string = false;
-    buf_reset(b);
-    buf_puts(b, "1 0 0 1 ");
-    put_number(b, x_pt);
-    buf_putc(b, ' ');
-    put_number(b, y_pt);
-    buf_puts(b, " Tm\n[");
-    for (size_t i = 0; i < it->n_glyphs; i++) {
-        const struct text_glyph *g = &it->glyphs[i];
-        double                   rise = (double)g->y_offset * it->size_pt / TEXT_UNITS_PER_EM;
-        if (fabs(rise - rise_pt) >= 0.0005) {
-            buf_puts(b, in_string ? ")] TJ\n" : "] TJ\n");
-            put_number(b, rise);
-            buf_puts(b, " Ts\n[");
-            in_string = false;
-            rise_pt = rise;
-        }
-        double target = pen_exact + g->x_offset * to_milli;
-        double d = pen_pdf - target;
-        if (fabs(d) >= ADJUST_MIN) {
-            long long n = llround(d);
-            buf_printf(b, "%s%lld", in_string ? ")" : "", n);
-            in_string = false;
-            pen_pdf -= (double)n;
-        }
-        if (!in_string)
-            buf_putc(b, '(');
-        in_string = true;
-        put_code(b, g->gid);
-        pen_pdf += hpdf_glyph_width(w->slot, font, g->gid);
-        pen_exact += g->x_advance * to_milli;
-    }
-    buf_puts(b, in_string ? ")] TJ\n" : "] TJ\n");
-    if (rise_pt != 0)
-        buf_puts(b, "0 Ts\n");
-    hpdf_page_write(page, b->data, b->len);
-}
-
-static void
-draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const struct layout_item *it)
-{
-    const double h = LAYOUT_PAGE_HEIGHT_PT;
-    if (it->kind != LAYOUT_ITEM_RECT)
-        end_fill(page, st);
-    switch (it->kind) {
-    case LAYOUT_ITEM_TEXT: {
-        if (!it->n_glyphs || it->font < 0 || (size_t)it->font >= w->fonts->n)
-            return;
-        int font = w->slot->owner[it->font];
-        /* Consecutive text items share one BT/ET block. */
-        if (!st->in_text) {
-            HPDF_Page_BeginText(page);
-            st->in_text = true;
-        }
-        if (font != st->font || it->size_pt != st->size_pt) {
-            HPDF_Page_SetFontAndSize(page, w->font[font], (HPDF_REAL)it->size_pt);
-            st->font = font;
-            st->size_pt = it->size_pt;
-        }
-        if (it->gray != st->fill_gray) {
-            HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
-            st->fill_gray = it->gray;
-        }
-        show_run(w, page, it, font, it->x_pt, h - it->y_pt);
-        return;
-    }
-    case LAYOUT_ITEM_LINE:
-    case LAYOUT_ITEM_DASH:
-        end_text(page, st);
-        set_stroke(page, st, it);
-        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt));
-        HPDF_Page_LineTo(page, (HPDF_REAL)(it->x_pt + it->w_pt), (HPDF_REAL)(h - it->y_pt - it->h_pt));
-        HPDF_Page_Stroke(page);
-        return;
-    case LAYOUT_ITEM_BOX:
-        end_text(page, st);
-        set_stroke(page, st, it);
-        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
-                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
-        HPDF_Page_Stroke(page);
-        return;
-    case LAYOUT_ITEM_CIRCLE:
-        end_text(page, st);
-        set_stroke(page, st, it);
-        HPDF_Page_Circle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt), (HPDF_REAL)it->w_pt);
-        HPDF_Page_Stroke(page);
-        return;
-    case LAYOUT_ITEM_RECT:
-        end_text(page, st);
-        if (st->in_fill && it->gray != st->fill_gray)
-            end_fill(page, st);
-        if (it->gray != st->fill_gray) {
-            HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
-            st->fill_gray = it->gray;
-        }
-        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
-                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
-        st->in_fill = true;
-        return;
-    case LAYOUT_ITEM_LOGO:
-        end_text(page, st);
-        /* layout places a logo only when the run has one (logo_aspect > 0). */
-        if (w->logo)
-            HPDF_Page_DrawImage(page, w->logo, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
-                                (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
-        return;
-    case LAYOUT_ITEM_IMAGE: {
-        end_text(page, st);
-        /* The JPEG's own data goes into the PDF as it is (DCTDecode), not decoded and compressed again. */
-        HPDF_Image img = it->image && it->image_len
-                             ? HPDF_LoadJpegImageFromMem(w->slot->doc, it->image, (HPDF_UINT)it->image_len)
-                             : NULL;
-        if (img)
-            HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
-                                (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
-        return;
-    }
-    }
-    abort(); /* impossible enum value */
+    o->n += n;
 }
 
 /* ---- the glyphs a PDF prints ---- */
 
+/* Notes that glyph gid stands for text (copied into the writer's arena the first time). */
 static void
-glyph_set_add(struct glyph_set *s, uint32_t gid, const char *text, size_t len, bool is_rtl)
+glyph_set_add(struct pdf_writer *w, struct glyph_set *s, uint32_t gid, const char *text, size_t len,
+              bool is_rtl)
 {
     if (2 * (s->n + 1) > s->cap) {
         size_t                cap = s->cap ? 2 * s->cap : 256;
@@ -552,11 +403,11 @@ glyph_set_add(struct glyph_set *s, uint32_t gid, const char *text, size_t len, b
     for (; s->v[j].gid != UINT32_MAX; j = (j + 1) & (s->cap - 1)) {
         if (s->v[j].gid == gid) {
             if (!s->v[j].len && len) /* a glyph that stood for nothing now stands for something */
-                s->v[j] = (struct pdf_glyph_use){gid, text, len, is_rtl};
+                s->v[j] = (struct pdf_glyph_use){gid, arena_strndup(w->arena, text, len), len, is_rtl};
             return;
         }
     }
-    s->v[j] = (struct pdf_glyph_use){gid, text, len, is_rtl};
+    s->v[j] = (struct pdf_glyph_use){gid, len ? arena_strndup(w->arena, text, len) : NULL, len, is_rtl};
     s->n++;
 }
 
@@ -567,62 +418,205 @@ compare_use(const void *a, const void *b)
     return x->gid < y->gid ? -1 : x->gid > y->gid;
 }
 
-/*
- * Creates the fonts the saved pages use, each listing exactly the glyphs
- * printed with it, in the order of the font ids. A font nothing is printed
- * in gets no font object at all.
- */
-static bool
-create_fonts(struct pdf_writer *w)
+/* ---- drawing ---- */
+
+static long
+milli_em(int32_t units)
 {
-    size_t n_fonts = w->fonts->n;
-    w->font = xcalloc(n_fonts ? n_fonts : 1, sizeof *w->font);
-    w->used = xcalloc(n_fonts ? n_fonts : 1, sizeof *w->used);
-    for (size_t p = 0; p < w->n_pages; p++)
-        for (size_t i = 0; i < w->pages[p].n_items; i++) {
-            const struct layout_item *it = &w->pages[p].items[i];
-            if (it->kind != LAYOUT_ITEM_TEXT || it->font < 0 || (size_t)it->font >= n_fonts)
-                continue;
-            struct glyph_set *set = &w->used[w->slot->owner[it->font]];
-            for (size_t g = 0; g < it->n_glyphs; g++) {
-                const struct text_glyph *gl = &it->glyphs[g];
-                glyph_set_add(set, gl->gid, it->text + gl->uni_start, gl->uni_len, it->is_rtl);
-            }
+    return lround((double)units * 1000.0 / TEXT_UNITS_PER_EM);
+}
+
+/*
+ * One run: "1 0 0 1 x y Tm" (an absolute text matrix per run: no drift from
+ * relative moves), then its glyphs in TJ arrays. A literal string holds the
+ * two-byte codes in half the bytes of libharu's hex strings. The PDF moves
+ * on by each glyph's W width; HarfBuzz's advance differs from the glyph's own
+ * by kerning and positioning (in 1/1000 em), and where that puts a glyph
+ * elsewhere, a TJ number moves it there. A mark raised or lowered gets a text
+ * rise. Each glyph is noted among the glyphs of its font.
+ */
+static void
+show_run(struct pdf_writer *w, struct ops *o, const struct layout_item *it, int font, double x_pt,
+         double y_pt)
+{
+    const struct hpdf_slot *s = w->slot;
+    struct glyph_set       *used = &w->used[font];
+    long                    pen_exact = 0, pen_pdf = 0, rise = 0; /* 1/1000 em */
+    bool                    in_string = false;
+    ops_str(o, "1 0 0 1 ");
+    ops_number(o, x_pt);
+    ops_put(o, " ", 1);
+    ops_number(o, y_pt);
+    ops_str(o, " Tm\n[");
+    for (size_t i = 0; i < it->n_glyphs; i++) {
+        const struct text_glyph *g = &it->glyphs[i];
+        bool                     known = g->gid < s->n_glyphs[font];
+        long                     width = known ? s->width[font][g->gid] : s->def[font]->missing_width;
+        int32_t                  nominal = known ? s->nominal[font][g->gid] : g->x_advance;
+        long                     y_off = g->y_offset ? milli_em(g->y_offset) : 0;
+        long                     x_off = g->x_offset ? milli_em(g->x_offset) : 0;
+        if (y_off != rise) {
+            ops_str(o, in_string ? ")] TJ\n" : "] TJ\n");
+            ops_number(o, y_off * it->size_pt / 1000.0);
+            ops_str(o, " Ts\n[");
+            in_string = false;
+            rise = y_off;
         }
-    bool ok = true;
-    for (size_t i = 0; i < n_fonts && ok; i++) {
+        long d = pen_pdf - (pen_exact + x_off);
+        if (d != 0) {
+            if (in_string)
+                ops_put(o, ")", 1);
+            ops_number(o, (double)d);
+            in_string = false;
+            pen_pdf -= d;
+        }
+        if (!in_string)
+            ops_put(o, "(", 1);
+        in_string = true;
+        ops_code(o, g->gid);
+        pen_pdf += width;
+        pen_exact += width + (g->x_advance != nominal ? milli_em(g->x_advance - nominal) : 0);
+        glyph_set_add(w, used, g->gid, it->text + g->uni_start, g->uni_len, it->is_rtl);
+    }
+    ops_str(o, in_string ? ")] TJ\n" : "] TJ\n");
+    if (rise != 0)
+        ops_str(o, "0 Ts\n");
+    ops_flush(o);
+}
+
+static bool
+draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const struct layout_item *it)
+{
+    const double h = LAYOUT_PAGE_HEIGHT_PT;
+    if (it->kind != LAYOUT_ITEM_RECT)
+        end_fill(page, st);
+    switch (it->kind) {
+    case LAYOUT_ITEM_TEXT: {
+        if (!it->n_glyphs || it->font < 0 || (size_t)it->font >= w->fonts->n)
+            return true;
+        int font = w->slot->owner[it->font];
+        if (!w->font[font] && !(w->font[font] = hpdf_glyph_font_new(w->slot, font)))
+            return false;
+        /* Consecutive text items share one BT/ET block. */
+        if (!st->in_text) {
+            HPDF_Page_BeginText(page);
+            st->in_text = true;
+        }
+        if (font != st->font || it->size_pt != st->size_pt) {
+            HPDF_Page_SetFontAndSize(page, w->font[font], (HPDF_REAL)it->size_pt);
+            st->font = font;
+            st->size_pt = it->size_pt;
+        }
+        if (it->gray != st->fill_gray) {
+            HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
+            st->fill_gray = it->gray;
+        }
+        struct ops o = {page, {0}, 0};
+        show_run(w, &o, it, font, it->x_pt, h - it->y_pt);
+        return true;
+    }
+    case LAYOUT_ITEM_LINE:
+    case LAYOUT_ITEM_DASH:
+        end_text(page, st);
+        set_stroke(page, st, it);
+        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt));
+        HPDF_Page_LineTo(page, (HPDF_REAL)(it->x_pt + it->w_pt), (HPDF_REAL)(h - it->y_pt - it->h_pt));
+        HPDF_Page_Stroke(page);
+        return true;
+    case LAYOUT_ITEM_BOX:
+        end_text(page, st);
+        set_stroke(page, st, it);
+        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
+                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        HPDF_Page_Stroke(page);
+        return true;
+    case LAYOUT_ITEM_CIRCLE:
+        end_text(page, st);
+        set_stroke(page, st, it);
+        HPDF_Page_Circle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt), (HPDF_REAL)it->w_pt);
+        HPDF_Page_Stroke(page);
+        return true;
+    case LAYOUT_ITEM_RECT:
+        end_text(page, st);
+        if (st->in_fill && it->gray != st->fill_gray)
+            end_fill(page, st);
+        if (it->gray != st->fill_gray) {
+            HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
+            st->fill_gray = it->gray;
+        }
+        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
+                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        st->in_fill = true;
+        return true;
+    case LAYOUT_ITEM_LOGO:
+        end_text(page, st);
+        /* layout places a logo only when the run has one (logo_aspect > 0). */
+        if (w->logo)
+            HPDF_Page_DrawImage(page, w->logo, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
+                                (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        return true;
+    case LAYOUT_ITEM_IMAGE: {
+        end_text(page, st);
+        /* The JPEG's own data goes into the PDF as it is (DCTDecode), not decoded and compressed again. */
+        HPDF_Image img = it->image && it->image_len
+                             ? HPDF_LoadJpegImageFromMem(w->slot->doc, it->image, (HPDF_UINT)it->image_len)
+                             : NULL;
+        if (img)
+            HPDF_Page_DrawImage(page, img, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
+                                (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        return true;
+    }
+    }
+    abort(); /* impossible enum value */
+}
+
+/*
+ * Draws the pages at once: a font object is made when its first glyph is
+ * drawn, and learns which glyphs it embeds when the PDF is saved.
+ */
+bool
+pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags *d)
+{
+    bool ok = !w->slot->err.error_no;
+    for (size_t p = 0; p < doc->n_pages && ok; p++) {
+        const struct layout_page *lp = &doc->pages[p];
+        HPDF_Page                 page = HPDF_AddPage(w->slot->doc);
+        if (!page)
+            break;
+        HPDF_Page_SetWidth(page, (HPDF_REAL)LAYOUT_PAGE_WIDTH_PT);
+        HPDF_Page_SetHeight(page, (HPDF_REAL)LAYOUT_PAGE_HEIGHT_PT);
+        if (lp->is_blank)
+            continue;
+        /* The PDF defaults: black fill and stroke, line width 1; no font yet. */
+        struct draw_state st = {false, -1, 0, 0, 0, 1, false, false};
+        for (size_t i = 0; i < lp->n_items && ok; i++)
+            ok = draw_item(w, page, &st, &lp->items[i]) && !w->slot->err.error_no;
+        end_fill(page, &st);
+        end_text(page, &st);
+    }
+    /* Drawing problems are the pages' (libharu refuses a font size above 600 pt, for one). */
+    if (!ok || w->slot->err.error_no) {
+        report_writer_error(w, "add pages to the PDF", d);
+        return false;
+    }
+    return true;
+}
+
+/* Each font made for this PDF learns its glyphs: widths, ToUnicode, the subset. */
+static bool
+finish_fonts(struct pdf_writer *w)
+{
+    for (size_t i = 0; i < w->fonts->n; i++) {
         struct glyph_set *set = &w->used[i];
-        if (!set->n)
+        if (!w->font[i])
             continue;
         size_t n = 0;
         for (size_t k = 0; k < set->cap; k++)
             if (set->v[k].gid != UINT32_MAX)
                 set->v[n++] = set->v[k];
         qsort(set->v, n, sizeof *set->v, compare_use);
-        w->font[i] = hpdf_glyph_font(w->slot, (int)i, set->v, n);
-        ok = w->font[i] != NULL;
-    }
-    return ok && !w->slot->err.error_no;
-}
-
-static bool
-draw_pages(struct pdf_writer *w)
-{
-    for (size_t p = 0; p < w->n_pages && !w->slot->err.error_no; p++) {
-        const struct saved_page *sp = &w->pages[p];
-        HPDF_Page                page = HPDF_AddPage(w->slot->doc);
-        if (!page)
-            break;
-        HPDF_Page_SetWidth(page, (HPDF_REAL)LAYOUT_PAGE_WIDTH_PT);
-        HPDF_Page_SetHeight(page, (HPDF_REAL)LAYOUT_PAGE_HEIGHT_PT);
-        if (sp->is_blank)
-            continue;
-        /* The PDF defaults: black fill and stroke, line width 1; no font yet. */
-        struct draw_state st = {false, -1, 0, 0, 0, 1, false, false};
-        for (size_t i = 0; i < sp->n_items && !w->slot->err.error_no; i++)
-            draw_item(w, page, &st, &sp->items[i]);
-        end_fill(page, &st);
-        end_text(page, &st);
+        if (!hpdf_glyph_font_finish(w->slot, (int)i, w->font[i], set->v, n))
+            return false;
     }
     return !w->slot->err.error_no;
 }
@@ -630,13 +624,8 @@ draw_pages(struct pdf_writer *w)
 bool
 pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d)
 {
-    if (w->slot->err.error_no || !create_fonts(w)) {
+    if (w->slot->err.error_no || !finish_fonts(w)) {
         report_writer_error(w, "embed the fonts", d);
-        return false;
-    }
-    /* Drawing problems are the pages' (libharu refuses a font size above 600 pt, for one). */
-    if (!draw_pages(w)) {
-        report_writer_error(w, "add pages to the PDF", d);
         return false;
     }
     HPDF_Doc doc = w->slot->doc;
@@ -686,7 +675,5 @@ pdf_writer_free(struct pdf_writer *w)
     free(w->used);
     free(w->font);
     arena_free(w->arena);
-    free(w->pages);
-    buf_fini(&w->ops);
     free(w);
 }

@@ -4,10 +4,12 @@
  * version and try-compiles each structure and field used here, so another
  * libharu fails at configure time).
  *
- * - Font files load from memory into one document per run (as
- *   hpdf_doc.c LoadTTFontFromStream does, but libharu's file stream would keep
- *   the FILE open and seek it while embedding, and forked workers share that
- *   offset). Subset tags follow the font id: HPDFAA+, HPDFAB+, ...
+ * - Font files load into one document per run (as hpdf_doc.c
+ *   LoadTTFontFromStream does) from the bytes the text engine has mapped,
+ *   through a callback stream with a read position per document: libharu's
+ *   file stream would keep the FILE open and seek it while embedding, and
+ *   forked workers share that offset; its memory stream would copy each file.
+ *   Subset tags follow the font id: HPDFAA+, HPDFAB+, ...
  * - Glyph ids are drawn as they come from HarfBuzz. libharu's Type0 font maps
  *   codes to glyphs through the font's cmap (CIDFontType2_New, hpdf_font_cid.c),
  *   so each PDF's font is made with libharu and then fixed up: no CIDToGIDMap
@@ -33,8 +35,6 @@
 
 /* The encoder of the glyph fonts; libharu's own "UTF-8" encoder stays for the document info strings. */
 #define TEXT_ENCODER "consentgen-Identity"
-/* TrueType files are read whole; a font file beyond this is not a font for consent forms. */
-#define MAX_FONT_FILE_BYTES ((size_t)64 * 1024 * 1024)
 /* Composite glyphs nest a few levels in real fonts; a deeper chain is a broken font. */
 #define MAX_COMPOSITE_DEPTH 16
 /* A ToUnicode block holds at most 100 entries (Adobe CMap and CIDFont Files Specification, 5.1). */
@@ -131,24 +131,57 @@ font_tag(size_t id, char tag[7])
     tag[4] = (char)('A' + id / 26 % 26);
 }
 
+/* A callback stream over a font file's bytes, read and sought as libharu's memory stream is. */
+static HPDF_STATUS
+reader_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    struct hpdf_font_reader *r = stream->attr;
+    size_t                   n = r->len - r->pos < *siz ? r->len - r->pos : *siz;
+    memcpy(ptr, r->data + r->pos, n);
+    r->pos += n;
+    bool is_short = n < *siz;
+    *siz = (HPDF_UINT)n;
+    return is_short ? HPDF_STREAM_EOF : HPDF_OK;
+}
+
+static HPDF_STATUS
+reader_seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    struct hpdf_font_reader *r = stream->attr;
+    long long                at = mode == HPDF_SEEK_CUR   ? (long long)r->pos + pos
+                                  : mode == HPDF_SEEK_END ? (long long)r->len - pos
+                                                          : pos;
+    if (at < 0 || at > (long long)r->len)
+        return HPDF_SetError(stream->error, HPDF_STREAM_EOF, 0);
+    r->pos = (size_t)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32
+reader_tell(HPDF_Stream stream)
+{
+    return (HPDF_INT32)((struct hpdf_font_reader *)stream->attr)->pos;
+}
+
+static HPDF_UINT32
+reader_size(HPDF_Stream stream)
+{
+    return (HPDF_UINT32)((struct hpdf_font_reader *)stream->attr)->len;
+}
+
 /*
- * Loads a TrueType file (embedded: libharu keeps its bytes) and returns its
- * font name, or NULL. *data keeps a copy of the file for composite glyphs.
+ * Loads a TrueType font (embedded: libharu reads its bytes again for each
+ * subset) from r, and returns its font name, or NULL.
  */
 static const char *
-load_ttf(HPDF_Doc doc, const char *path, size_t id, char **data, size_t *len)
+load_ttf(HPDF_Doc doc, struct hpdf_font_reader *r, size_t id)
 {
-    *data = NULL;
-    if (!util_read_file(path, MAX_FONT_FILE_BYTES, data, len))
+    if (!r->data || r->len == 0 || r->len > UINT_MAX)
         return NULL;
-    if (*len == 0 || *len > UINT_MAX)
+    HPDF_Stream stream =
+        HPDF_CallbackReader_New(doc->mmgr, reader_read, reader_seek, reader_tell, reader_size, r);
+    if (!stream)
         return NULL;
-    HPDF_Stream stream = HPDF_MemStream_New(doc->mmgr, (HPDF_UINT)*len);
-    if (!stream || HPDF_Stream_Write(stream, (const HPDF_BYTE *)*data, (HPDF_UINT)*len) != HPDF_OK) {
-        if (stream)
-            HPDF_Stream_Free(stream);
-        return NULL;
-    }
     HPDF_FontDef def = HPDF_TTFontDef_Load(doc->mmgr, stream, HPDF_TRUE); /* owns stream, even on failure */
     if (!def)
         return NULL;
@@ -174,14 +207,34 @@ hpdf_slot_free(struct hpdf_slot *s)
         return;
     if (s->doc)
         HPDF_Free(s->doc);
-    for (size_t i = 0; i < s->n_fonts; i++)
-        free(s->data[i]);
-    free(s->data);
-    free(s->data_len);
+    for (size_t i = 0; s->width && i < s->n_fonts; i++) {
+        free(s->width[i]);
+        free(s->nominal[i]);
+    }
+    free(s->width);
+    free(s->nominal);
+    free(s->n_glyphs);
+    free(s->reader);
     free(s->owner);
     free(s->def);
     free(s->font_name);
     free(s);
+}
+
+/* The W array's width and HarfBuzz's unscaled advance of every glyph of font i, from the hmtx table. */
+static void
+set_widths(struct hpdf_slot *s, size_t i)
+{
+    HPDF_TTFontDefAttr attr = s->def[i]->attr;
+    unsigned           upem = attr->header.units_per_em ? attr->header.units_per_em : 1000;
+    s->n_glyphs[i] = attr->num_glyphs;
+    s->width[i] = xcalloc(attr->num_glyphs + 1u, sizeof *s->width[i]);
+    s->nominal[i] = xcalloc(attr->num_glyphs + 1u, sizeof *s->nominal[i]);
+    for (unsigned g = 0; g < attr->num_glyphs; g++) {
+        double adv = attr->h_metric[g].advance_width;
+        s->width[i][g] = (int16_t)lround(adv * 1000.0 / upem);
+        s->nominal[i][g] = (int32_t)lround(adv * TEXT_UNITS_PER_EM / upem);
+    }
 }
 
 struct hpdf_slot *
@@ -191,9 +244,11 @@ hpdf_slot_new(const struct pdf_font_file *files, size_t n, const char *config_pa
     s->n_fonts = n;
     s->def = xcalloc(n ? n : 1, sizeof *s->def);
     s->font_name = xcalloc(n ? n : 1, sizeof *s->font_name);
-    s->data = xcalloc(n ? n : 1, sizeof *s->data);
-    s->data_len = xcalloc(n ? n : 1, sizeof *s->data_len);
+    s->reader = xcalloc(n ? n : 1, sizeof *s->reader);
     s->owner = xcalloc(n ? n : 1, sizeof *s->owner);
+    s->width = xcalloc(n ? n : 1, sizeof *s->width);
+    s->nominal = xcalloc(n ? n : 1, sizeof *s->nominal);
+    s->n_glyphs = xcalloc(n ? n : 1, sizeof *s->n_glyphs);
     s->doc = HPDF_New(hpdf_on_error, &s->err);
     HPDF_Encoder enc = NULL;
     if (s->doc && HPDF_UseUTFEncodings(s->doc) == HPDF_OK)
@@ -206,7 +261,8 @@ hpdf_slot_new(const struct pdf_font_file *files, size_t n, const char *config_pa
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *name = load_ttf(s->doc, files[i].path, i, &s->data[i], &s->data_len[i]);
+        s->reader[i] = (struct hpdf_font_reader){(const unsigned char *)files[i].data, files[i].len, 0};
+        const char *name = load_ttf(s->doc, &s->reader[i], i);
         s->def[i] = name ? HPDF_GetFontDef(s->doc, name) : NULL;
         s->font_name[i] = name;
         if (!s->def[i]) {
@@ -225,6 +281,7 @@ hpdf_slot_new(const struct pdf_font_file *files, size_t n, const char *config_pa
         for (size_t j = 0; j < i; j++)
             if (s->def[j] == s->def[i] && s->owner[i] == (int)i)
                 s->owner[i] = (int)j;
+        set_widths(s, i);
     }
     return s;
 }
@@ -274,15 +331,6 @@ mark_glyph(HPDF_TTFontDefAttr attr, const unsigned char *data, size_t len, unsig
         p += (flags & 0x8) ? 2 : (flags & 0x40) ? 4 : (flags & 0x80) ? 8 : 0;
         mark_glyph(attr, data, len, component, depth + 1);
     } while (flags & 0x20);
-}
-
-double
-hpdf_glyph_width(const struct hpdf_slot *s, int font, uint32_t gid)
-{
-    HPDF_TTFontDefAttr attr = s->def[font]->attr;
-    if (gid >= attr->num_glyphs || attr->header.units_per_em == 0)
-        return (double)s->def[font]->missing_width;
-    return round(attr->h_metric[gid].advance_width * 1000.0 / attr->header.units_per_em);
 }
 
 static void
@@ -394,10 +442,9 @@ system_info(HPDF_MMgr mmgr, const char *ordering)
 }
 
 HPDF_Font
-hpdf_glyph_font(struct hpdf_slot *s, int font, const struct pdf_glyph_use *used, size_t n_used)
+hpdf_glyph_font_new(struct hpdf_slot *s, int font)
 {
-    HPDF_FontDef         def = s->def[font];
-    HPDF_TTFontDefAttr   def_attr = def->attr;
+    HPDF_TTFontDefAttr   def_attr = s->def[font]->attr;
     HPDF_CMapEncoderAttr enc_attr = s->encoder->attr;
 
     /* libharu's font with one code, no CIDToGIDMap stream (embedding off while it is made). */
@@ -411,47 +458,58 @@ hpdf_glyph_font(struct hpdf_slot *s, int font, const struct pdf_glyph_use *used,
     enc_attr->cid_map[1][0] = 0;
     if (!f)
         return NULL;
-
     HPDF_FontAttr attr = f->attr;
-    HPDF_Dict     desc = attr->descendant_font;
+    HPDF_MMgr     mmgr = s->doc->mmgr;
+    if (HPDF_Dict_AddName(attr->descendant_font, "CIDToGIDMap", "Identity") != HPDF_OK ||
+        HPDF_Dict_Add(attr->descendant_font, "CIDSystemInfo", system_info(mmgr, "Identity")) != HPDF_OK ||
+        !attr->cmap_stream ||
+        HPDF_Dict_AddName(attr->cmap_stream, "CMapName", "Adobe-Identity-UCS") != HPDF_OK ||
+        HPDF_Dict_Add(attr->cmap_stream, "CIDSystemInfo", system_info(mmgr, "UCS")) != HPDF_OK)
+        return NULL;
+    return f;
+}
+
+bool
+hpdf_glyph_font_finish(struct hpdf_slot *s, int font, HPDF_Font f, const struct pdf_glyph_use *used,
+                       size_t n_used)
+{
+    HPDF_FontAttr attr = f->attr;
     HPDF_MMgr     mmgr = s->doc->mmgr;
     HPDF_Array    w = HPDF_Array_New(mmgr);
-    if (!w || HPDF_Dict_Add(desc, "W", w) != HPDF_OK ||
-        HPDF_Dict_AddName(desc, "CIDToGIDMap", "Identity") != HPDF_OK ||
-        HPDF_Dict_Add(desc, "CIDSystemInfo", system_info(mmgr, "Identity")) != HPDF_OK)
-        return NULL;
+    if (!w || HPDF_Dict_Add(attr->descendant_font, "W", w) != HPDF_OK)
+        return false;
     for (size_t i = 0; i < n_used;) {
         HPDF_Array run = HPDF_Array_New(mmgr);
         if (!run || HPDF_Array_AddNumber(w, (HPDF_INT32)used[i].gid) != HPDF_OK ||
             HPDF_Array_Add(w, run) != HPDF_OK)
-            return NULL;
+            return false;
         size_t j = i;
         do {
-            if (HPDF_Array_AddNumber(run, (HPDF_INT32)hpdf_glyph_width(s, font, used[j].gid)) != HPDF_OK)
-                return NULL;
+            HPDF_INT32 width =
+                used[j].gid < s->n_glyphs[font] ? s->width[font][used[j].gid] : s->def[font]->missing_width;
+            if (HPDF_Array_AddNumber(run, width) != HPDF_OK)
+                return false;
             j++;
         } while (j < n_used && used[j].gid == used[j - 1].gid + 1);
         i = j;
     }
 
-    HPDF_Dict cmap = attr->cmap_stream;
-    if (!cmap || HPDF_Dict_AddName(cmap, "CMapName", "Adobe-Identity-UCS") != HPDF_OK ||
-        HPDF_Dict_Add(cmap, "CIDSystemInfo", system_info(mmgr, "UCS")) != HPDF_OK)
-        return NULL;
     struct buf b;
     buf_init(&b);
     write_to_unicode(&b, used, n_used);
-    HPDF_MemStream_FreeData(cmap->stream);
-    HPDF_STATUS rc = HPDF_Stream_Write(cmap->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
+    HPDF_MemStream_FreeData(attr->cmap_stream->stream);
+    HPDF_STATUS rc =
+        HPDF_Stream_Write(attr->cmap_stream->stream, (const HPDF_BYTE *)b.data, (HPDF_UINT)b.len);
     buf_fini(&b);
     if (rc != HPDF_OK)
-        return NULL;
+        return false;
 
     /* The bytes of the file libharu loaded for this font name. */
-    int owner = s->owner[font];
+    HPDF_TTFontDefAttr def_attr = s->def[font]->attr;
+    int                owner = s->owner[font];
     for (size_t i = 0; i < n_used; i++)
-        mark_glyph(def_attr, (const unsigned char *)s->data[owner], s->data_len[owner], used[i].gid, 0);
-    return f;
+        mark_glyph(def_attr, s->reader[owner].data, s->reader[owner].len, used[i].gid, 0);
+    return true;
 }
 
 void

@@ -27,8 +27,16 @@ void hpdf_on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *e);
 
 /* The font files of a run, as the text engine found them (font id = index). */
 struct pdf_font_file {
-    char *path;
-    bool  is_path; /* named by path in the config: messages say so plainly */
+    char       *path;
+    bool        is_path; /* named by path in the config: messages say so plainly */
+    const char *data;    /* the file's bytes, the text engine's (mapped once per run) */
+    size_t      len;
+};
+
+/* A read position in a font file's bytes: libharu reads fonts through these (a callback stream). */
+struct hpdf_font_reader {
+    const unsigned char *data;
+    size_t               len, pos;
 };
 
 /*
@@ -38,16 +46,20 @@ struct pdf_font_file {
  * a run, one PDF at a time.
  */
 struct hpdf_slot {
-    HPDF_Doc          doc;
-    struct hpdf_error err;
-    size_t            n_fonts;
-    HPDF_FontDef     *def;       /* per font id */
-    const char      **font_name; /* per font id, owned by doc */
-    char            **data;      /* per font id: the file's bytes, for the composite glyphs */
-    size_t           *data_len;
-    int              *owner; /* per font id: the first id with the same libharu font (two files, one name) */
-    HPDF_Encoder      encoder; /* owned by doc */
-    bool              in_use;
+    HPDF_Doc                 doc;
+    struct hpdf_error        err;
+    size_t                   n_fonts;
+    HPDF_FontDef            *def;       /* per font id */
+    const char             **font_name; /* per font id, owned by doc */
+    struct hpdf_font_reader *reader;    /* per font id: libharu's read position in the file */
+    int *owner; /* per font id: the first id with the same libharu font (two files, one name) */
+    /* Per font id and glyph id: the advance width in the PDF's W array (1/1000 em, rounded) and the
+     * advance in text units that HarfBuzz starts from (the hmtx advance); glyph ids up to n_glyphs. */
+    int16_t    **width;
+    int32_t    **nominal;
+    uint32_t    *n_glyphs;
+    HPDF_Encoder encoder; /* owned by doc */
+    bool         in_use;
 };
 
 /* Loads files[0 .. n) into a new document; NULL and a diag naming the file if libharu cannot use one. */
@@ -71,17 +83,19 @@ struct pdf_glyph_use {
 };
 
 /*
- * The Type0 font of font id for one PDF: Identity-H codes are glyph ids
- * (CIDToGIDMap /Identity), widths of the glyphs used, a ToUnicode CMap of
- * bfchar and bfrange entries (one glyph to several characters for ligatures),
- * and every used glyph marked for libharu's subset together with the parts of
- * composite glyphs, at any depth. used is sorted by gid, without repeats.
- * NULL on a libharu error (recorded in s->err).
+ * The Type0 font of font id for one PDF, made when the PDF first prints in
+ * it: Identity-H codes are glyph ids (CIDToGIDMap /Identity). NULL on a
+ * libharu error (recorded in s->err).
  */
-HPDF_Font hpdf_glyph_font(struct hpdf_slot *s, int font, const struct pdf_glyph_use *used, size_t n_used);
-
-/* The advance width of a glyph in 1/1000 em, as the PDF's W array gives it. */
-double hpdf_glyph_width(const struct hpdf_slot *s, int font, uint32_t gid);
+HPDF_Font hpdf_glyph_font_new(struct hpdf_slot *s, int font);
+/*
+ * Completes font f with the glyphs the PDF used (sorted by gid, without
+ * repeats): their widths, a ToUnicode CMap of bfchar and bfrange entries (one
+ * glyph to several characters for ligatures), and each glyph marked for
+ * libharu's subset together with the parts of composite glyphs, at any depth.
+ */
+bool hpdf_glyph_font_finish(struct hpdf_slot *s, int font, HPDF_Font f, const struct pdf_glyph_use *used,
+                            size_t n_used);
 
 /* Appends raw operators to a page's content stream (the text is written without libharu's text functions). */
 void hpdf_page_write(HPDF_Page page, const char *s, size_t len);

@@ -11,8 +11,9 @@
  *      as context, so joining across a style change stays right.
  *
  * Shaping is independent of the size (no hinting): positions are in 1/65536 em. The same paragraphs come
- * back for every pupil (the template's text), so each shaped paragraph is kept in a cache and copied out;
- * the cache starts over when it holds CACHE_MAX_BYTES, so memory stays flat over a large roster.
+ * back for every pupil (the template's text), so each shaped paragraph is kept in a cache, measured for line
+ * breaking, and handed out as it is; when it holds more than CACHE_MAX_BYTES, the cache starts over at the
+ * next release (after a form is laid out), so memory stays flat over a large roster.
  */
 #include "consentgen/text.h"
 
@@ -24,7 +25,7 @@
 
 #include "text_int.h"
 
-#define CACHE_MAX_BYTES ((size_t)8 << 20)
+#define CACHE_MAX_BYTES ((size_t)2 << 20)
 
 /* ---- a hash table of byte keys, for shaped paragraphs and for cluster coverage ---- */
 
@@ -87,8 +88,6 @@ table_clear(struct table *t)
 static struct entry *
 table_add(struct table *t, const char *key, size_t len, uint64_t hash, size_t extra)
 {
-    if (t->bytes > CACHE_MAX_BYTES)
-        table_clear(t);
     if (2 * (t->n + 1) > t->n_buckets) {
         size_t         n = t->n_buckets ? 2 * t->n_buckets : 256;
         struct entry **b = xcalloc(n, sizeof *b);
@@ -126,13 +125,14 @@ align8(size_t n)
 static size_t
 para_size(const struct text_para *p)
 {
-    size_t n = align8(sizeof *p) + align8(p->len + 1) + align8(p->n_items * sizeof *p->items);
+    size_t n = align8(sizeof *p) + align8(p->len + 1) + align8(p->n_items * sizeof *p->items) +
+               align8((p->len + 1) * sizeof *p->advance) + align8(p->len + 1);
     for (size_t i = 0; i < p->n_items; i++)
         n += p->items[i].n_glyphs * sizeof(struct text_glyph);
     return n;
 }
 
-/* Copies p into mem (para_size(p) bytes, 8-aligned): one block, one free. */
+/* Copies p into mem (para_size(p) bytes, 8-aligned) and measures it: one block, one free. */
 static struct text_para *
 para_copy(const struct text_para *p, void *mem)
 {
@@ -145,14 +145,29 @@ para_copy(const struct text_para *p, void *mem)
     m += align8(p->len + 1);
     struct text_item *items = (struct text_item *)m;
     m += align8(p->n_items * sizeof *items);
+    int32_t *advance = (int32_t *)m;
+    memset(advance, 0, (p->len + 1) * sizeof *advance);
+    m += align8((p->len + 1) * sizeof *advance);
+    bool *is_start = (bool *)m;
+    memset(is_start, 0, p->len + 1);
+    m += align8(p->len + 1);
     for (size_t i = 0; i < p->n_items; i++) {
         items[i] = p->items[i];
         items[i].glyphs = (struct text_glyph *)m;
         if (p->items[i].n_glyphs)
             memcpy(m, p->items[i].glyphs, p->items[i].n_glyphs * sizeof(struct text_glyph));
         m += p->items[i].n_glyphs * sizeof(struct text_glyph);
+        is_start[items[i].start] = true;
+        for (size_t g = 0; g < items[i].n_glyphs; g++) {
+            size_t at = items[i].glyphs[g].cluster;
+            if (at < p->len) {
+                is_start[at] = true;
+                advance[at] += items[i].glyphs[g].x_advance;
+            }
+        }
     }
-    *q = (struct text_para){text, p->len, items, p->n_items};
+    is_start[p->len] = true;
+    *q = (struct text_para){text, p->len, items, p->n_items, advance, is_start};
     return q;
 }
 
@@ -187,6 +202,8 @@ shapes_without_notdef(struct text_engine *e, int font, const char *s, size_t len
 static bool
 covers(struct text_engine *e, int font, const char *s, size_t len)
 {
+    if (len == 1 && (unsigned char)s[0] < 0x80)
+        return e->fonts[font].has_ascii[(unsigned char)s[0]];
     hb_font_t *f = e->fonts[font].font;
     bool       all = true;
     for (size_t i = 0; i < len && all;) {
@@ -209,6 +226,8 @@ covers(struct text_engine *e, int font, const char *s, size_t len)
     if (hit)
         return hit->covered;
     bool ok = shapes_without_notdef(e, font, s, len);
+    if (e->cache->covers.bytes > CACHE_MAX_BYTES) /* never handed out: may start over at once */
+        table_clear(&e->cache->covers);
     /* The key buffer was not touched by shaping. */
     table_add(&e->cache->covers, key->data, key->len, h, 0)->covered = ok;
     return ok;
@@ -485,7 +504,7 @@ shape_para(struct text_engine *e, const struct text_span *spans, size_t n_spans,
     }
     for (size_t i = 0; i < n_items; i++)
         shape_item(e, text, len, &items[i], scripts[i]);
-    *p = (struct text_para){text, len, items, n_items};
+    *p = (struct text_para){text, len, items, n_items, NULL, NULL}; /* measured by para_copy */
     free(scripts);
     free(cl);
     free(span_end);
@@ -529,7 +548,17 @@ engine_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct ar
         para_parts_free(&p);
         free(k);
     }
-    return para_copy(hit->para, arena_alloc(a, para_size(hit->para)));
+    (void)a; /* the cache holds the result until release */
+    return hit->para;
+}
+
+/* The cache starts over once it is full, but only here: what shape returned is used until now. */
+static void
+engine_release(void *ctx)
+{
+    struct text_engine *e = ctx;
+    if (e->cache->paras.bytes > CACHE_MAX_BYTES)
+        table_clear(&e->cache->paras);
 }
 
 /* ---- unprintable characters ---- */
@@ -597,7 +626,7 @@ text_engine_load(const struct config_page *page, const char *config_path, struct
     e->buf = hb_buffer_create();
     e->cache = xcalloc(1, sizeof *e->cache);
     buf_init(&e->cache->key);
-    e->shaper = (struct text_shaper){e, engine_shape, engine_next_unprintable};
+    e->shaper = (struct text_shaper){e, engine_shape, engine_release, engine_next_unprintable};
     return e;
 }
 
@@ -646,4 +675,16 @@ bool
 text_engine_font_is_path(const struct text_engine *e, int font)
 {
     return font >= 0 && (size_t)font < e->n_fonts && e->fonts[font].is_path;
+}
+
+const char *
+text_engine_font_data(const struct text_engine *e, int font, size_t *len)
+{
+    *len = 0;
+    if (font < 0 || (size_t)font >= e->n_fonts)
+        return NULL;
+    unsigned    n = 0;
+    const char *data = hb_blob_get_data(e->fonts[font].blob, &n);
+    *len = n;
+    return data;
 }

@@ -216,8 +216,10 @@ font_id(struct text_engine *e, const char *path, bool is_path, struct where at, 
     f->face = face;
     f->font = hb_font_create(face);
     hb_font_set_scale(f->font, TEXT_UNITS_PER_EM, TEXT_UNITS_PER_EM);
-    if (!hb_font_get_nominal_glyph(f->font, ' ', &f->space_gid))
-        f->space_gid = 0;
+    for (hb_codepoint_t cp = 0; cp < 128; cp++) {
+        hb_codepoint_t g;
+        f->has_ascii[cp] = cp < 0x20 || cp == 0x7F || hb_font_get_nominal_glyph(f->font, cp, &g);
+    }
     return (int)e->n_fonts++;
 }
 

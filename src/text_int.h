@@ -8,12 +8,12 @@
 
 /* One font file, opened with HarfBuzz (the file is mapped, not copied). */
 struct text_font {
-    char          *path;
-    bool           is_path; /* given as a path in the config, not found by family */
-    hb_blob_t     *blob;
-    hb_face_t     *face;
-    hb_font_t     *font; /* scaled to TEXT_UNITS_PER_EM */
-    hb_codepoint_t space_gid;
+    char      *path;
+    bool       is_path; /* given as a path in the config, not found by family */
+    hb_blob_t *blob;
+    hb_face_t *face;
+    hb_font_t *font;           /* scaled to TEXT_UNITS_PER_EM */
+    bool       has_ascii[128]; /* whether the font has a glyph for each ASCII character (controls: yes) */
 };
 
 /* The fonts tried for one style, in order: page.font's face of that style, then each fallback's. */

@@ -251,8 +251,9 @@ arena_reset(struct arena *a)
     }
 }
 
-void *
-arena_alloc(struct arena *a, size_t size)
+/* Memory from the arena, not zeroed: for what is copied over at once. */
+static void *
+arena_alloc_raw(struct arena *a, size_t size)
 {
     const size_t align = sizeof(max_align_t);
     size = (size + align - 1) / align * align;
@@ -272,14 +273,30 @@ arena_alloc(struct arena *a, size_t size)
     }
     void *p = (char *)c->data + c->used;
     c->used += size;
+    return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+    void *p = arena_alloc_raw(a, size);
     memset(p, 0, size);
     return p;
+}
+
+void *
+arena_memdup(struct arena *a, const void *p, size_t size)
+{
+    void *q = arena_alloc_raw(a, size ? size : 1);
+    if (size)
+        memcpy(q, p, size);
+    return q;
 }
 
 char *
 arena_strndup(struct arena *a, const char *s, size_t len)
 {
-    char *p = arena_alloc(a, len + 1);
+    char *p = arena_alloc_raw(a, len + 1);
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
@@ -584,6 +601,9 @@ utf8_sort_key(const char *s)
 size_t
 utf8_grapheme_len(const char *s, size_t len)
 {
+    /* ASCII before ASCII is a cluster of its own (but CR LF is one): most of a German form. */
+    if (len > 0 && (unsigned char)s[0] < 0x80 && (len == 1 || ((unsigned char)s[1] < 0x80 && s[0] != '\r')))
+        return 1;
     utf8proc_int32_t state = 0, prev = -1;
     size_t           i = 0;
     while (i < len) {

@@ -15,14 +15,14 @@
 #include "consentgen/template.h"
 #include "consentgen/text.h"
 
-/* The read-only objects of a run; shared by all pupils and all workers. */
+/* The objects of a run, shared by all pupils and all workers (the shaper's cache is each process's). */
 struct form_run {
-    const struct config         *config;
-    const struct roster         *roster;
-    const struct template_doc   *doc;
-    const struct text_shaper    *shaper;      /* the text engine */
-    const char                  *font_name;   /* for messages */
-    double                       logo_aspect; /* 0: no logo */
+    const struct config       *config;
+    const struct roster       *roster;
+    const struct template_doc *doc;
+    const struct text_shaper  *shaper;      /* the text engine */
+    const char                *font_name;   /* for messages */
+    double                     logo_aspect; /* 0: no logo */
 };
 
 /* Value of placeholder name for pupil p (NULL if unknown); allocated in a when computed. */

@@ -19,7 +19,8 @@ struct pdf_fonts; /* opaque: the text engine's font files, loaded into libharu o
 
 /*
  * Loads every font file of the text engine into libharu (font ids stay the
- * engine's). config_path names the config in messages. NULL and a diag if
+ * engine's). Keeps a reference to the engine's font bytes: text must outlive
+ * the result. config_path names the config in messages. NULL and a diag if
  * libharu cannot use a file.
  */
 struct pdf_fonts *pdf_fonts_load(const struct text_engine *text, const char *config_path, struct diags *d);
@@ -43,7 +44,7 @@ struct pdf_writer; /* opaque: one PDF document being built */
  */
 struct pdf_writer *pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path,
                                   const struct pdf_meta *meta, struct diags *d);
-/* Appends the pages of doc (copied: doc may be freed afterwards); they are drawn by pdf_writer_save. */
+/* Draws the pages of doc into the PDF at once (doc may be freed afterwards); false and a diag on failure. */
 bool pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags *d);
 /* Writes the finished PDF into out. No timestamp unless SOURCE_DATE_EPOCH is set. */
 bool pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d);

@@ -40,12 +40,18 @@ struct text_item {
     size_t             n_glyphs;
 };
 
-/* A shaped paragraph: its items are in logical order and cover the text without gaps. */
+/*
+ * A shaped paragraph: its items are in logical order and cover the text
+ * without gaps. advance and is_cluster_start measure it for line breaking:
+ * a line may end only where a cluster starts.
+ */
 struct text_para {
     const char       *text; /* the spans' text, joined */
     size_t            len;
     struct text_item *items;
     size_t            n_items;
+    const int32_t    *advance;          /* per byte: its cluster's advance where one starts, else 0 */
+    const bool       *is_cluster_start; /* per byte, and at len */
 };
 
 /* A piece of a paragraph's text in one style. */
@@ -62,11 +68,14 @@ struct text_span {
 struct text_shaper {
     void *ctx;
     /*
-     * Shapes one paragraph, left to right at its base. The result, its text
-     * and glyphs are allocated in a. Equal input gives equal output.
+     * Shapes one paragraph, left to right at its base. The result stays valid
+     * until release, read-only (it is the engine's cache, or in a). Equal input
+     * gives equal output.
      */
     const struct text_para *(*shape)(void *ctx, const struct text_span *spans, size_t n_spans,
                                      struct arena *a);
+    /* The caller holds no shaped paragraph any more: the engine may drop what it keeps. */
+    void (*release)(void *ctx);
     /*
      * The byte offset, from `from` on, of the next character of s that no
      * font of the style can print in its grapheme cluster, its length in
@@ -100,5 +109,7 @@ size_t      text_engine_n_fonts(const struct text_engine *e);
 const char *text_engine_font_path(const struct text_engine *e, int font);
 /* Whether the font was given as a path (true) or found by family name. */
 bool text_engine_font_is_path(const struct text_engine *e, int font);
+/* The bytes of the font file (mapped, not copied), valid while e lives; NULL for an unknown id. */
+const char *text_engine_font_data(const struct text_engine *e, int font, size_t *len);
 
 #endif

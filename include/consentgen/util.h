@@ -62,7 +62,8 @@ struct arena;
 struct arena *arena_new(void);
 void          arena_free(struct arena *a);
 void          arena_reset(struct arena *a);
-void         *arena_alloc(struct arena *a, size_t size); /* zeroed, max-aligned */
+void         *arena_alloc(struct arena *a, size_t size);                 /* zeroed, max-aligned */
+void         *arena_memdup(struct arena *a, const void *p, size_t size); /* a copy, max-aligned */
 char         *arena_strdup(struct arena *a, const char *s);
 char         *arena_strndup(struct arena *a, const char *s, size_t len);
 char         *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

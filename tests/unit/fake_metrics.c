@@ -88,6 +88,16 @@ fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct aren
         }
         i = j;
     }
+    int32_t *advance = arena_alloc(a, (len + 1) * sizeof *advance);
+    bool    *is_start = arena_alloc(a, len + 1);
+    for (size_t i = 0; i < p->n_items; i++)
+        for (size_t g = 0; g < p->items[i].n_glyphs; g++) {
+            advance[p->items[i].glyphs[g].cluster] = p->items[i].glyphs[g].x_advance;
+            is_start[p->items[i].glyphs[g].cluster] = true;
+        }
+    is_start[len] = true;
+    p->advance = advance;
+    p->is_cluster_start = is_start;
     return p;
 }
 
@@ -123,7 +133,7 @@ fake_next_unprintable(void *ctx, enum text_style style, const char *s, size_t le
 struct text_shaper
 fake_metrics(const int32_t *missing)
 {
-    return (struct text_shaper){(void *)missing, fake_shape, fake_next_unprintable};
+    return (struct text_shaper){(void *)missing, fake_shape, NULL, fake_next_unprintable};
 }
 
 static size_t
@@ -137,5 +147,5 @@ fake_next_unprintable_in_font(void *ctx, enum text_style style, const char *s, s
 struct text_shaper
 fake_metrics_font(const struct fake_font_missing *fm)
 {
-    return (struct text_shaper){(void *)fm, fake_shape, fake_next_unprintable_in_font};
+    return (struct text_shaper){(void *)fm, fake_shape, NULL, fake_next_unprintable_in_font};
 }

@@ -465,23 +465,66 @@ test_text_finds_characters_no_font_prints(void **state)
 }
 
 static void
-test_text_gives_the_same_result_from_its_cache(void **state)
+assert_same_para(const struct text_para *p, const struct text_para *q)
 {
-    (void)state;
-    struct text_engine     *e = liberation_with_defaults();
-    struct arena           *a = arena_new();
-    const struct text_para *p = shape1(e, "Hallo حداد", TEXT_STYLE_REGULAR, a);
-    const struct text_para *q = shape1(e, "Hallo حداد", TEXT_STYLE_REGULAR, a);
-    assert_ptr_not_equal(p, q);
+    assert_int_equal(p->len, q->len);
+    assert_memory_equal(p->text, q->text, p->len);
+    assert_memory_equal(p->advance, q->advance, p->len * sizeof *p->advance);
+    assert_memory_equal(p->is_cluster_start, q->is_cluster_start, p->len + 1);
     assert_int_equal(p->n_items, q->n_items);
     for (size_t i = 0; i < p->n_items; i++) {
         assert_int_equal(p->items[i].n_glyphs, q->items[i].n_glyphs);
         assert_memory_equal(p->items[i].glyphs, q->items[i].glyphs,
                             p->items[i].n_glyphs * sizeof(struct text_glyph));
     }
+}
+
+static void
+test_text_gives_the_same_result_from_its_cache(void **state)
+{
+    (void)state;
+    struct text_engine       *e = liberation_with_defaults();
+    const struct text_shaper *sh = text_engine_shaper(e);
+    struct arena             *a = arena_new();
+    const struct text_para   *p = shape1(e, "Hallo حداد", TEXT_STYLE_REGULAR, a);
+    /* The cache's own paragraph, until release. */
+    assert_ptr_equal(shape1(e, "Hallo حداد", TEXT_STYLE_REGULAR, a), p);
+    /* Measured for line breaking: "H" (a cluster of its own) and the Arabic letters. */
+    assert_true(p->is_cluster_start[0] && p->is_cluster_start[6] && p->is_cluster_start[p->len]);
+    assert_false(p->is_cluster_start[7]); /* the second byte of ح */
+    assert_int_equal(p->advance[0], p->items[0].glyphs[0].x_advance);
     /* The same text in another style is another paragraph. */
     const struct text_para *b = shape1(e, "Hallo حداد", TEXT_STYLE_BOLD, a);
     assert_int_equal(b->items[0].font, 1);
+
+    /* Past its size the cache starts over at release, and shapes the same again. */
+    struct arena          *keep = arena_new();
+    struct text_para      *copy = arena_alloc(keep, sizeof *copy);
+    const struct text_span span = {"Hallo حداد", strlen("Hallo حداد"), TEXT_STYLE_REGULAR};
+    *copy = *p;
+    copy->text = arena_strdup(keep, p->text);
+    int32_t *adv = arena_alloc(keep, p->len * sizeof *adv);
+    memcpy(adv, p->advance, p->len * sizeof *adv);
+    copy->advance = adv;
+    bool *starts = arena_alloc(keep, p->len + 1);
+    memcpy(starts, p->is_cluster_start, p->len + 1);
+    copy->is_cluster_start = starts;
+    copy->items = arena_alloc(keep, p->n_items * sizeof *copy->items);
+    for (size_t i = 0; i < p->n_items; i++) {
+        copy->items[i] = p->items[i];
+        copy->items[i].glyphs = arena_alloc(keep, p->items[i].n_glyphs * sizeof(struct text_glyph));
+        memcpy(copy->items[i].glyphs, p->items[i].glyphs, p->items[i].n_glyphs * sizeof(struct text_glyph));
+    }
+    for (int i = 0; i < 4000; i++) {
+        char *s =
+            xasprintf("Zeile %d: Die Schule informiert die Eltern über den Ablauf der Videokonferenzen.", i);
+        shape1(e, s, TEXT_STYLE_REGULAR, a);
+        free(s);
+    }
+    sh->release(sh->ctx);
+    const struct text_para *again = sh->shape(sh->ctx, &span, 1, a);
+    assert_same_para(copy, again);
+    arena_free(keep);
     arena_free(a);
     text_engine_free(e);
 }
