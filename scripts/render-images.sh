@@ -3,9 +3,10 @@
 # docs/register.md into docs/images/: class-sheet.png (the return list of class 9b), form-page-1.png,
 # form-page-2.png (the form of one pupil of 9b, old enough to sign next to the parents), slip.png (that
 # form's return slip at 150 dpi), reminder-sheet.png (the return list of 5a in a reminder round, after
-# a few answers were recorded with set), and for docs/scanning.md scan-page.png (a page of the scans the
+# a few answers were recorded with set), for docs/scanning.md scan-page.png (a page of the scans the
 # e2e cases read: two cut slips, as the copier saw them) and review-page.png (the first page of the
-# review file that scanning them gives). Needs pdftoppm and pdftotext (poppler-utils).
+# review file that scanning them gives), and for docs/config.md arabic-name.png, the pupil block of a
+# pupil whose name is written in Arabic script. Needs pdftoppm and pdftotext (poppler-utils).
 # usage: scripts/render-images.sh [BUILD_DIR]   (default build/; configured and built if it has no binary)
 set -eu
 cd "$(dirname "$0")/.."
@@ -56,3 +57,19 @@ sed -i "s|template: .*|template: $PWD/templates/videokonferenz-iserv.md|" "$tmp/
 (cd "$tmp/scans" && SOURCE_DATE_EPOCH=1799971200 "$bin" scan schule.yaml scan1.pdf scan2.pdf zettel.png --quiet \
     >/dev/null 2>&1)
 png "$tmp/scans/einwilligungen-pruefen.pdf" 1 review-page
+
+# A pupil with an Arabic name, printed with the default font and its fallbacks: the pupil block at 110 dpi,
+# found by the first word of its title.
+mkdir -p "$tmp/arabic"
+sed -e "s|^  template: .*|  template: $PWD/templates/videokonferenz-iserv.md|" -e "s|^  logo: .*|  logo: $PWD/examples/logo.png|" \
+    -e "s|^  file: klassen.csv|  file: $tmp/arabic/klassen.csv|" examples/schule.yaml >"$tmp/arabic/schule.yaml"
+printf 'Interne ID-Nummer;Nachname;Vorname;Klasse;Geburtsdatum\n1;حداد;محمد علي;7a;03.05.2013\n' >"$tmp/arabic/klassen.csv"
+"$build/src/consentgen" render "$tmp/arabic/schule.yaml" --out "$tmp/arabic/out" --split pupil --quiet >/dev/null
+arabic_pdf=$(ls "$tmp"/arabic/out/7a/*.pdf)
+page=$(pdftotext -bbox "$arabic_pdf" - 2>/dev/null | awk '/<page / { p++ } />Angaben</ { print p; exit }')
+top_pt=$(pdftotext -f "${page:-2}" -l "${page:-2}" -bbox "$arabic_pdf" - 2>/dev/null |
+    sed -n 's/.*yMin="\([0-9.]*\)".*>Angaben<.*/\1/p' | head -n 1)
+top_px=$(awk -v y="${top_pt:-330}" 'BEGIN { printf "%d", (y - 12) * 110 / 72 }')
+pdftoppm -png -r 110 -singlefile -f "${page:-2}" -l "${page:-2}" -x 95 -y "$top_px" -W 740 -H 160 "$arabic_pdf" \
+    docs/images/arabic-name 2>/dev/null
+echo docs/images/arabic-name.png
