@@ -162,6 +162,8 @@ fill(char *out, size_t cap, const char *line, const struct pupil *p)
                 v = "Landesbeauftragten für den Datenschutz und die Informationsfreiheit Nordrhein-Westfalen";
             else if (strcmp(key, "form.return_by") == 0)
                 v = "11.12.2026";
+            else if (strcmp(key, "school.data_protection") == 0)
+                v = "Datenschutzbeauftragte Frau M. Beispiel, datenschutz@schule.example";
             else if (strcmp(key, "pupil.last_name") == 0)
                 v = p->last;
             else if (strcmp(key, "pupil.first_name") == 0)
