@@ -490,6 +490,8 @@ cmd_check(const struct cli_opts *o)
     struct run         r = {0};
     struct diags       d = {0};
     bool               ok = run_load(&r, &req, &d);
+    if (ok)
+        run_check_output(&r, &d);
     print_diags(&d);
     if (!ok && stopped_by_strict(o, &d))
         print_note(util_translate_plural("--strict: the warning above counts as an error",

@@ -11,8 +11,8 @@
  *   run_render()             worker processes render class by class         (run_render.c, sys_posix.c)
  *     form_layout_pupil()    one pupil -> shaped, laid-out pages            (form.c, layout.c, text.c)
  *     pdf_writer_*()         pages -> PDF                                   (pdf.c)
- *     output_stage()         a hidden temp file per PDF                     (output.c)
- *   output_commit_all()      all temp files renamed into place, or none     (output.c)
+ *     output_stage()         a hidden temp file per PDF                     (output_dir.c)
+ *   output_commit_all()      all temp files renamed into place, or none     (output_dir.c)
  */
 #include "consentgen/cli.h"
 

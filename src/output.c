@@ -8,12 +8,13 @@
  * Greek, Arabic, CJK) are first transliterated to Latin with ICU's "Any-Latin"
  * (Олена -> Olena), and every other run of characters becomes one '_'. So a
  * name can never contain '/' or be "." or "..".
- * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c);
- * many files at once get one syncfs for all their data (docs/performance.md).
+ * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c).
+ * The output folder of a whole run, written all or nothing, is output_dir.c.
  */
 #include "consentgen/output.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include <unicode/utrans.h>
 
 #include "consentgen/sys.h"
+#include "output_int.h"
 
 /* Longer names are cut: a file name must stay below 255 bytes with ".pdf" and "_2" added. */
 #define MAX_NAME_LEN 120
@@ -243,24 +245,28 @@ output_names_free(struct output_names *n)
     free(n);
 }
 
-static bool
+/* The index of a name equal to name ignoring case, or SIZE_MAX. */
+static size_t
 name_taken(const struct output_names *n, const char *name)
 {
     /* Ignoring case: "Mueller_Anna.pdf" and "mueller_anna.pdf" are one file on macOS and Windows. */
     for (size_t i = 0; i < n->n; i++)
         if (util_strcasecmp_ascii(n->v[i], name) == 0)
-            return true;
-    return false;
+            return i;
+    return SIZE_MAX;
 }
 
 const char *
-output_names_unique(struct output_names *n, const char *base)
+output_names_unique(struct output_names *n, const char *base, size_t *clash)
 {
-    char *name = xstrdup(base);
-    for (unsigned k = 2; name_taken(n, name); k++) {
+    char  *name = xstrdup(base);
+    size_t first = name_taken(n, name);
+    for (unsigned k = 2; name_taken(n, name) != SIZE_MAX; k++) {
         free(name);
         name = xasprintf("%s_%u", base, k);
     }
+    if (clash)
+        *clash = first;
     if (n->n == n->cap) {
         n->cap = n->cap ? 2 * n->cap : 16;
         n->v = xrealloc(n->v, n->cap * sizeof *n->v);
@@ -269,14 +275,17 @@ output_names_unique(struct output_names *n, const char *base)
     return name;
 }
 
-/* ---- folders and files ------------------------------------------------------------------------ */
+/* ---- folders and single files ------------------------------------------------------------------ */
 
-/* mkdir one level; an existing folder is fine. */
+/* mkdir one level; an existing folder is fine. *made: it was created here. */
 static bool
-make_one_dir(const char *path, const char *shown, struct diags *d)
+make_one_dir(const struct output_fs *fs, const char *path, const char *shown, bool *made, struct diags *d)
 {
-    if (sys_make_folder(path))
+    *made = false;
+    if (fs->make_folder(path)) {
+        *made = true;
         return true;
+    }
     int e = errno;
     if (e == EEXIST || e == EISDIR || e == EROFS || e == EACCES) {
         /* An existing folder is fine even where mkdir is not allowed (read-only parents). */
@@ -292,158 +301,129 @@ make_one_dir(const char *path, const char *shown, struct diags *d)
     return false;
 }
 
+/* mkdir -p; each folder made is appended to *made (n_made of them). */
 bool
-output_make_dir(const char *dir, struct diags *d)
+output_make_dirs(const struct output_fs *fs, const char *dir, char ***made, size_t *n_made, struct diags *d)
 {
     if (!*dir) /* the current folder */
         return true;
     char *path = xstrdup(dir);
     bool  ok = true;
     /* Each parent first, as mkdir -p does; "a//b" and a trailing '/' are fine. */
-    for (char *p = path + 1; ok && *p; p++) {
-        if (*p != '/' || p[-1] == '/')
+    for (char *p = path + 1; ok; p++) {
+        bool end = !*p;
+        if (!end && (*p != '/' || p[-1] == '/'))
             continue;
+        char saved = *p;
         *p = '\0';
-        ok = make_one_dir(path, dir, d);
-        *p = '/';
+        bool was_made;
+        ok = make_one_dir(fs, path, dir, &was_made, d);
+        if (ok && was_made && made) {
+            *made = xrealloc(*made, (*n_made + 1) * sizeof(**made));
+            (*made)[(*n_made)++] = xstrdup(path);
+        }
+        *p = saved;
+        if (end)
+            break;
     }
-    if (ok && *path)
-        ok = make_one_dir(path, dir, d);
     free(path);
     return ok;
 }
 
-/* The folder part of path ("." if none), caller frees. */
-static char *
-folder_of(const char *path)
+bool
+output_make_dir(const char *dir, struct diags *d)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
-}
-
-static void
-report_write_error(const char *path, int e, struct diags *d)
-{
-    if (e == EISDIR || (e == EEXIST && sys_is_folder(path)))
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
-                 path);
-    else
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": %s", path, strerror(e));
+    return output_make_dirs(output_fs_system(), dir, NULL, NULL, d);
 }
 
 bool
-output_stage(const char *dir, const char *name, const void *data, size_t len, char **tmp_path,
-             char **final_path, struct diags *d)
+output_is_plain_name(const char *name)
 {
-    *tmp_path = *final_path = NULL;
+    return *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+/* dir/name, or name alone for the current folder. */
+char *
+output_join(const char *dir, const char *name)
+{
     size_t dlen = strlen(dir);
-    bool   slash = dlen > 0 && dir[dlen - 1] == '/';
-    char  *path = dlen ? xasprintf("%s%s%s", dir, slash ? "" : "/", name) : xstrdup(name);
-    if (!*name || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", path);
-        free(path);
-        return false;
-    }
-    /* Hidden, so a reader of the folder never takes the temp file for a finished PDF. */
-    char *tmp =
-        dlen ? xasprintf("%s%s.%s.XXXXXX", dir, slash ? "" : "/", name) : xasprintf(".%s.XXXXXX", name);
-    /* Synced when committed: one file-system flush for a whole run costs less than an fsync per file. */
-    if (!sys_write_new_file(tmp, data, len)) {
-        report_write_error(path, errno, d);
-        free(tmp);
-        free(path);
-        return false;
-    }
-    *tmp_path = tmp;
-    *final_path = path;
-    return true;
-}
-
-/* Syncs, publishes and renames one staged file; on failure removes it and reports. */
-static bool
-sync_and_rename(const char *tmp_path, const char *final_path, bool synced, struct diags *d)
-{
-    bool ok =
-        (synced || sys_sync_file(tmp_path)) && sys_publish_file(tmp_path) && sys_rename(tmp_path, final_path);
-    if (!ok) {
-        int e = errno;
-        sys_remove_file(tmp_path);
-        report_write_error(final_path, e, d);
-    }
-    return ok;
-}
-
-bool
-output_commit(const char *tmp_path, const char *final_path, struct diags *d)
-{
-    if (!sync_and_rename(tmp_path, final_path, false, d))
-        return false;
-    /* The rename itself reaches the disk only with the folder. */
-    char *folder = folder_of(final_path);
-    sys_sync_folder(folder);
-    free(folder);
-    return true;
-}
-
-bool
-output_commit_all(size_t n, char *const *tmp_paths, char *const *final_paths, size_t *n_committed,
-                  struct diags *d)
-{
-    /* The distinct folders, in first-seen order: a run writes to a few (OUT and its class folders). */
-    char **folders = NULL;
-    size_t n_folders = 0;
-    for (size_t i = 0; i < n; i++) {
-        char *f = folder_of(final_paths[i]);
-        bool  seen = false;
-        for (size_t k = n_folders; k-- > 0 && !seen;)
-            seen = strcmp(folders[k], f) == 0;
-        if (seen) {
-            free(f);
-            continue;
-        }
-        folders = xrealloc(folders, (n_folders + 1) * sizeof(*folders));
-        folders[n_folders++] = f;
-    }
-    /*
-     * One journal commit for all the data instead of one per file (an fsync
-     * costs milliseconds on a disk). A folder is a mount point only rarely, so
-     * the second and later flushes find nothing left to do.
-     */
-    bool synced = n_folders > 0;
-    for (size_t k = 0; k < n_folders && synced; k++)
-        synced = sys_sync_filesystem(folders[k]);
-    /* Without that flush (or after a write error it reports), each file is synced on its own and says which
-     * failed. */
-    size_t i = 0;
-    while (i < n && sync_and_rename(tmp_paths[i], final_paths[i], synced, d))
-        i++;
-    *n_committed = i;
-    /* The renames reach the disk with their folders. */
-    for (size_t k = 0; k < n_folders; k++) {
-        sys_sync_folder(folders[k]);
-        free(folders[k]);
-    }
-    free(folders);
-    return i == n;
+    if (!dlen)
+        return xstrdup(name);
+    return xasprintf("%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/", name);
 }
 
 void
-output_discard(const char *tmp_path)
+output_report_write_error(const char *shown, int e, bool folder_there, struct diags *d)
 {
-    sys_remove_file(tmp_path);
+    if (e == EISDIR || (e == EEXIST && folder_there))
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": a folder with that name is in the way",
+                 shown);
+    else
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": %s", shown, strerror(e));
+}
+
+bool
+output_stage_file(const char *dir, const char *name, const void *data, size_t len, char **tmp_path,
+                  char **final_path, struct diags *d)
+{
+    const struct output_fs *fs = output_fs_system();
+    char                   *shown = output_join(dir, name);
+    *tmp_path = *final_path = NULL;
+    if (!output_is_plain_name(name)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", shown);
+        free(shown);
+        return false;
+    }
+    struct sys_folder *f = fs->folder_open(dir);
+    char              *tmp = xasprintf(".%s.XXXXXX", name);
+    if (!f || !fs->write_new_file_in(f, tmp, data, len)) {
+        int e = errno;
+        output_report_write_error(shown, e, f && fs->entry_kind(f, name) == SYS_PATH_FOLDER, d);
+        if (f)
+            fs->folder_close(f);
+        free(tmp);
+        free(shown);
+        return false;
+    }
+    fs->folder_close(f);
+    *tmp_path = output_join(dir, tmp);
+    *final_path = shown;
+    free(tmp);
+    return true;
 }
 
 bool
 output_write_atomic(const char *dir, const char *name, const void *data, size_t len, struct diags *d)
 {
+    const struct output_fs *fs = output_fs_system();
+    char                   *shown = output_join(dir, name);
+    if (!output_is_plain_name(name)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", shown);
+        free(shown);
+        return false;
+    }
     /* Held back, not ignored: an interrupt that arrives meanwhile ends the program once the file is complete
      * or gone. */
     struct sys_interrupts *in = sys_interrupts_begin();
-    char                  *tmp, *path;
-    bool ok = output_stage(dir, name, data, len, &tmp, &path, d) && output_commit(tmp, path, d);
+    struct sys_folder     *f = fs->folder_open(dir);
+    char                  *tmp = xasprintf(".%s.XXXXXX", name);
+    bool                   ok = f && fs->write_new_file_in(f, tmp, data, len);
+    bool                   staged = ok;
+    ok = ok && fs->sync_file_in(f, tmp) && fs->publish_in(f, tmp) && fs->rename_in(f, tmp, f, name);
+    if (!ok) {
+        int e = errno;
+        if (staged)
+            fs->remove_in(f, tmp);
+        output_report_write_error(shown, e, f && fs->entry_kind(f, name) == SYS_PATH_FOLDER, d);
+    } else {
+        /* The rename itself reaches the disk only with the folder. */
+        fs->sync_entries(f);
+    }
+    if (f)
+        fs->folder_close(f);
     if (in)
         sys_interrupts_end(in, true);
     free(tmp);
-    free(path);
+    free(shown);
     return ok;
 }

@@ -740,7 +740,7 @@ register_save(const struct register_doc *reg, const char *path, struct diags *d)
     struct sys_interrupts *in = sys_interrupts_begin();
     char                  *tmp = NULL, *final = NULL;
     bool                   ok = (!dir[0] || output_make_dir(dir, d)) &&
-              output_stage(dir, name, bytes.data, bytes.len, &tmp, &final, d);
+              output_stage_file(dir, name, bytes.data, bytes.len, &tmp, &final, d);
     /* Not published: the temp file's permissions (owner only) stay the register's. */
     if (ok && !(sys_sync_file(tmp) && sys_rename(tmp, final))) {
         int e = errno;

@@ -18,6 +18,10 @@ void
 run_fini(struct run *r)
 {
     for (size_t i = 0; i < r->n_classes; i++) {
+        for (size_t k = 0; r->classes[i].pupil_files && k < r->classes[i].n_pupils; k++)
+            free(r->classes[i].pupil_files[k]);
+        free(r->classes[i].pupil_files);
+        free(r->classes[i].file_base);
         free(r->classes[i].pupils);
         free(r->classes[i].selected);
     }
@@ -66,6 +70,8 @@ group_classes(struct run *r)
             cls->pupils[k - i] = &ro->pupils[k];
         cls->write_class_file = false;
         cls->answers = NULL;
+        cls->file_base = NULL;
+        cls->pupil_files = NULL;
         i = j;
     }
 }
@@ -337,6 +343,9 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
         run_load_register(r, d);
         point_at_config(d, from, c, c->register_at);
     }
+    /* After --missing has chosen: name collisions matter only among the files written. */
+    if (r->roster && req->need_fonts)
+        run_plan_files(r, d);
     if (r->roster && r->doc)
         form_check_tokens(&r->form, d);
     if (r->roster && r->doc && r->fonts && d->n_errors == 0) {

@@ -1,13 +1,17 @@
 /*
  * run_render: the render run, all or nothing.
  *
- * Classes are shared out round-robin to workers (sys_workers_run). A worker
- * lays out each PDF, writes it to a hidden temp file in its folder and reports
- * that file, and every problem it meets, to the main process as records. Only
- * when every worker succeeded are the temp files renamed into place; after a
- * failure or an interrupt they are all removed again, with every folder the
- * run made. A worker holds interrupts back while a temp file exists but is not
- * yet reported, so no temp file can be forgotten.
+ * File names are planned once for the whole run before anything is written
+ * (run_plan_files), so no file of a run can overwrite another, and every
+ * target is checked before the first file is written. Classes are shared out
+ * round-robin to workers (sys_workers_run). A worker lays out each PDF,
+ * writes it to a hidden temp file in its folder and reports that file, and
+ * every problem it meets, to the main process as records. Only when every
+ * worker succeeded are the temp files committed (output_commit_all: every old
+ * file is put back if any step fails); after a failure or an interrupt they
+ * are all removed again, with every folder the run made. A worker holds
+ * interrupts back while a temp file exists but is not yet reported, and the
+ * temp files of a worker that was killed are found by their names.
  *
  * Problems are sorted by class before they are shown, and only those of the
  * first class that failed are kept, so the messages are the same for any
@@ -16,6 +20,7 @@
 #include "consentgen/run.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +32,128 @@
 #include "consentgen/sys.h"
 #include "consentgen/util.h"
 
+/* ---- file names ---- */
+
+static bool
+class_is_written(const struct run_class *cls)
+{
+    if (cls->write_class_file)
+        return true;
+    for (size_t k = 0; k < cls->n_pupils; k++)
+        if (cls->selected[k])
+            return true;
+    return false;
+}
+
+static bool
+has_pupil_files(const struct run_class *cls)
+{
+    for (size_t k = 0; k < cls->n_pupils; k++)
+        if (cls->selected[k])
+            return true;
+    return false;
+}
+
+/* The roster line where a class first appears. */
+static unsigned
+first_line(const struct run_class *cls)
+{
+    unsigned line = 0;
+    for (size_t k = 0; k < cls->n_pupils; k++)
+        if (!line || cls->pupils[k]->line < line)
+            line = cls->pupils[k]->line;
+    return line;
+}
+
+/* Names every pupil of cls (so a file name does not depend on the selection); warns where two collide. */
+static void
+plan_pupil_files(struct run *r, struct run_class *cls, struct output_namer *nm, struct diags *d)
+{
+    struct output_names *names = output_names_new();
+    cls->pupil_files = xcalloc(cls->n_pupils, sizeof(*cls->pupil_files));
+    for (size_t k = 0; k < cls->n_pupils; k++) {
+        const struct pupil *p = cls->pupils[k];
+        char               *who = xasprintf("%s %s", p->last_name, p->first_name);
+        char               *base = output_namer_safe_name(nm, who);
+        size_t              clash;
+        const char         *unique = output_names_unique(names, base, &clash);
+        cls->pupil_files[k] = xasprintf("%s.pdf", unique);
+        if (clash != SIZE_MAX && (cls->selected[k] || cls->selected[clash])) {
+            const struct pupil *q = cls->pupils[clash];
+            diag_add(d, DIAG_WARNING, r->roster->path, p->line, 0,
+                     "pupils \"%s, %s\" and \"%s, %s\" (line %u) of class %s would both get the file name "
+                     "\"%s.pdf\"; \"%s, %s\" gets \"%s\"",
+                     p->last_name, p->first_name, q->last_name, q->first_name, q->line, cls->name, base,
+                     p->last_name, p->first_name, cls->pupil_files[k]);
+        }
+        free(base);
+        free(who);
+    }
+    output_names_free(names);
+}
+
+/* A class in the order names are given: larger classes first, so a class of one pupil with a typo never
+ * takes a real class's name. */
+struct by_size {
+    size_t n_pupils, index;
+};
+
+static int
+compare_by_size(const void *pa, const void *pb)
+{
+    const struct by_size *a = pa, *b = pb;
+    if (a->n_pupils != b->n_pupils)
+        return a->n_pupils > b->n_pupils ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+void
+run_plan_files(struct run *r, struct diags *d)
+{
+    struct output_namer *nm = output_namer_new();
+    struct output_names *names = output_names_new();
+    /*
+     * Over all classes of the roster, so a class's name does not depend on
+     * the choice of classes either; the larger class keeps the plain name.
+     */
+    struct by_size *order = xcalloc(r->n_classes + 1, sizeof(*order));
+    for (size_t j = 0; j < r->n_classes; j++)
+        order[j] = (struct by_size){r->classes[j].n_pupils, j};
+    if (r->n_classes > 1)
+        qsort(order, r->n_classes, sizeof(*order), compare_by_size);
+    for (size_t i = 0; i < r->n_classes; i++) {
+        struct run_class *cls = &r->classes[order[i].index];
+        char             *base = output_namer_safe_name(nm, cls->name);
+        size_t            clash;
+        cls->file_base = xstrdup(output_names_unique(names, base, &clash));
+        if (clash != SIZE_MAX) {
+            const struct run_class *other = &r->classes[order[clash].index];
+            if (util_strcasecmp_ascii(cls->name, other->name) == 0)
+                diag_add(d, DIAG_WARNING, r->roster->path, first_line(cls), 0,
+                         "class \"%s\" differs from class \"%s\" (line %u) only in upper and lower case, "
+                         "perhaps a typo in the roster; it is printed as a class of its own, under the name "
+                         "\"%s\"",
+                         cls->name, other->name, first_line(other), cls->file_base);
+            else if (class_is_written(cls) || class_is_written(other))
+                diag_add(d, DIAG_WARNING, r->roster->path, first_line(cls), 0,
+                         "classes \"%s\" and \"%s\" (line %u) would both be written under the name \"%s\"; "
+                         "class \"%s\" is written as \"%s\"",
+                         cls->name, other->name, first_line(other), base, cls->name, cls->file_base);
+        }
+        free(base);
+        if (has_pupil_files(cls))
+            plan_pupil_files(r, cls, nm, d);
+    }
+    free(order);
+    output_names_free(names);
+    output_namer_free(nm);
+}
+
+/* ---- records ---- */
+
 /* Records from a worker to the main process: a kind byte, then NUL-terminated fields. */
 enum record_kind {
-    RECORD_STAGED = 'S', /* sort key, temp path, final path */
-    RECORD_FOLDER = 'D', /* a folder the worker created */
+    RECORD_STAGED = 'S', /* sort key, folder ("" for OUT), temp file name, final name */
     RECORD_CLASS = 'C',  /* a class is done (progress); its index */
     RECORD_DIAG = 'E',   /* class index, level, file ("" for none), line, col, message */
 };
@@ -40,7 +163,7 @@ record_fields(char kind)
 {
     switch (kind) {
     case RECORD_STAGED:
-        return 3;
+        return 4;
     case RECORD_DIAG:
         return 6;
     default:
@@ -63,12 +186,18 @@ send_record(struct sys_channel *ch, char kind, const char *const *fields)
 
 /* ---- worker side ---- */
 
+/* What a worker is given: the run and its output folder (the worker's copy, shared copy-on-write). */
+struct render {
+    struct run        *r;
+    struct output_dir *od;
+};
+
 struct worker {
-    const struct run    *r;
-    struct sys_channel  *ch;
-    struct output_namer *namer;
-    struct arena        *arena;
-    struct diags         d; /* of the class being rendered; sent when it is done */
+    const struct run   *r;
+    struct output_dir  *od;
+    struct sys_channel *ch;
+    struct arena       *arena;
+    struct diags        d; /* of the class being rendered; sent when it is done */
 };
 
 /* Sends the problems of class j to the main process. */
@@ -91,46 +220,32 @@ send_diags(struct worker *w, size_t j)
     return ok;
 }
 
-/* Saves the finished PDF to a temp file in dir and reports it under key. */
+/* Saves the finished PDF to a temp file for folder/name and reports it under key. */
 static bool
-stage_pdf(struct worker *w, struct pdf_writer *pdf, const char *dir, const char *name, const char *key)
+stage_pdf(struct worker *w, struct pdf_writer *pdf, const char *folder, const char *name, const char *key)
 {
     struct buf bytes;
     buf_init(&bytes);
     bool ok = pdf_writer_save(pdf, &bytes, &w->d);
     if (ok) {
-        char *tmp, *final;
         sys_channel_hold_interrupts(w->ch);
-        ok = output_stage(dir, name, bytes.data, bytes.len, &tmp, &final, &w->d);
+        char *tmp = output_stage(w->od, folder, name, bytes.data, bytes.len, &w->d);
+        ok = tmp != NULL;
         if (ok) {
-            const char *fields[] = {key, tmp, final};
+            const char *fields[] = {key, folder, tmp, name};
             if (!send_record(w->ch, RECORD_STAGED, fields)) {
-                output_discard(tmp);
-                diag_add(&w->d, DIAG_ERROR, NULL, 0, 0, "cannot report \"%s\" to the main process: %s", final,
+                char *shown = output_dir_show(w->od, folder, name);
+                output_discard(w->od, folder, tmp);
+                diag_add(&w->d, DIAG_ERROR, NULL, 0, 0, "cannot report \"%s\" to the main process: %s", shown,
                          strerror(errno));
+                free(shown);
                 ok = false;
             }
             free(tmp);
-            free(final);
         }
         sys_channel_release_interrupts(w->ch);
     }
     buf_fini(&bytes);
-    return ok;
-}
-
-/* Creates dir if needed; a folder made here is reported, so a failed run can remove it again. */
-static bool
-make_folder(struct worker *w, const char *dir)
-{
-    bool existed = sys_is_folder(dir);
-    sys_channel_hold_interrupts(w->ch);
-    bool ok = output_make_dir(dir, &w->d);
-    if (ok && !existed) {
-        const char *fields[] = {dir};
-        ok = send_record(w->ch, RECORD_FOLDER, fields);
-    }
-    sys_channel_release_interrupts(w->ch);
     return ok;
 }
 
@@ -178,57 +293,37 @@ write_class_file(struct worker *w, size_t j)
         if (!cls->answers || !cls->answers[k]) /* --missing: only those whose answer is not back */
             ok = add_pupil_form(w, pdf, cls->pupils[k], c->output.duplex);
     if (ok) {
-        char *safe = output_namer_safe_name(w->namer, cls->name);
-        char *name = xasprintf("%s.pdf", safe);
+        char *name = xasprintf("%s.pdf", cls->file_base);
         char  key[48];
         snprintf(key, sizeof key, "%06zu.000000", j);
-        ok = stage_pdf(w, pdf, r->out_dir, name, key);
+        ok = stage_pdf(w, pdf, "", name, key);
         free(name);
-        free(safe);
     }
     pdf_writer_free(pdf);
     return ok;
 }
 
-/* OUT/<class>/<Nachname>_<Vorname>.pdf for the selected pupils of class j. */
+/* OUT/<class>/<Nachname>_<Vorname>.pdf for the selected pupils of class j (the folder exists already). */
 static bool
 write_pupil_files(struct worker *w, size_t j)
 {
     const struct run       *r = w->r;
     const struct run_class *cls = &r->classes[j];
-    bool                    any = false;
-    for (size_t k = 0; k < cls->n_pupils; k++)
-        any |= cls->selected[k];
-    if (!any)
-        return true;
-    char *safe_class = output_namer_safe_name(w->namer, cls->name);
-    char *dir = xasprintf("%s/%s", r->out_dir, safe_class);
-    bool  ok = make_folder(w, dir);
-    /* Names are made unique over the whole class, so a pupil's file name does not depend on the selection. */
-    struct output_names *names = output_names_new();
+    bool                    ok = true;
     for (size_t k = 0; ok && k < cls->n_pupils; k++) {
-        const struct pupil *p = cls->pupils[k];
-        char               *who = xasprintf("%s %s", p->last_name, p->first_name);
-        char               *base = output_namer_safe_name(w->namer, who);
-        const char         *unique = output_names_unique(names, base);
-        free(base);
-        free(who);
         if (!cls->selected[k])
             continue;
-        char *file = xasprintf("%s.pdf", unique);
+        const struct pupil *p = cls->pupils[k];
         char *title = xasprintf("%s \xE2\x80\x93 %s, %s (Klasse %s)", template_title(r->doc), p->last_name,
                                 p->first_name, p->class_name);
         char  key[48];
         snprintf(key, sizeof key, "%06zu.%06zu", j, k + 1);
         struct pdf_writer *pdf = start_pdf(w, title);
-        ok = pdf && add_pupil_form(w, pdf, p, false) && stage_pdf(w, pdf, dir, file, key);
+        ok = pdf && add_pupil_form(w, pdf, p, false) &&
+             stage_pdf(w, pdf, cls->file_base, cls->pupil_files[k], key);
         pdf_writer_free(pdf);
         free(title);
-        free(file);
     }
-    output_names_free(names);
-    free(dir);
-    free(safe_class);
     return ok;
 }
 
@@ -236,9 +331,10 @@ write_pupil_files(struct worker *w, size_t j)
 static int
 work(void *ctx, size_t index, size_t n_workers, struct sys_channel *ch)
 {
-    const struct run *r = ctx;
-    struct worker     w = {r, ch, output_namer_new(), arena_new(), {0}};
-    bool              ok = true;
+    const struct render *rd = ctx;
+    const struct run    *r = rd->r;
+    struct worker        w = {r, rd->od, ch, arena_new(), {0}};
+    bool                 ok = true;
     for (size_t j = index; j < r->n_classes && ok; j += n_workers) {
         const struct run_class *cls = &r->classes[j];
         ok = (!cls->write_class_file || write_class_file(&w, j)) && write_pupil_files(&w, j);
@@ -249,7 +345,6 @@ work(void *ctx, size_t index, size_t n_workers, struct sys_channel *ch)
         ok = ok && sent && send_record(ch, RECORD_CLASS, fields);
     }
     diags_fini(&w.d);
-    output_namer_free(w.namer);
     arena_free(w.arena);
     return ok ? 0 : 1;
 }
@@ -258,14 +353,16 @@ work(void *ctx, size_t index, size_t n_workers, struct sys_channel *ch)
 static void
 worker_exit(void *ctx)
 {
-    run_fini((struct run *)ctx);
+    struct render *rd = ctx;
+    output_dir_free(rd->od);
+    run_fini(rd->r);
     output_cleanup();
 }
 
 /* ---- main-process side ---- */
 
 struct staged {
-    char *key, *tmp, *final;
+    char *key, *folder, *tmp, *name;
 };
 
 struct worker_diag {
@@ -276,18 +373,26 @@ struct worker_diag {
 struct collected {
     const struct run          *r;
     const struct run_progress *progress;
-    struct buf                *in; /* per worker: bytes not yet parsed */
+    struct buf                *in;        /* per worker: bytes not yet parsed */
+    size_t                    *last_done; /* per worker: the last class it finished; SIZE_MAX: none yet */
+    size_t                    *n_errors;  /* per worker: errors it reported */
     struct staged             *files;
     size_t                     n_files, cap_files;
-    char                     **folders; /* created by workers, in creation order */
-    size_t                     n_folders;
     struct worker_diag        *diags;
     size_t                     n_diags;
     size_t                     n_classes_done;
 };
 
 static void
-collect_record(struct collected *c, char kind, char **fields)
+add_worker_diag(struct collected *c, size_t class_index, struct diag g)
+{
+    c->diags = xrealloc(c->diags, (c->n_diags + 1) * sizeof(*c->diags));
+    g.seq = c->n_diags;
+    c->diags[c->n_diags++] = (struct worker_diag){class_index, g};
+}
+
+static void
+collect_record(struct collected *c, size_t w, char kind, char **fields)
 {
     switch (kind) {
     case RECORD_STAGED:
@@ -295,27 +400,25 @@ collect_record(struct collected *c, char kind, char **fields)
             c->cap_files = c->cap_files ? 2 * c->cap_files : 64;
             c->files = xrealloc(c->files, c->cap_files * sizeof(*c->files));
         }
-        c->files[c->n_files++] = (struct staged){xstrdup(fields[0]), xstrdup(fields[1]), xstrdup(fields[2])};
-        break;
-    case RECORD_FOLDER:
-        c->folders = xrealloc(c->folders, (c->n_folders + 1) * sizeof(*c->folders));
-        c->folders[c->n_folders++] = xstrdup(fields[0]);
+        c->files[c->n_files++] =
+            (struct staged){xstrdup(fields[0]), xstrdup(fields[1]), xstrdup(fields[2]), xstrdup(fields[3])};
         break;
     case RECORD_CLASS:
+        c->last_done[w] = strtoul(fields[0], NULL, 10);
         c->n_classes_done++;
         if (c->progress && c->progress->class_done)
             c->progress->class_done(c->progress->ctx, c->n_classes_done, c->r->n_classes);
         break;
     case RECORD_DIAG: {
-        c->diags = xrealloc(c->diags, (c->n_diags + 1) * sizeof(*c->diags));
-        struct worker_diag *g = &c->diags[c->n_diags++];
-        g->class_index = strtoul(fields[0], NULL, 10);
-        g->diag = (struct diag){(enum diag_level)atoi(fields[1]),
-                                *fields[2] ? xstrdup(fields[2]) : NULL,
-                                (unsigned)strtoul(fields[3], NULL, 10),
-                                (unsigned)strtoul(fields[4], NULL, 10),
-                                xstrdup(fields[5]),
-                                c->n_diags};
+        struct diag g = {(enum diag_level)atoi(fields[1]),
+                         *fields[2] ? xstrdup(fields[2]) : NULL,
+                         (unsigned)strtoul(fields[3], NULL, 10),
+                         (unsigned)strtoul(fields[4], NULL, 10),
+                         xstrdup(fields[5]),
+                         0};
+        if (g.level == DIAG_ERROR)
+            c->n_errors[w]++;
+        add_worker_diag(c, strtoul(fields[0], NULL, 10), g);
         break;
     }
     default:
@@ -325,7 +428,7 @@ collect_record(struct collected *c, char kind, char **fields)
 
 /* Takes every complete record from the front of in; leaves a partial one. */
 static void
-parse_records(struct buf *in, struct collected *c)
+parse_records(struct buf *in, struct collected *c, size_t w)
 {
     size_t pos = 0;
     while (pos < in->len) {
@@ -342,7 +445,7 @@ parse_records(struct buf *in, struct collected *c)
         }
         if (n < record_fields(kind))
             break;
-        collect_record(c, kind, fields);
+        collect_record(c, w, kind, fields);
         pos = p;
     }
     memmove(in->data, in->data + pos, in->len - pos);
@@ -354,7 +457,40 @@ receive(void *ctx, size_t index, const char *data, size_t len)
 {
     struct collected *c = ctx;
     buf_append(&c->in[index], data, len);
-    parse_records(&c->in[index], c);
+    parse_records(&c->in[index], c, index);
+}
+
+/*
+ * A worker that did not end well without saying why (killed by a signal: out
+ * of memory, a file-size limit, a crash): the class it was printing, and why.
+ */
+static void
+explain_worker_ends(struct collected *c, const struct sys_worker_end *ends, size_t n_workers)
+{
+    for (size_t w = 0; w < n_workers; w++) {
+        if (ends[w].status == 0 || (ends[w].signo == 0 && c->n_errors[w] > 0))
+            continue;
+        size_t       j = c->last_done[w] == SIZE_MAX ? w : c->last_done[w] + n_workers;
+        const char  *cls = j < c->r->n_classes ? c->r->classes[j].name : NULL;
+        char         buf[24];
+        struct diags one = {0};
+        if (ends[w].signo && cls)
+            diag_add(&one, DIAG_ERROR, NULL, 0, 0, "the worker process for class \"%s\" was killed by %s",
+                     cls, sys_signal_name(ends[w].signo, buf));
+        else if (ends[w].signo)
+            diag_add(&one, DIAG_ERROR, NULL, 0, 0, "a worker process was killed by %s",
+                     sys_signal_name(ends[w].signo, buf));
+        else if (cls)
+            diag_add(&one, DIAG_ERROR, NULL, 0, 0, "the worker process for class \"%s\" ended with status %d",
+                     cls, ends[w].status);
+        else
+            diag_add(&one, DIAG_ERROR, NULL, 0, 0, "a worker process ended with status %d", ends[w].status);
+        /* The message moves over; the list that made it is freed without it. */
+        struct diag g = one.v[0];
+        one.v[0].file = one.v[0].msg = NULL;
+        diags_fini(&one);
+        add_worker_diag(c, cls ? j : c->r->n_classes, g);
+    }
 }
 
 static int
@@ -382,9 +518,9 @@ report_worker_diags(struct collected *c, bool failed, struct diags *d)
 {
     if (c->n_diags > 1)
         qsort(c->diags, c->n_diags, sizeof(*c->diags), compare_worker_diags);
-    size_t last_class = (size_t)-1;
+    size_t last_class = SIZE_MAX;
     if (failed)
-        for (size_t i = 0; i < c->n_diags && last_class == (size_t)-1; i++)
+        for (size_t i = 0; i < c->n_diags && last_class == SIZE_MAX; i++)
             if (c->diags[i].diag.level == DIAG_ERROR)
                 last_class = c->diags[i].class_index;
     for (size_t i = 0; i < c->n_diags; i++) {
@@ -404,85 +540,153 @@ collected_fini(struct collected *c)
 {
     for (size_t i = 0; i < c->n_files; i++) {
         free(c->files[i].key);
+        free(c->files[i].folder);
         free(c->files[i].tmp);
-        free(c->files[i].final);
+        free(c->files[i].name);
     }
-    for (size_t i = 0; i < c->n_folders; i++)
-        free(c->folders[i]);
     free(c->files);
-    free(c->folders);
 }
 
-/* Removes every temp file and every folder this run created. */
-static void
-roll_back(const struct collected *c, const char *out_dir, bool made_out_dir)
+/* The staged files as output wants them, in class order. Caller frees the array. */
+static struct output_file *
+staged_files(struct collected *c)
 {
+    if (c->n_files > 1)
+        qsort(c->files, c->n_files, sizeof(*c->files), compare_staged);
+    struct output_file *files = xcalloc(c->n_files + 1, sizeof(*files));
     for (size_t i = 0; i < c->n_files; i++)
-        output_discard(c->files[i].tmp);
-    for (size_t i = c->n_folders; i-- > 0;)
-        sys_remove_folder(c->folders[i]);
-    if (made_out_dir)
-        sys_remove_folder(out_dir);
+        files[i] = (struct output_file){c->files[i].folder, c->files[i].tmp, c->files[i].name};
+    return files;
 }
 
 /*
  * Finds the targets that cannot be written before the first file is: a folder
- * where a class PDF goes, a file where a class folder goes.
+ * where a PDF goes, a file or a link where a class folder goes.
  */
 static bool
-check_targets(const struct run *r, struct diags *d)
+check_targets(const struct run *r, struct output_dir *od, struct diags *d)
 {
-    struct output_namer *nm = output_namer_new();
-    size_t               errors_before = d->n_errors;
+    bool ok = true;
     for (size_t j = 0; j < r->n_classes; j++) {
         const struct run_class *cls = &r->classes[j];
-        bool                    any = false;
-        for (size_t k = 0; k < cls->n_pupils; k++)
-            any |= cls->selected[k];
-        char *safe = output_namer_safe_name(nm, cls->name);
         if (cls->write_class_file) {
-            char *path = xasprintf("%s/%s.pdf", r->out_dir, safe);
-            if (sys_is_folder(path))
-                diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                         "cannot write \"%s\": a folder with that name is in the way", path);
-            free(path);
+            char *name = xasprintf("%s.pdf", cls->file_base);
+            ok &= output_dir_check_file(od, "", name, d);
+            free(name);
         }
-        if (any) {
-            char *dir = xasprintf("%s/%s", r->out_dir, safe);
-            if (sys_path_kind(dir) != SYS_PATH_NONE && !sys_is_folder(dir))
-                diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                         "cannot create folder \"%s\": a file with that name is in the way", dir);
-            free(dir);
+        if (!has_pupil_files(cls) || !output_dir_check_folder(od, cls->file_base, d)) {
+            ok &= !has_pupil_files(cls);
+            continue;
         }
-        free(safe);
+        for (size_t k = 0; k < cls->n_pupils; k++)
+            if (cls->selected[k])
+                ok &= output_dir_check_file(od, cls->file_base, cls->pupil_files[k], d);
     }
-    output_namer_free(nm);
-    return d->n_errors == errors_before;
+    return ok;
 }
 
-/* Everything is staged: one flush, renames in class order. Returns false if one failed. */
+/* Whether the run writes every pupil of cls, so any other file in its folder is no pupil's of the roster. */
 static bool
-commit(struct collected *c, struct run_render_result *res, struct diags *d)
+writes_whole_class(const struct run_class *cls)
 {
-    if (c->n_files > 1)
-        qsort(c->files, c->n_files, sizeof(*c->files), compare_staged);
-    char **tmps = xcalloc(c->n_files + 1, sizeof(*tmps));
-    char **finals = xcalloc(c->n_files + 1, sizeof(*finals));
-    for (size_t i = 0; i < c->n_files; i++) {
-        tmps[i] = c->files[i].tmp;
-        finals[i] = c->files[i].final;
+    for (size_t k = 0; k < cls->n_pupils; k++)
+        if (!cls->selected[k])
+            return false;
+    return cls->n_pupils > 0;
+}
+
+/*
+ * Files in a class folder that belong to no pupil of the class (a pupil who
+ * has left): a note each; they are left alone.
+ */
+static void
+report_stale_files(const struct run *r, struct output_dir *od, struct diags *d)
+{
+    for (size_t j = 0; j < r->n_classes; j++) {
+        const struct run_class *cls = &r->classes[j];
+        if (!writes_whole_class(cls) || !cls->pupil_files)
+            continue;
+        size_t n;
+        char **names = output_dir_list(od, cls->file_base, &n);
+        for (size_t i = 0; i < n; i++) {
+            bool ours = false;
+            for (size_t k = 0; k < cls->n_pupils && !ours; k++)
+                ours = strcmp(names[i], cls->pupil_files[k]) == 0;
+            if (!ours) {
+                char *shown = output_dir_show(od, cls->file_base, names[i]);
+                diag_add(
+                    d, DIAG_NOTE, NULL, 0, 0,
+                    "\"%s\" belongs to no pupil of class %s in the roster, perhaps one who has left; it is "
+                    "left as it is",
+                    shown, cls->name);
+                free(shown);
+            }
+            free(names[i]);
+        }
+        free(names);
     }
-    size_t done = 0;
-    bool   ok = output_commit_all(c->n_files, tmps, finals, &done, d);
-    res->written = xcalloc(done + 1, sizeof(*res->written));
-    for (size_t i = 0; i < done; i++)
-        res->written[res->n_written++] = xstrdup(c->files[i].final);
-    /* The file that failed is gone already; the ones after it are never renamed. */
-    for (size_t i = done + 1; i < c->n_files; i++)
-        output_discard(c->files[i].tmp);
-    free(tmps);
-    free(finals);
-    return ok;
+}
+
+void
+run_check_output(const struct run *r, struct diags *d)
+{
+    struct output_dir *od = output_dir_peek(r->out_dir, NULL);
+    if (!od)
+        return;
+    /* While a render writes, its temp files are no leftovers. */
+    bool busy = output_dir_is_busy(od);
+    bool class_files = false;
+    for (size_t j = 0; j < r->n_classes; j++)
+        class_files |= r->classes[j].write_class_file;
+    /* Each class folder a render would write into, then OUT itself (index n_classes). */
+    for (size_t j = 0; !busy && j <= r->n_classes; j++) {
+        const char *folder = j < r->n_classes ? r->classes[j].file_base : "";
+        if (j < r->n_classes ? !has_pupil_files(&r->classes[j]) : !class_files)
+            continue;
+        size_t n;
+        char **names = output_dir_leftovers(od, folder, &n);
+        for (size_t i = 0; i < n; i++) {
+            char *shown = output_dir_show(od, folder, names[i]);
+            diag_add(
+                d, DIAG_NOTE, NULL, 0, 0,
+                "\"%s\" is a temporary file that an earlier run left when it was stopped; the next render "
+                "removes it",
+                shown);
+            free(shown);
+            free(names[i]);
+        }
+        free(names);
+    }
+    report_stale_files(r, od, d);
+    output_dir_free(od);
+}
+
+/*
+ * Opens OUT, checks every target and makes the class folders, before any
+ * worker starts. NULL (nothing left behind) if a target cannot be written.
+ */
+static struct output_dir *
+prepare_output(const struct run *r, struct diags *d)
+{
+    struct output_dir *od = output_dir_open(r->out_dir, NULL, d);
+    if (!od)
+        return NULL;
+    bool ok = check_targets(r, od, d);
+    bool class_files = false;
+    for (size_t j = 0; ok && j < r->n_classes; j++) {
+        const struct run_class *cls = &r->classes[j];
+        class_files |= cls->write_class_file;
+        if (has_pupil_files(cls) && (ok = output_dir_make_folder(od, cls->file_base, d)))
+            output_dir_watch(od, cls->file_base);
+    }
+    if (ok && class_files)
+        output_dir_watch(od, "");
+    if (!ok) {
+        output_roll_back(od, 0, NULL, d);
+        output_dir_free(od);
+        return NULL;
+    }
+    return od;
 }
 
 void
@@ -504,8 +708,8 @@ run_render(const struct run *r, const struct run_progress *progress, struct run_
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot watch for interrupts: %s", strerror(errno));
         return false;
     }
-    bool made_out_dir = sys_path_kind(r->out_dir) == SYS_PATH_NONE;
-    if (!output_make_dir(r->out_dir, d) || !check_targets(r, d)) {
+    struct output_dir *od = prepare_output(r, d);
+    if (!od) {
         sys_interrupts_end(in, false);
         return false;
     }
@@ -513,8 +717,15 @@ run_render(const struct run *r, const struct run_progress *progress, struct run_
     size_t n_workers = r->req->jobs ? r->req->jobs : sys_cpu_count();
     if (n_workers > r->n_classes)
         n_workers = r->n_classes ? r->n_classes : 1;
-    struct collected       c = {.r = r, .progress = progress, .in = xcalloc(n_workers, sizeof(struct buf))};
-    struct sys_worker_ops  ops = {work, (void *)r, receive, &c, worker_exit};
+    struct collected c = {.r = r,
+                          .progress = progress,
+                          .in = xcalloc(n_workers, sizeof(struct buf)),
+                          .last_done = xcalloc(n_workers, sizeof(size_t)),
+                          .n_errors = xcalloc(n_workers, sizeof(size_t))};
+    for (size_t w = 0; w < n_workers; w++)
+        c.last_done[w] = SIZE_MAX;
+    struct render          rd = {(struct run *)r, od};
+    struct sys_worker_ops  ops = {work, &rd, receive, &c, worker_exit};
     struct sys_worker_end *ends = xcalloc(n_workers, sizeof(*ends));
     size_t                 started = sys_workers_run(n_workers, &ops, in, ends);
     bool                   ok = started == n_workers;
@@ -522,19 +733,32 @@ run_render(const struct run *r, const struct run_progress *progress, struct run_
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot start a worker process: %s", strerror(errno));
     for (size_t w = 0; w < started; w++)
         ok = ok && ends[w].status == 0;
+    res->signo = sys_interrupts_pending(in);
+    if (!ok && !res->signo)
+        explain_worker_ends(&c, ends, started);
     report_worker_diags(&c, !ok, d);
 
-    res->signo = sys_interrupts_pending(in);
-    if (res->signo || !ok)
-        roll_back(&c, r->out_dir, made_out_dir);
-    else
-        ok = commit(&c, res, d);
-    /* An interrupt during the renames came too late to stop anything: the run is complete. */
+    struct output_file *files = staged_files(&c);
+    if (res->signo || !ok) {
+        output_roll_back(od, c.n_files, files, d);
+    } else {
+        ok = output_commit_all(od, c.n_files, files, d);
+        res->written = xcalloc(c.n_files + 1, sizeof(*res->written));
+        for (size_t i = 0; ok && i < c.n_files; i++)
+            res->written[res->n_written++] = output_dir_show(od, files[i].folder, files[i].name);
+        if (ok)
+            report_stale_files(r, od, d);
+    }
+    /* An interrupt during the commit came too late to stop anything: the run is complete. */
     sys_interrupts_end(in, false);
+    output_dir_free(od);
     for (size_t w = 0; w < n_workers; w++)
         buf_fini(&c.in[w]);
     free(c.in);
+    free(c.last_done);
+    free(c.n_errors);
     free(ends);
+    free(files);
     collected_fini(&c);
     return ok && !res->signo;
 }

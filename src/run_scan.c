@@ -687,14 +687,14 @@ write_results(const struct job *job, const struct collected *c, struct run_scan_
     }
     if (!run_review_pdf(r, c->slips, c->n_slips, job->files, job->config_arg, res->n_slips, &pdf, &n_entries, d))
         goto out;
-    if ((dir[0] && !output_make_dir(dir, d)) || !output_stage(dir, name, pdf.data, pdf.len, &tmp, &final, d)) {
+    if ((dir[0] && !output_make_dir(dir, d)) || !output_stage_file(dir, name, pdf.data, pdf.len, &tmp, &final, d)) {
         diag_add(d, DIAG_NOTE, NULL, 0, 0, "nothing was recorded: the register and the review file were left as they were");
         goto out;
     }
     res->n_review = n_entries;
     if (res->n_recorded > 0) {
         if (!register_save(r->reg, r->config->reg.file, d)) {
-            output_discard(tmp);
+            sys_remove_file(tmp);
             diag_add(d, DIAG_NOTE, NULL, 0, 0, "the register \"%s\" was left as it was", r->config->reg.file);
             goto out;
         }

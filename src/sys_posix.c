@@ -6,9 +6,13 @@
  * read through a signalfd, so there is no handler and no global state; a
  * worker blocks them again only while it holds an unreported temp file.
  * Files: mkstemp (0600) in the target folder, fsync or one syncfs, rename.
+ * Folders are file descriptors: every entry is reached with openat, mkdirat,
+ * renameat, linkat and unlinkat relative to its folder, with O_NOFOLLOW and
+ * AT_SYMLINK_NOFOLLOW, so a symbolic link inside is never followed.
  */
 #include "consentgen/sys.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -16,11 +20,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -316,19 +323,23 @@ sys_workers_run(size_t n, const struct sys_worker_ops *ops, struct sys_interrupt
 
 /* ---- files ---- */
 
+static enum sys_path_kind
+kind_of(mode_t mode)
+{
+    if (S_ISREG(mode))
+        return SYS_PATH_FILE;
+    if (S_ISDIR(mode))
+        return SYS_PATH_FOLDER;
+    if (S_ISLNK(mode))
+        return SYS_PATH_LINK;
+    return SYS_PATH_OTHER;
+}
+
 enum sys_path_kind
 sys_path_kind(const char *path)
 {
     struct stat st;
-    if (lstat(path, &st) != 0)
-        return SYS_PATH_NONE;
-    if (S_ISREG(st.st_mode))
-        return SYS_PATH_FILE;
-    if (S_ISDIR(st.st_mode))
-        return SYS_PATH_FOLDER;
-    if (S_ISLNK(st.st_mode))
-        return SYS_PATH_LINK;
-    return SYS_PATH_OTHER;
+    return lstat(path, &st) == 0 ? kind_of(st.st_mode) : SYS_PATH_NONE;
 }
 
 bool
@@ -357,46 +368,6 @@ sys_remove_file(const char *path)
 }
 
 bool
-sys_write_new_file(char *tmpl, const void *data, size_t len)
-{
-    int fd = mkstemp(tmpl); /* 0600: pupil data stays private until the file is published */
-    if (fd < 0)
-        return false;
-    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-    const char *p = data;
-    int         e = 0;
-    while (len > 0 && e == 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            e = errno;
-            break;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    /* close can report a delayed write error (NFS). */
-    if (close(fd) != 0 && e == 0)
-        e = errno;
-    if (e != 0) {
-        unlink(tmpl);
-        errno = e;
-        return false;
-    }
-    return true;
-}
-
-bool
-sys_publish_file(const char *path)
-{
-    /* A PDF is for sharing: 0666 less the umask, like fopen(). */
-    mode_t mask = umask(0);
-    umask(mask);
-    return chmod(path, 0666 & ~mask) == 0;
-}
-
-bool
 sys_sync_file(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -406,17 +377,6 @@ sys_sync_file(const char *path)
     int  e = errno;
     close(fd);
     errno = e;
-    return ok;
-}
-
-bool
-sys_sync_filesystem(const char *folder)
-{
-    int fd = open(folder, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = syncfs(fd) == 0;
-    close(fd);
     return ok;
 }
 
@@ -434,4 +394,285 @@ bool
 sys_rename(const char *from, const char *to)
 {
     return rename(from, to) == 0;
+}
+
+/* ---- folders ---- */
+
+struct sys_folder {
+    int fd; /* O_DIRECTORY */
+};
+
+static struct sys_folder *
+folder_of_fd(int fd)
+{
+    if (fd < 0)
+        return NULL;
+    struct sys_folder *f = xmalloc(sizeof(*f));
+    f->fd = fd;
+    return f;
+}
+
+struct sys_folder *
+sys_folder_open(const char *path)
+{
+    return folder_of_fd(open(*path ? path : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+}
+
+struct sys_folder *
+sys_folder_open_in(struct sys_folder *in, const char *name)
+{
+    /* O_NOFOLLOW: a link in place of the folder fails with ELOOP instead of leading elsewhere. */
+    return folder_of_fd(openat(in->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+}
+
+void
+sys_folder_close(struct sys_folder *f)
+{
+    if (!f)
+        return;
+    close(f->fd);
+    free(f);
+}
+
+bool
+sys_folder_lock(struct sys_folder *f)
+{
+    /* flock on the folder itself: no lock file to leave behind. NFS and others without flock: no lock. */
+    if (flock(f->fd, LOCK_EX | LOCK_NB) == 0)
+        return true;
+    return errno != EWOULDBLOCK;
+}
+
+bool
+sys_folder_is_locked(struct sys_folder *f)
+{
+    if (flock(f->fd, LOCK_SH | LOCK_NB) == 0) {
+        flock(f->fd, LOCK_UN);
+        return false;
+    }
+    return errno == EWOULDBLOCK;
+}
+
+enum sys_path_kind
+sys_entry_kind(struct sys_folder *in, const char *name)
+{
+    struct stat st;
+    return fstatat(in->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? kind_of(st.st_mode) : SYS_PATH_NONE;
+}
+
+bool
+sys_folder_list(struct sys_folder *f, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    /* closedir closes the descriptor it was given: a second one of the same folder. */
+    int  fd = openat(f->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        errno = e;
+        return false;
+    }
+    struct dirent *ent;
+    errno = 0;
+    while ((ent = readdir(dir)) != NULL) {
+        if (strcmp(ent->d_name, ".") != 0 && strcmp(ent->d_name, "..") != 0)
+            fn(ctx, ent->d_name);
+        errno = 0;
+    }
+    int e = errno;
+    closedir(dir);
+    errno = e;
+    return e == 0;
+}
+
+bool
+sys_make_folder_in(struct sys_folder *in, const char *name)
+{
+    return mkdirat(in->fd, name, 0777) == 0;
+}
+
+bool
+sys_remove_folder_in(struct sys_folder *in, const char *name)
+{
+    return unlinkat(in->fd, name, AT_REMOVEDIR) == 0;
+}
+
+bool
+sys_remove_in(struct sys_folder *in, const char *name)
+{
+    return unlinkat(in->fd, name, 0) == 0;
+}
+
+/* Replaces the trailing X's of tmpl with random letters and digits, as mkstemp does. */
+static void
+fill_template(char *tmpl)
+{
+    static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    size_t            len = strlen(tmpl), n = 0;
+    while (n < len && tmpl[len - 1 - n] == 'X')
+        n++;
+    unsigned char rnd[16];
+    if (n > sizeof rnd || getrandom(rnd, n, 0) != (ssize_t)n) {
+        /* No randomness to be had: time and pid still make a clash unlikely, and O_EXCL catches it. */
+        unsigned long v =
+            (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16) ^ (unsigned long)clock();
+        for (size_t i = 0; i < sizeof rnd; i++, v = v * 6364136223846793005UL + 1442695040888963407UL)
+            rnd[i] = (unsigned char)(v >> 33);
+    }
+    for (size_t i = 0; i < n; i++)
+        tmpl[len - n + i] = chars[rnd[i] % (sizeof chars - 1)];
+}
+
+/* Tries fresh names from tmpl until make (returns 0, or -1 with errno) does not meet EEXIST. */
+static bool
+with_new_name(char *tmpl, int (*make)(void *ctx, const char *name), void *ctx)
+{
+    char *pattern = xstrdup(tmpl);
+    int   rc = -1;
+    for (int tries = 0; tries < 100; tries++) {
+        strcpy(tmpl, pattern);
+        fill_template(tmpl);
+        rc = make(ctx, tmpl);
+        if (rc >= 0 || errno != EEXIST)
+            break;
+    }
+    free(pattern);
+    return rc >= 0;
+}
+
+struct new_file {
+    int fd_in, fd;
+};
+
+static int
+create_exclusive(void *ctx, const char *name)
+{
+    struct new_file *nf = ctx;
+    /* 0600: pupil data stays private until the file is published. */
+    nf->fd = openat(nf->fd_in, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    return nf->fd >= 0 ? 0 : -1;
+}
+
+bool
+sys_write_new_file_in(struct sys_folder *in, char *tmpl, const void *data, size_t len)
+{
+    struct new_file nf = {in->fd, -1};
+    if (!with_new_name(tmpl, create_exclusive, &nf))
+        return false;
+    const char *p = data;
+    int         e = 0;
+    while (len > 0) {
+        ssize_t n = write(nf.fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            e = errno;
+            break;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    /* close can report a delayed write error (NFS). */
+    if (close(nf.fd) != 0 && e == 0)
+        e = errno;
+    if (e != 0) {
+        unlinkat(in->fd, tmpl, 0);
+        errno = e;
+        return false;
+    }
+    return true;
+}
+
+/* A file in `in` opened without following a link; -1 on failure. */
+static int
+open_entry(struct sys_folder *in, const char *name)
+{
+    return openat(in->fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+bool
+sys_publish_in(struct sys_folder *in, const char *name)
+{
+    int fd = open_entry(in, name);
+    if (fd < 0)
+        return false;
+    mode_t mask = umask(0);
+    umask(mask);
+    bool ok = fchmod(fd, 0666 & ~mask) == 0;
+    int  e = errno;
+    close(fd);
+    errno = e;
+    return ok;
+}
+
+bool
+sys_sync_file_in(struct sys_folder *in, const char *name)
+{
+    int fd = open_entry(in, name);
+    if (fd < 0)
+        return false;
+    bool ok = fsync(fd) == 0;
+    int  e = errno;
+    close(fd);
+    errno = e;
+    return ok;
+}
+
+bool
+sys_sync_filesystem_of(struct sys_folder *f)
+{
+    return syncfs(f->fd) == 0;
+}
+
+bool
+sys_sync_entries(struct sys_folder *f)
+{
+    /* Some file systems (FUSE, some network shares) cannot flush a folder: nothing more can be done there. */
+    return fsync(f->fd) == 0 || errno == EINVAL || errno == ENOTSUP;
+}
+
+bool
+sys_rename_in(struct sys_folder *from_in, const char *from, struct sys_folder *to_in, const char *to)
+{
+    return renameat(from_in->fd, from, to_in->fd, to) == 0;
+}
+
+struct aside {
+    int         fd;
+    const char *name;
+    bool        link;
+};
+
+static int
+make_aside(void *ctx, const char *name)
+{
+    struct aside *a = ctx;
+    if (a->link)
+        return linkat(a->fd, a->name, a->fd, name, 0);
+    /* renameat would replace an entry of that name: make sure there is none. */
+    struct stat st;
+    if (fstatat(a->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return renameat(a->fd, a->name, a->fd, name);
+}
+
+bool
+sys_keep_aside(struct sys_folder *in, const char *name, char *tmpl, bool *moved)
+{
+    /* A hard link keeps name in place, so its replacement by rename stays atomic for any reader. */
+    struct aside a = {in->fd, name, true};
+    char        *pattern = xstrdup(tmpl);
+    bool         ok = with_new_name(tmpl, make_aside, &a);
+    if (!ok) {
+        /* FAT (USB sticks) and some network shares have no hard links: move it aside instead. */
+        strcpy(tmpl, pattern);
+        a.link = false;
+        ok = with_new_name(tmpl, make_aside, &a);
+    }
+    free(pattern);
+    *moved = ok && !a.link;
+    return ok;
 }

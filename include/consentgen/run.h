@@ -48,6 +48,9 @@ struct run_class {
     bool                 write_class_file;
     const char         **answers; /* render --missing: per pupil the register's answer ("Ja"), NULL if not
                                      back; the class file prints forms only for those; NULL: all */
+    /* File names (run_plan_files): portable, and unique in OUT and in the class folder, ignoring case. */
+    char  *file_base;   /* "5a": the class file OUT/5a.pdf and the class folder OUT/5a/ */
+    char **pupil_files; /* per pupil, "Mueller_Anna.pdf"; NULL unless the run writes per-pupil files here */
 };
 
 /* The inputs of a run, loaded once and read-only afterwards (worker processes share them). */
@@ -74,6 +77,22 @@ struct run {
  */
 bool run_load(struct run *r, const struct run_request *req, struct diags *d);
 void run_fini(struct run *r);
+
+/*
+ * Gives every class and every pupil that gets a file of its own a file name
+ * (run_class.file_base, .pupil_files), unique ignoring case, so no file of a
+ * run overwrites another: a name taken already gets "_2" and a warning that
+ * names both, and two class names that differ only in case are a warning too.
+ * Called by run_load.
+ */
+void run_plan_files(struct run *r, struct diags *d);
+
+/*
+ * What `check` says about the output folder, without writing: temp files
+ * that a killed run left behind, and files in class folders that belong to no
+ * pupil of the roster (notes).
+ */
+void run_check_output(const struct run *r, struct diags *d);
 
 /* Whether class name is among the --class names (or no --class was given). */
 bool run_class_is_chosen(const struct run *r, const char *name);

@@ -2,7 +2,8 @@
  * sys: the calls into the operating system that differ between platforms:
  * worker processes and the pipes back from them, interrupts (SIGINT, SIGTERM,
  * SIGHUP), and the file-system calls an atomic run needs (create a private
- * temp file, flush, rename, sync a folder). src/sys_posix.c implements it for
+ * temp file, flush, keep an old file aside, rename, sync a folder), each
+ * relative to an open folder so that no link inside it is followed. src/sys_posix.c implements it for
  * Linux; a port to another system is one more file behind this header.
  * Functions that can fail return false (or -1) and leave the reason in errno.
  */
@@ -98,26 +99,73 @@ enum sys_path_kind sys_path_kind(const char *path);
 /* Whether path is a folder, following links. */
 bool sys_is_folder(const char *path);
 
-/* Creates one folder (not its parents). */
+/* Creates one folder (not its parents), and removes an empty one: for the output folder's own path. */
 bool sys_make_folder(const char *path);
 bool sys_remove_folder(const char *path);
+/* Path-based calls for a single file outside a run's output folder (the consent register). */
 bool sys_remove_file(const char *path);
-
-/*
- * Writes data completely to a new file made from tmpl ("dir/.name.XXXXXX",
- * the X's replaced in place), readable only by its owner until
- * sys_publish_file; not flushed to disk.
- */
-bool sys_write_new_file(char *tmpl, const void *data, size_t len);
-/* Gives a finished file the permissions of a normal new file (0666 less the umask). */
-bool sys_publish_file(const char *path);
 /* Flushes one file's data to disk. */
 bool sys_sync_file(const char *path);
-/* Flushes all data of the file system that holds folder (one flush for many files); false if unsupported. */
-bool sys_sync_filesystem(const char *folder);
 /* Makes the entries of folder (a rename into it) durable. */
 void sys_sync_folder(const char *folder);
 /* Renames from to to, replacing a file at to atomically. */
 bool sys_rename(const char *from, const char *to);
+
+/* ---- folders: entries named relative to an open folder, links never followed ---- */
+
+/*
+ * An open folder. A name given with one is a single entry of it (no '/'),
+ * and an entry that is a symbolic link (on Windows also a junction) is never
+ * followed: it is seen, replaced or removed as the link itself, and opening
+ * it as a folder fails (ELOOP). So nothing done relative to an open folder
+ * can reach outside it.
+ */
+struct sys_folder;
+/* Opens the folder at path, following links in path itself (the user chose it). NULL on failure. */
+struct sys_folder *sys_folder_open(const char *path);
+/* Opens the folder `name` in `in`; fails (ELOOP, ENOTDIR) if name is a link or not a folder. */
+struct sys_folder *sys_folder_open_in(struct sys_folder *in, const char *name);
+void               sys_folder_close(struct sys_folder *f);
+/*
+ * Takes f for this process (and its workers) until it is closed, so two runs
+ * never write into one folder at once. False with errno EWOULDBLOCK when
+ * another process holds it; true where the file system has no such locks.
+ */
+bool sys_folder_lock(struct sys_folder *f);
+/* Whether another process holds f's lock (sys_folder_lock), without taking it. */
+bool sys_folder_is_locked(struct sys_folder *f);
+
+/* What `name` in `in` is; a link counts as SYS_PATH_LINK; SYS_PATH_NONE also when it cannot be seen. */
+enum sys_path_kind sys_entry_kind(struct sys_folder *in, const char *name);
+/* Calls fn for each entry of f except "." and "..", in no particular order. */
+bool sys_folder_list(struct sys_folder *f, void (*fn)(void *ctx, const char *name), void *ctx);
+/* Creates the folder `name` in `in`. */
+bool sys_make_folder_in(struct sys_folder *in, const char *name);
+bool sys_remove_folder_in(struct sys_folder *in, const char *name);
+/* Removes the file or link `name` in `in`. */
+bool sys_remove_in(struct sys_folder *in, const char *name);
+/*
+ * Writes data completely to a new file in `in` named from tmpl (".name.XXXXXX",
+ * the X's replaced in place), readable only by its owner until
+ * sys_publish_in; not flushed to disk.
+ */
+bool sys_write_new_file_in(struct sys_folder *in, char *tmpl, const void *data, size_t len);
+/* Gives the finished file `name` the permissions of a normal new file (0666 less the umask). */
+bool sys_publish_in(struct sys_folder *in, const char *name);
+/* Flushes the data of the file `name` to disk. */
+bool sys_sync_file_in(struct sys_folder *in, const char *name);
+/* Flushes all data of the file system that holds f; false if unsupported. */
+bool sys_sync_filesystem_of(struct sys_folder *f);
+/* Makes f's entries (renames into it, removals) durable; true where folders cannot be flushed. */
+bool sys_sync_entries(struct sys_folder *f);
+/* Renames from in from_in to `to` in to_in, replacing a file or link there atomically. */
+bool sys_rename_in(struct sys_folder *from_in, const char *from, struct sys_folder *to_in, const char *to);
+/*
+ * Keeps the file or link `name` in `in` under a second, new name made from
+ * tmpl (X's replaced in place), so it can be put back: a hard link where the
+ * file system has them (name stays in place, *moved false), else a rename
+ * (*moved true).
+ */
+bool sys_keep_aside(struct sys_folder *in, const char *name, char *tmpl, bool *moved);
 
 #endif

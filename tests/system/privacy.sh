@@ -12,7 +12,8 @@ trap 'rm -rf "$tmp"' EXIT
 cp -r "$root/examples" "$root/templates" "$tmp/"
 cd "$tmp"
 # One trace file per process (-ff), so no call is split into "unfinished" and "resumed" halves.
-strace -ff -qq -o trace -e trace=%network,%file,write \
+# -y shows the folder behind each descriptor: files are made relative to their open folder (openat, renameat).
+strace -ff -qq -y -o trace -e trace=%network,%file,write \
     "$bin" render examples/schule.yaml --out "$tmp/out" --split both --jobs 2 --quiet >stdout 2>stderr
 cat trace.* >trace.log
 fail=0
@@ -21,10 +22,23 @@ if grep -E '^(socket|connect|bind|sendto|sendmsg)\(' trace.log | grep -v 'AF_UNI
 fi
 # fontconfig may ask its cache over no socket at all; a connect to a UNIX socket would still be a finding.
 if grep -E '^connect\(' trace.log >unix.log; then cat unix.log; echo "privacy: connect()"; fail=1; fi
-# Every path created, written, renamed or removed lies below $tmp/out.
-grep -E '^(openat\(.*O_(WRONLY|RDWR|CREAT)|mkdir|rename|unlink|rmdir|creat)' trace.log |
+# Every path created, written, renamed, linked or removed lies below $tmp/out: an absolute path, or a
+# name relative to a folder descriptor (shown as 3</path>) or to the current folder (AT_FDCWD).
+export OUT=$tmp/out
+grep -E '^(openat\(.*O_(WRONLY|RDWR|CREAT)|mkdir|rename|unlink|rmdir|creat|link|symlink)' trace.log |
     grep -v '= -1 ' >writes.log || true
-outside=$(grep -oE '"[^"]*"' writes.log | tr -d '"' | grep -v "^$tmp/out" | grep -v '^/dev/' || true)
+# Each quoted path is taken relative to the folder descriptor before it, if any.
+outside=$(perl -ne '
+    my ($args) = /^\w+\((.*)\) = / or next;
+    my $dir = $ENV{PWD};
+    while ($args =~ /(AT_FDCWD|\d+<([^>]*)>|"((?:[^"\\]|\\.)*)")/g) {
+        if ($1 eq "AT_FDCWD") { $dir = $ENV{PWD} } elsif (defined $2) { $dir = $2 } else {
+            my $p = $3 =~ m{^/} ? $3 : "$dir/$3";
+            print "$p\n" if $p =~ m{(^|/)\.\.(/|$)} || $p !~ m{^\Q$ENV{OUT}\E(/|$)};
+            $dir = $ENV{PWD};
+        }
+    }
+' writes.log | grep -v '^/dev/' || true)
 if [ -n "$outside" ]; then
     echo "$outside" | sort -u | head; echo "privacy: files touched outside the output folder"; fail=1
 fi

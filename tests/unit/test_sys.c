@@ -5,6 +5,7 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,39 +114,151 @@ test_sys_interrupts_are_held_and_reported(void **state)
 
 /* ---- files ---- */
 
+/* A fresh folder under /tmp; caller removes it with rm_tree. */
+static char *
+temp_folder(void)
+{
+    char *dir = xstrdup("/tmp/test_sys.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    return dir;
+}
+
+static void
+rm_tree(char *dir)
+{
+    char *cmd = xasprintf("rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(cmd);
+    free(dir);
+}
+
 static void
 test_sys_new_files_are_private_until_published(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/test_sys.XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    mode_t old = umask(022);
-    char  *tmpl = xasprintf("%s/.a.pdf.XXXXXX", dir);
-    assert_true(sys_write_new_file(tmpl, "data", 4));
+    char              *dir = temp_folder();
+    mode_t             old = umask(022);
+    struct sys_folder *f = sys_folder_open(dir);
+    assert_non_null(f);
+    char tmpl[] = ".a.pdf.XXXXXX";
+    assert_true(sys_write_new_file_in(f, tmpl, "data", 4));
+    assert_int_equal(strncmp(tmpl, ".a.pdf.", 7), 0);
+    assert_null(strstr(tmpl, "XXXXXX")); /* replaced by random letters and digits */
+    char       *path = xasprintf("%s/%s", dir, tmpl);
     struct stat st;
-    assert_int_equal(stat(tmpl, &st), 0);
+    assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     assert_int_equal(st.st_size, 4);
-    assert_true(sys_publish_file(tmpl));
-    assert_int_equal(stat(tmpl, &st), 0);
+    assert_true(sys_publish_in(f, tmpl));
+    assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644);
+    assert_true(sys_sync_file_in(f, tmpl));
+    assert_true(sys_sync_filesystem_of(f));
+    assert_true(sys_rename_in(f, tmpl, f, "a.pdf"));
+    assert_true(sys_sync_entries(f));
+    assert_int_equal(sys_entry_kind(f, "a.pdf"), SYS_PATH_FILE);
+    assert_int_equal(sys_entry_kind(f, tmpl), SYS_PATH_NONE);
     char *final = xasprintf("%s/a.pdf", dir);
-    assert_true(sys_sync_file(tmpl));
-    assert_true(sys_rename(tmpl, final));
     assert_int_equal(sys_path_kind(final), SYS_PATH_FILE);
-    assert_int_equal(sys_path_kind(tmpl), SYS_PATH_NONE);
     assert_int_equal(sys_path_kind(dir), SYS_PATH_FOLDER);
-    char *link = xasprintf("%s/link", dir);
-    assert_int_equal(symlink(dir, link), 0);
-    assert_int_equal(sys_path_kind(link), SYS_PATH_LINK);
-    assert_true(sys_is_folder(link)); /* follows the link */
-    assert_true(sys_remove_file(link));
-    assert_true(sys_remove_file(final));
-    assert_true(sys_remove_folder(dir));
+    sys_folder_close(f);
     umask(old);
-    free(link);
     free(final);
-    free(tmpl);
+    free(path);
+    rm_tree(dir);
+}
+
+static void
+test_sys_folder_calls_never_follow_a_link(void **state)
+{
+    (void)state;
+    char *dir = temp_folder();
+    char *elsewhere = xasprintf("%s/elsewhere", dir);
+    char *link = xasprintf("%s/5a", dir);
+    char *file_link = xasprintf("%s/5a.pdf", dir);
+    assert_int_equal(mkdir(elsewhere, 0755), 0);
+    assert_int_equal(symlink("elsewhere", link), 0);
+    assert_int_equal(symlink("elsewhere/target.txt", file_link), 0);
+    assert_true(sys_is_folder(link)); /* the path-based call follows the link */
+    struct sys_folder *f = sys_folder_open(dir);
+    assert_int_equal(sys_entry_kind(f, "5a"), SYS_PATH_LINK);
+    assert_int_equal(sys_entry_kind(f, "elsewhere"), SYS_PATH_FOLDER);
+    errno = 0;
+    assert_null(sys_folder_open_in(f, "5a"));
+    assert_true(errno == ELOOP || errno == ENOTDIR);
+    /* Neither writing nor publishing goes through a link to a file. */
+    assert_false(sys_publish_in(f, "5a.pdf"));
+    char tmpl[] = "5a.pdf";
+    assert_false(sys_write_new_file_in(f, tmpl, "x", 1)); /* no X's: the name itself, which exists */
+    struct sys_folder *in = sys_folder_open_in(f, "elsewhere");
+    assert_non_null(in);
+    assert_int_equal(sys_entry_kind(in, "target.txt"), SYS_PATH_NONE);
+    sys_folder_close(in);
+    /* A link in place of a file is replaced itself, as a file would be. */
+    char new_tmpl[] = ".5a.pdf.XXXXXX";
+    assert_true(sys_write_new_file_in(f, new_tmpl, "new", 3));
+    assert_true(sys_rename_in(f, new_tmpl, f, "5a.pdf"));
+    assert_int_equal(sys_entry_kind(f, "5a.pdf"), SYS_PATH_FILE);
+    assert_true(sys_remove_in(f, "5a"));
+    assert_int_equal(sys_entry_kind(f, "elsewhere"), SYS_PATH_FOLDER);
+    sys_folder_close(f);
+    free(file_link);
+    free(link);
+    free(elsewhere);
+    rm_tree(dir);
+}
+
+static void
+names_into(void *ctx, const char *name)
+{
+    struct buf *b = ctx;
+    buf_printf(b, "%s%s", b->len ? " " : "", name);
+}
+
+static void
+test_sys_keep_aside_keeps_the_file_under_a_second_name(void **state)
+{
+    (void)state;
+    char              *dir = temp_folder();
+    struct sys_folder *f = sys_folder_open(dir);
+    assert_true(sys_make_folder_in(f, "old"));
+    char tmpl[] = "5a.pdf.XXXXXX";
+    assert_true(sys_write_new_file_in(f, tmpl, "old", 3));
+    assert_true(sys_rename_in(f, tmpl, f, "5a.pdf"));
+    char aside[] = ".5a.pdf.XXXXXX";
+    bool moved = true;
+    assert_true(sys_keep_aside(f, "5a.pdf", aside, &moved));
+    /* ext4 has hard links: the name stays, so a rename over it stays atomic. */
+    assert_false(moved);
+    assert_int_equal(sys_entry_kind(f, "5a.pdf"), SYS_PATH_FILE);
+    assert_int_equal(sys_entry_kind(f, aside), SYS_PATH_FILE);
+    assert_true(sys_remove_folder_in(f, "old"));
+    struct buf b;
+    buf_init(&b);
+    assert_true(sys_folder_list(f, names_into, &b));
+    assert_true(strstr(b.data, "5a.pdf") && strstr(b.data, aside) && !strstr(b.data, "old"));
+    buf_fini(&b);
+    sys_folder_close(f);
+    rm_tree(dir);
+}
+
+static void
+test_sys_folder_lock_is_for_one_holder(void **state)
+{
+    (void)state;
+    char              *dir = temp_folder();
+    struct sys_folder *a = sys_folder_open(dir), *b = sys_folder_open(dir);
+    assert_false(sys_folder_is_locked(b));
+    assert_true(sys_folder_lock(a));
+    assert_true(sys_folder_is_locked(b));
+    errno = 0;
+    assert_false(sys_folder_lock(b));
+    assert_int_equal(errno, EWOULDBLOCK);
+    sys_folder_close(a);
+    assert_false(sys_folder_is_locked(b));
+    assert_true(sys_folder_lock(b));
+    sys_folder_close(b);
+    rm_tree(dir);
 }
 
 int
@@ -156,6 +269,9 @@ main(void)
         cmocka_unit_test(test_sys_workers_report_a_worker_killed_by_a_signal),
         cmocka_unit_test(test_sys_interrupts_are_held_and_reported),
         cmocka_unit_test(test_sys_new_files_are_private_until_published),
+        cmocka_unit_test(test_sys_folder_calls_never_follow_a_link),
+        cmocka_unit_test(test_sys_keep_aside_keeps_the_file_under_a_second_name),
+        cmocka_unit_test(test_sys_folder_lock_is_for_one_holder),
     };
     return cmocka_run_group_tests_name("sys", tests, NULL, NULL);
 }
