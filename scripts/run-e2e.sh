@@ -2,7 +2,8 @@
 # Runs one end-to-end case: tests/e2e/<case>/ holds the inputs, `args` (the
 # command line after "consentgen", shell words) and the expectations:
 #   expect.status   exit status (default 0)       expect.stderr  exact stderr (default empty)
-#   expect.stdout   exact stdout (if present)      expect.files   every file the run adds, one per line
+#   expect.stdout   exact stdout (if present)      expect.files   every file the run adds or changes, one per line
+#   expect.removed  files the run removes (default: none)
 #   expect/<path>.txt   pdftotext -layout of that PDF
 #                   (every PDF must read without a poppler "Syntax Warning" or "Syntax Error")
 #   expect/<path>   (not .pdf.txt) the exact bytes another file has after the run, written or kept
@@ -15,7 +16,11 @@
 #   wrap            optional: a command prefix the binary runs under (e.g. a shell that sets ulimit)
 # The case runs on a temp copy (with the repo's templates/ beside it). Every
 # PDF must pass qpdf --check and embed all its fonts; a second run must give
-# byte-identical PDFs. After status 1 or 3 no file at all may have appeared.
+# byte-identical PDFs. The case folder is compared before and after the run,
+# every file, folder and link with its mode and bytes: after status 1 or 3 it
+# must be exactly as before; after status 0 only the files of expect.files may
+# be new or changed, no other folder may have appeared, and nothing may be gone
+# that expect.removed does not name.
 # usage: run-e2e.sh CONSENTGEN CASE_DIR [--update]
 set -u
 # English messages and a fixed locale, whatever the machine's: the goldens are English.
@@ -27,12 +32,24 @@ name=$(basename "$case_dir")
 tmp=$(mktemp -d)
 cleanup() {
     grep -o " $tmp/[^ ]*" /proc/mounts | xargs -r -n1 umount 2>/dev/null
+    chattr -R -i "$tmp" 2>/dev/null # a case may make a file immutable (chattr +i)
     chmod -R u+w "$tmp" 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 fail=0
 say() { echo "e2e $name: $*" >&2; fail=1; }
+
+# Every entry under $1, sorted: "f MODE SHA256 path", "d MODE path/", "l TARGET path", "o path".
+manifest() {
+    (cd "$1" && find . -mindepth 1 -print0 | sort -z | while IFS= read -r -d '' p; do
+        p=${p#./}
+        if [ -L "$p" ]; then echo "l $(readlink "$p") $p"
+        elif [ -d "$p" ]; then echo "d $(stat -c %a "$p") $p/"
+        elif [ -f "$p" ]; then echo "f $(stat -c %a "$p") $(sha256sum <"$p" | cut -c1-64) $p"
+        else echo "o $p"; fi
+    done)
+}
 
 run_once() { # $1: work folder
     mkdir -p "$1"
@@ -50,15 +67,20 @@ run_once() { # $1: work folder
         if [ "$rc" = 77 ]; then echo "e2e $name: skipped: cannot be set up on this machine"; exit 77; fi
         [ "$rc" = 0 ] || { echo "e2e $name: setup.sh failed" >&2; exit 1; }
     fi
-    (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/before"
+    manifest "$1/case" >"$1/before"
     local status=0
     local wrap=""
     [ -f "$case_dir/wrap" ] && wrap=$(cat "$case_dir/wrap")
     (cd "$1/case" && eval "exec $wrap \"\$bin\" $(cat "$case_dir/args")" \
         >"$1/stdout" 2>"$1/stderr" </dev/null) || status=$?
     echo "$status" >"$1/status"
-    (cd "$1/case" && find . -mindepth 1 -type f | sort) >"$1/after"
-    comm -13 "$1/before" "$1/after" | sed 's|^\./||' >"$1/new"
+    manifest "$1/case" >"$1/after"
+    # Files added or changed; folders added; entries gone or changed into something else.
+    comm -13 <(sort "$1/before") <(sort "$1/after") | awk '$1 == "f" { print $NF }' | sort >"$1/new"
+    comm -13 <(awk '$1 == "d" { print $NF }' "$1/before" | sort) <(awk '$1 == "d" { print $NF }' "$1/after" | sort) \
+        >"$1/new-folders"
+    comm -23 <(awk '{ print $NF }' "$1/before" | sed 's|/$||' | sort) \
+        <(awk '{ print $NF }' "$1/after" | sed 's|/$||' | sort) >"$1/gone"
 }
 
 run_once "$tmp/a"
@@ -80,6 +102,7 @@ if [ "$update" = "--update" ]; then
     [ -s "$tmp/a/stderr" ] && cp "$tmp/a/stderr" "$case_dir/expect.stderr"
     cp "$tmp/a/stdout" "$case_dir/expect.stdout"
     [ -s "$tmp/a/new" ] && cp "$tmp/a/new" "$case_dir/expect.files"
+    [ -s "$tmp/a/gone" ] && cp "$tmp/a/gone" "$case_dir/expect.removed"
     while IFS= read -r f; do
         case "$f" in
         *.pdf)
@@ -111,8 +134,18 @@ if [ -f "$case_dir/expect.stdout" ]; then
     diff -u "$case_dir/expect.stdout" "$tmp/a/stdout" >&2 || say "stdout differs"
 fi
 if [ "$status" = 1 ] || [ "$status" = 3 ]; then
-    [ -s "$tmp/a/new" ] && { cat "$tmp/a/new" >&2; say "files appeared although the run failed"; }
+    # A failed run leaves everything as it was, byte for byte: no file, no folder, no change.
+    if ! diff -u "$tmp/a/before" "$tmp/a/after" >"$tmp/changes"; then
+        cat "$tmp/changes" >&2; say "the run failed but changed the folder"
+    fi
+else
+    while IFS= read -r d; do
+        grep -q "^${d}" "$tmp/a/new" || say "folder $d appeared with no file of the run in it"
+    done <"$tmp/a/new-folders"
 fi
+expect_removed=/dev/null
+[ -f "$case_dir/expect.removed" ] && expect_removed=$case_dir/expect.removed
+diff -u "$expect_removed" "$tmp/a/gone" >&2 || say "the set of removed or replaced entries differs"
 if [ -f "$case_dir/expect.files" ]; then
     diff -u "$case_dir/expect.files" "$tmp/a/new" >&2 || say "the set of written files differs"
 elif [ -s "$tmp/a/new" ] && [ "$status" = 0 ]; then
