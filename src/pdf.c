@@ -580,7 +580,12 @@ pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags 
     bool ok = !w->slot->err.error_no;
     for (size_t p = 0; p < doc->n_pages && ok; p++) {
         const struct layout_page *lp = &doc->pages[p];
-        HPDF_Page                 page = HPDF_AddPage(w->slot->doc);
+        /* A blank page's content stream stays empty and unfiltered: an empty Flate stream is not valid data. */
+        if (lp->is_blank)
+            HPDF_SetCompressionMode(w->slot->doc, HPDF_COMP_ALL & ~HPDF_COMP_TEXT);
+        HPDF_Page page = HPDF_AddPage(w->slot->doc);
+        if (lp->is_blank)
+            HPDF_SetCompressionMode(w->slot->doc, HPDF_COMP_ALL);
         if (!page)
             break;
         HPDF_Page_SetWidth(page, (HPDF_REAL)LAYOUT_PAGE_WIDTH_PT);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "consentgen/diag.h"
 #include "consentgen/layout.h"
@@ -781,6 +782,65 @@ test_pdf_writer_rejects_bad_logo(void **state)
     diags_fini(&d);
 }
 
+/* The first needle in [p, end), or NULL. */
+static const char *
+find(const char *p, const char *end, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; p + n <= end; p++)
+        if (memcmp(p, needle, n) == 0)
+            return p;
+    return NULL;
+}
+
+/* The number of /FlateDecode streams in pdf; fails the test if one does not inflate to its end. */
+static size_t
+check_flate_streams(const struct buf *pdf)
+{
+    size_t      n = 0;
+    const char *end = pdf->data + pdf->len;
+    for (const char *p = pdf->data; (p = find(p, end, "/FlateDecode")) != NULL; p++) {
+        const char *data = find(p, end, "stream");
+        assert_non_null(data);
+        data += 6;
+        data += *data == '\r' ? 2 : 1; /* "stream" ends its line with CRLF or LF */
+        const char *stop = find(data, end, "endstream");
+        assert_non_null(stop);
+        unsigned char out[16384];
+        z_stream      z = {0};
+        assert_int_equal(inflateInit(&z), Z_OK);
+        z.next_in = (unsigned char *)data;
+        z.avail_in = (unsigned)(stop - data);
+        int rc;
+        do {
+            z.next_out = out;
+            z.avail_out = sizeof out;
+            rc = inflate(&z, Z_NO_FLUSH);
+        } while (rc == Z_OK);
+        inflateEnd(&z);
+        if (rc != Z_STREAM_END)
+            fail_msg("stream %zu at byte %td does not inflate to its end (zlib %d, %td bytes of data)", n,
+                     data - pdf->data, rc, stop - data);
+        n++;
+    }
+    return n;
+}
+
+static void
+test_pdf_writer_writes_blank_pages_validly(void **state)
+{
+    struct fonts           *f = *state;
+    struct diags            d = {0};
+    struct buf              b;
+    buf_init(&b);
+    /* render() ends with a blank page, as duplex class files have between forms. */
+    assert_true(render(f, NULL, 11, &b, &d));
+    /* Content of the written page, fonts and more: all complete; the blank page's stream has no filter. */
+    assert_true(check_flate_streams(&b) >= 3);
+    buf_fini(&b);
+    diags_fini(&d);
+}
+
 int
 main(void)
 {
@@ -808,6 +868,8 @@ main(void)
                                         teardown_fonts),
         cmocka_unit_test_setup_teardown(test_pdf_writer_reports_libharu_errors, setup_fonts, teardown_fonts),
         cmocka_unit_test_setup_teardown(test_pdf_writer_rejects_bad_logo, setup_fonts, teardown_fonts),
+        cmocka_unit_test_setup_teardown(test_pdf_writer_writes_blank_pages_validly, setup_fonts,
+                                        teardown_fonts),
     };
     return cmocka_run_group_tests_name("pdf", tests, NULL, NULL);
 }
