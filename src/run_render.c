@@ -609,7 +609,8 @@ report_stale_files(const struct run *r, struct output_dir *od, struct diags *d)
         size_t n;
         char **names = output_dir_list(od, cls->file_base, &n);
         for (size_t i = 0; i < n; i++) {
-            bool ours = false;
+            /* A folder of the secretary's own (say "alt") is no pupil's file. */
+            bool ours = output_dir_kind(od, cls->file_base, names[i]) == SYS_PATH_FOLDER;
             for (size_t k = 0; k < cls->n_pupils && !ours; k++)
                 ours = strcmp(names[i], cls->pupil_files[k]) == 0;
             if (!ours) {

@@ -56,7 +56,12 @@ done
 rm -rf examples/out
 "$bin" render examples/schule.yaml --out examples/out --split both --jobs 2 --quiet >stdout 2>stderr &
 pid=$!
-sleep 0.5
+# Killed as soon as the first temp file is there (the run is slower under sanitizers or load).
+for _ in $(seq 600); do
+  find examples/out -name '.*.pdf.*' 2>/dev/null | grep -q . && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.05
+done
 kill -KILL "$pid"
 { wait "$pid"; } 2>/dev/null
 sleep 0.3 # the workers end a moment after the main process
