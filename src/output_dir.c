@@ -52,7 +52,7 @@ struct output_dir {
     size_t                  n_made;
     char                  **made_in; /* folders made in OUT by this run, in order */
     size_t                  n_made_in;
-    char                   *cur_name; /* the folder output_stage wrote into last, kept open */
+    char                   *cur_name; /* the folder used last (cached_folder), kept open */
     struct sys_folder      *cur;
     struct watched         *watched; /* output_dir_watch */
     size_t                  n_watched;
@@ -181,15 +181,33 @@ close_folder(struct output_dir *od, struct sys_folder *f)
         od->fs->folder_close(f);
 }
 
+/*
+ * The folder `folder` of OUT, kept open for the next call: the checks and
+ * the temp files of one folder come one after another. NULL (errno set) on
+ * failure.
+ */
+static struct sys_folder *
+cached_folder(struct output_dir *od, const char *folder)
+{
+    if (!*folder)
+        return od->root;
+    if (od->cur_name && strcmp(od->cur_name, folder) == 0)
+        return od->cur;
+    if (od->cur)
+        od->fs->folder_close(od->cur);
+    free(od->cur_name);
+    od->cur_name = NULL;
+    od->cur = od->fs->folder_open_in(od->root, folder);
+    if (od->cur)
+        od->cur_name = xstrdup(folder);
+    return od->cur;
+}
+
 enum sys_path_kind
 output_dir_kind(struct output_dir *od, const char *folder, const char *name)
 {
-    struct sys_folder *f = open_folder(od, folder);
-    if (!f)
-        return SYS_PATH_NONE;
-    enum sys_path_kind kind = od->fs->entry_kind(f, name);
-    close_folder(od, f);
-    return kind;
+    struct sys_folder *f = cached_folder(od, folder);
+    return f ? od->fs->entry_kind(f, name) : SYS_PATH_NONE;
 }
 
 struct name_list {
@@ -371,21 +389,12 @@ output_stage(struct output_dir *od, const char *folder, const char *name, const 
         free(shown);
         return NULL;
     }
-    /* The files of one folder come one after another: keep it open for the next. */
-    if (*folder && (!od->cur_name || strcmp(od->cur_name, folder) != 0)) {
-        if (od->cur)
-            od->fs->folder_close(od->cur);
-        free(od->cur_name);
-        od->cur_name = NULL;
-        od->cur = od->fs->folder_open_in(od->root, folder);
-        if (!od->cur) {
-            report_folder_error(od, folder, errno, d);
-            free(shown);
-            return NULL;
-        }
-        od->cur_name = xstrdup(folder);
+    struct sys_folder *f = cached_folder(od, folder);
+    if (!f) {
+        report_folder_error(od, folder, errno, d);
+        free(shown);
+        return NULL;
     }
-    struct sys_folder *f = *folder ? od->cur : od->root;
     /* Hidden, so a reader of the folder never takes the temp file for a finished PDF. */
     char *tmp = xasprintf(".%s.XXXXXX", name);
     /* Synced when committed: one file-system flush for a whole run costs less than an fsync per file. */

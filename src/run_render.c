@@ -574,10 +574,15 @@ check_targets(const struct run *r, struct output_dir *od, struct diags *d)
             ok &= output_dir_check_file(od, "", name, d);
             free(name);
         }
-        if (!has_pupil_files(cls) || !output_dir_check_folder(od, cls->file_base, d)) {
-            ok &= !has_pupil_files(cls);
+        if (!has_pupil_files(cls))
+            continue;
+        if (!output_dir_check_folder(od, cls->file_base, d)) {
+            ok = false;
             continue;
         }
+        /* A new class folder has nothing in the way. */
+        if (output_dir_kind(od, "", cls->file_base) != SYS_PATH_FOLDER)
+            continue;
         for (size_t k = 0; k < cls->n_pupils; k++)
             if (cls->selected[k])
                 ok &= output_dir_check_file(od, cls->file_base, cls->pupil_files[k], d);
