@@ -614,11 +614,11 @@ report_stale_files(const struct run *r, struct output_dir *od, struct diags *d)
         size_t n;
         char **names = output_dir_list(od, cls->file_base, &n);
         for (size_t i = 0; i < n; i++) {
-            /* A folder of the secretary's own (say "alt") is no pupil's file. */
-            bool ours = output_dir_kind(od, cls->file_base, names[i]) == SYS_PATH_FOLDER;
+            bool ours = false;
             for (size_t k = 0; k < cls->n_pupils && !ours; k++)
                 ours = strcmp(names[i], cls->pupil_files[k]) == 0;
-            if (!ours) {
+            /* A folder of the secretary's own (say "alt") is no pupil's file. */
+            if (!ours && output_dir_kind(od, cls->file_base, names[i]) != SYS_PATH_FOLDER) {
                 char *shown = output_dir_show(od, cls->file_base, names[i]);
                 diag_add(
                     d, DIAG_NOTE, NULL, 0, 0,
