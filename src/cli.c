@@ -489,10 +489,13 @@ cmd_check(const struct cli_opts *o)
     struct run_request req = request_of(o, true);
     struct run         r = {0};
     struct diags       d = {0};
+    struct diags       out = {0}; /* notes on the output folder: their own, not the last warning's */
     bool               ok = run_load(&r, &req, &d);
     if (ok)
-        run_check_output(&r, &d);
+        run_check_output(&r, &out);
     print_diags(&d);
+    print_diags(&out);
+    diags_fini(&out);
     if (!ok && stopped_by_strict(o, &d))
         print_note(util_translate_plural("--strict: the warning above counts as an error",
                                          "--strict: the warnings above count as errors", d.n_warnings));

@@ -54,7 +54,8 @@ done
 # files they wrote stay. They must be owner-only (pupil data); check names those in the output folder; the
 # next run into the same folders removes every one of them and says so.
 rm -rf examples/out
-"$bin" render examples/schule.yaml --out examples/out --split both --jobs 2 --quiet >stdout 2>stderr &
+# In a process group of its own, so the test can wait for the workers too.
+setsid "$bin" render examples/schule.yaml --out examples/out --split both --jobs 2 --quiet >stdout 2>stderr &
 pid=$!
 # Killed as soon as the first temp file is there (the run is slower under sanitizers or load).
 for _ in $(seq 600); do
@@ -64,7 +65,8 @@ for _ in $(seq 600); do
 done
 kill -KILL "$pid"
 { wait "$pid"; } 2>/dev/null
-sleep 0.3 # the workers end a moment after the main process
+# The workers end a moment after the main process; until then they hold the output folder's lock.
+for _ in $(seq 200); do pgrep -g "$pid" >/dev/null || break; sleep 0.05; done
 left=$(find examples/out -type f -name '.*.pdf.*' | sort)
 n_left=$(echo "$left" | grep -c . || true)
 [ "$n_left" -gt 0 ] || { echo "SIGKILL: no temp file left: the kill came too late to test anything"; fail=1; }
