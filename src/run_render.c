@@ -207,6 +207,7 @@ send_diags(struct worker *w, size_t j)
     bool ok = true;
     char cls[24];
     snprintf(cls, sizeof cls, "%zu", j);
+    diags_sort(&w->d); /* the summary lines of problems not listed go along too */
     for (size_t i = 0; ok && i < w->d.n; i++) {
         const struct diag *g = &w->d.v[i];
         char               level[4], line[16], col[16];
