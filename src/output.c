@@ -362,6 +362,16 @@ output_report_write_error(const char *shown, int e, bool folder_there, struct di
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": %s", shown, strerror(e));
 }
 
+/* Whether name is one plain file name (no folder part); if not, an error about shown. */
+static bool
+is_plain_name_or_report(const char *name, const char *shown, struct diags *d)
+{
+    if (output_is_plain_name(name))
+        return true;
+    diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", shown);
+    return false;
+}
+
 bool
 output_stage_file(const char *dir, const char *name, const void *data, size_t len, char **tmp_path,
                   char **final_path, struct diags *d)
@@ -369,8 +379,7 @@ output_stage_file(const char *dir, const char *name, const void *data, size_t le
     const struct output_fs *fs = output_fs_system();
     char                   *shown = output_join(dir, name);
     *tmp_path = *final_path = NULL;
-    if (!output_is_plain_name(name)) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", shown);
+    if (!is_plain_name_or_report(name, shown, d)) {
         free(shown);
         return false;
     }
@@ -397,8 +406,7 @@ output_write_atomic(const char *dir, const char *name, const void *data, size_t 
 {
     const struct output_fs *fs = output_fs_system();
     char                   *shown = output_join(dir, name);
-    if (!output_is_plain_name(name)) {
-        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write \"%s\": not a plain file name", shown);
+    if (!is_plain_name_or_report(name, shown, d)) {
         free(shown);
         return false;
     }
