@@ -40,6 +40,12 @@ struct roster_text {
 bool roster_decode(const char *data, size_t len, enum config_encoding enc, struct roster_text *out);
 void roster_text_fini(struct roster_text *t);
 
+struct csv_parser;
+/* The growth step of a CSV parser's field buffer; a field of 64 KB or less needs one allocation. */
+#define ROSTER_CSV_BLOCK ((size_t)64 * 1024)
+/* libcsv set up as the roster and the register read: strict, NUL-terminated fields, xrealloc. */
+void roster_csv_init(struct csv_parser *csv, char delim);
+
 /* Trimmed (every Unicode space and tab, also inside quotes), NFC copy of a field. Caller frees. */
 char *roster_clean_field(const char *s, size_t len);
 

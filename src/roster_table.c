@@ -110,15 +110,6 @@ on_row(int c, void *data)
     tp->n_cells = 0;
 }
 
-static void
-csv_start(struct csv_parser *csv, char delim)
-{
-    if (csv_init(csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
-        abort();
-    csv_set_delim(csv, (unsigned char)delim);
-    csv_set_realloc_func(csv, xrealloc);
-}
-
 bool
 roster_table_parse(const char *data, size_t len, const char *path, char delimiter, struct roster_table *out,
                    struct diags *d)
@@ -139,7 +130,7 @@ roster_table_parse(const char *data, size_t len, const char *path, char delimite
     }
 
     struct csv_parser csv;
-    csv_start(&csv, delimiter);
+    roster_csv_init(&csv, delimiter);
     bool skip_to_eol = false;
     for (size_t i = 0; i < text.len; i++) {
         unsigned char c = (unsigned char)text.text[i];
@@ -162,7 +153,7 @@ roster_table_parse(const char *data, size_t len, const char *path, char delimite
                 tp.ok = false;
                 clear_cells(&tp);
                 csv_free(&csv);
-                csv_start(&csv, delimiter);
+                roster_csv_init(&csv, delimiter);
                 skip_to_eol = !is_eol;
                 tp.at_field_start = true;
             }
