@@ -16,10 +16,13 @@ perl -e '
         while ($code =~ /diag_add\s*\((.*?)\);/gs) {
             my $call = $1;
             # The format is the first run of adjacent string literals; later ones are arguments.
-            $call =~ /("(?:[^"\\]|\\.)*"(?:\s*"(?:[^"\\]|\\.)*")*)/s or next;
-            my $text = join("", $1 =~ /"((?:[^"\\]|\\.)*)"/g);
+            # Of a util_translate_plural() the plural form, the second run, is the one documented.
+            my @runs = $call =~ /("(?:[^"\\]|\\.)*"(?:\s*"(?:[^"\\]|\\.)*")*)/gs;
+            @runs or next;
+            my $format = ($call =~ /^[^"]*util_translate_plural\s*\(/s && @runs > 1) ? $runs[1] : $runs[0];
+            my $text = join("", $format =~ /"((?:[^"\\]|\\.)*)"/g);
             $text =~ s/\\(["\\])/$1/g;
-            my @pieces = sort { length($b) <=> length($a) } split(/%[-0-9.*]*(?:zu|ld|[a-zA-Z])/, $text);
+            my @pieces = sort { length($b) <=> length($a) } split(/%[-0-9.*]*(?:zu|ld|lu|[a-zA-Z])/, $text);
             my $piece = $pieces[0] // "";
             $piece =~ s/^[\s;:,(]+|[\s;:,)]+$//g;
             next if length($piece) < 8;

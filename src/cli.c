@@ -19,8 +19,6 @@
 #include "consentgen/sys.h"
 #include "consentgen/util.h"
 
-#define USAGE_LINE "usage: consentgen render|check|list|scan|set|status CONFIG [OPTIONS]"
-
 static void
 print_help(void)
 {
@@ -394,10 +392,44 @@ static void
 print_usage_error(struct diags *d)
 {
     print_diags(d);
-    fprintf(stderr, "%s\n%s\n", _(USAGE_LINE), _("Try 'consentgen --help'."));
+    fprintf(stderr, "%s\n%s\n", _("usage: consentgen render|check|list|scan|set|status CONFIG [OPTIONS]"),
+            _("Try 'consentgen --help'."));
 }
 
 /* ---- commands ---- */
+
+/*
+ * One row of a table under its translated heading: the label left-aligned,
+ * each number right-aligned under the end of the heading's next word. Counted
+ * in characters ("zurück" has more bytes than characters), so a translated
+ * heading lines its numbers up by itself.
+ */
+static void
+print_table_row(const char *header, const char *label, const size_t *numbers, size_t n)
+{
+    size_t      col = utf8_count_chars(label, strlen(label));
+    const char *h = header + strcspn(header, " "); /* the first word is the label's column */
+    fputs(label, stdout);
+    for (size_t i = 0; i < n; i++) {
+        h += strspn(h, " ");
+        h += strcspn(h, " ");
+        size_t end = utf8_count_chars(header, (size_t)(h - header));
+        char   num[24];
+        size_t len = (size_t)snprintf(num, sizeof num, "%zu", numbers[i]);
+        size_t pad = end > col + len ? end - col - len : 1;
+        printf("%*s%s", (int)pad, "", num);
+        col += pad + len;
+    }
+    putchar('\n');
+}
+
+/* The heading of a tab-separated list of pupils (list --class, status --missing). */
+static void
+print_pupils_header(bool has_id)
+{
+    /* TRANSLATORS: headings of a tab-separated list of pupils; keep the tabs (\t). */
+    puts(has_id ? _("Class\tLast name\tFirst name\tBirth date\tID") : _("Class\tLast name\tFirst name\tBirth date"));
+}
 
 static struct run_request
 request_of(const struct cli_opts *o, bool need_fonts)
@@ -427,7 +459,8 @@ show_progress(void *ctx, size_t n_done, size_t n_classes)
 {
     (void)ctx;
     fputs("\r\033[K", stderr);
-    fprintf(stderr, _("%zu of %zu classes done"), n_done, n_classes);
+    fprintf(stderr, util_translate_plural("%zu of %zu class done", "%zu of %zu classes done", n_classes), n_done,
+            n_classes);
     fflush(stderr);
 }
 
@@ -530,11 +563,14 @@ cmd_list(const struct cli_opts *o)
         return CLI_EXIT_INPUT;
     }
     if (!o->n_classes) {
-        printf("%-10s %s\n", "Klasse", "Schüler");
+        /* TRANSLATORS: the heading of list's table; one word per column, the numbers end under the
+           last letter of the second word. */
+        const char *header = _("Class      Pupils");
+        puts(header);
         for (size_t j = 0; j < r.n_classes; j++)
-            printf("%-10s %7zu\n", r.classes[j].name, r.classes[j].n_pupils);
+            print_table_row(header, r.classes[j].name, &r.classes[j].n_pupils, 1);
     } else {
-        printf("Klasse\tNachname\tVorname\tGeburtsdatum%s\n", r.roster->pupils[0].id ? "\tID" : "");
+        print_pupils_header(r.roster->pupils[0].id != NULL);
         for (size_t j = 0; j < r.n_classes; j++) {
             if (!run_class_is_chosen(&r, r.classes[j].name))
                 continue;
@@ -579,10 +615,11 @@ cmd_set(const struct cli_opts *o)
 }
 
 static void
-print_counts_row(const char *label, const struct register_counts *c)
+print_counts_row(const char *header, const char *label, const struct register_counts *c)
 {
-    printf("%-10s %9zu %6zu %5zu %5zu %6zu %10zu %6zu %6zu\n", label, c->n_forms, c->n_back, c->n_yes,
-           c->n_no, c->n_unclear, c->n_withdrawn, c->n_missing, c->n_review);
+    size_t v[] = {c->n_forms, c->n_back,      c->n_yes,     c->n_no,
+                  c->n_unclear, c->n_withdrawn, c->n_missing, c->n_review};
+    print_table_row(header, label, v, sizeof v / sizeof v[0]);
 }
 
 /* status: per class the forms, the answers back by kind and the missing ones; with --missing, who. */
@@ -599,8 +636,11 @@ cmd_status(const struct cli_opts *o)
         run_fini(&r);
         return CLI_EXIT_INPUT;
     }
-    /* Literal, as the widths are in characters and "zurück" has more bytes than characters. */
-    puts("Klasse     Formulare zurück    Ja  Nein unklar widerrufen fehlen prüfen");
+    /* TRANSLATORS: the heading of status's table: the class, the forms, the answers back (yes, no, unclear and
+       withdrawn together), then each kind, the ones not back, the rows to check. One word per column; each
+       number ends under the last letter of its word. */
+    const char *header = _("Class      Forms   Back    Yes    No Unclear Withdrawn Missing  Check");
+    puts(header);
     struct register_counts all = {0};
     for (size_t j = 0; j < r.n_classes; j++) {
         const struct run_class *cls = &r.classes[j];
@@ -618,12 +658,13 @@ cmd_status(const struct cli_opts *o)
                 register_count_row(row, &all);
             }
         }
-        print_counts_row(cls->name, &c);
+        print_counts_row(header, cls->name, &c);
     }
-    print_counts_row("Summe", &all);
+    /* TRANSLATORS: the last row of status's table, the whole school. */
+    print_counts_row(header, _("Total"), &all);
     if (o->missing) {
-        printf("\nNoch nicht zurück:\nKlasse\tNachname\tVorname\tGeburtsdatum%s\n",
-               r.roster->pupils[0].id ? "\tID" : "");
+        printf("\n%s\n", _("Not back yet:"));
+        print_pupils_header(r.roster->pupils[0].id != NULL);
         for (size_t j = 0; j < r.n_classes; j++) {
             const struct run_class *cls = &r.classes[j];
             if (!run_class_is_chosen(&r, cls->name))
@@ -649,7 +690,8 @@ show_scan_progress(void *ctx, size_t n_done, size_t n_pages)
 {
     (void)ctx;
     fputs("\r\033[K", stderr);
-    fprintf(stderr, _("%zu of %zu pages read"), n_done, n_pages);
+    fprintf(stderr, util_translate_plural("%zu of %zu page read", "%zu of %zu pages read", n_pages), n_done,
+            n_pages);
     fflush(stderr);
 }
 
@@ -689,8 +731,12 @@ cmd_scan(const struct cli_opts *o)
     struct diags summary = {0};
     if (ok)
         diag_add(&summary, DIAG_NOTE, NULL, 0, 0,
-                 "return slips read: %zu on %zu pages; recorded: %zu; already in the register: %zu; to check: %zu "
-                 "(see \"%s\")",
+                 /* TRANSLATORS: the counts of return slips, then the review file. */
+                 util_translate_plural("return slips read: %zu on %zu page; recorded: %zu; already in the register: "
+                                       "%zu; to check: %zu (see \"%s\")",
+                                       "return slips read: %zu on %zu pages; recorded: %zu; already in the register: "
+                                       "%zu; to check: %zu (see \"%s\")",
+                                       res.n_pages),
                  res.n_slips, res.n_pages, res.n_recorded, res.n_unchanged, res.n_review, res.review_path);
     print_diags(&d);
     print_diags(&summary);

@@ -10,6 +10,7 @@
  */
 #include "consentgen/config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #define CONFIG_MAX_DEPTH 16
 #define CONFIG_MAX_FILE_LEN ((size_t)1 << 20)
 #define CONFIG_DEFAULT_FONT "Liberation Sans"
+#define FRONT_MATTER "front matter" /* the "section" of a template's front matter, named in its own words */
 
 /* ---- the tree built from libyaml's events ---- */
 
@@ -166,6 +168,105 @@ has_colon_before(const char *text, size_t len, yaml_mark_t m)
     return false;
 }
 
+/*
+ * libyaml's problems and contexts (libyaml 0.2.5, src/scanner.c, parser.c, reader.c), listed so
+ * that xgettext finds them: the message is in the user's language like every other one.
+ */
+static const char *const yaml_messages[] = {
+    N_("the text cannot be read as YAML"), /* ours, when libyaml gives no problem */
+    N_("block sequence entries are not allowed in this context"),
+    N_("control characters are not allowed"),
+    N_("could not find expected ':'"),
+    N_("could not find expected directive name"),
+    N_("did not find URI escaped octet"),
+    N_("did not find expected '!'"),
+    N_("did not find expected ',' or ']'"),
+    N_("did not find expected ',' or '}'"),
+    N_("did not find expected '-' indicator"),
+    N_("did not find expected <document start>"),
+    N_("did not find expected <stream-start>"),
+    N_("did not find expected alphabetic or numeric character"),
+    N_("did not find expected comment or line break"),
+    N_("did not find expected digit or '.' character"),
+    N_("did not find expected hexdecimal number"),
+    N_("did not find expected key"),
+    N_("did not find expected node content"),
+    N_("did not find expected tag URI"),
+    N_("did not find expected version number"),
+    N_("did not find expected whitespace"),
+    N_("did not find expected whitespace or line break"),
+    N_("did not find the expected '>'"),
+    N_("expected low surrogate area"),
+    N_("found a tab character that violates indentation"),
+    N_("found a tab character where an indentation space is expected"),
+    N_("found an incorrect leading UTF-8 octet"),
+    N_("found an incorrect trailing UTF-8 octet"),
+    N_("found an indentation indicator equal to 0"),
+    N_("found character that cannot start any token"),
+    /* xgettext:no-c-format */
+    N_("found duplicate %TAG directive"),
+    /* xgettext:no-c-format */
+    N_("found duplicate %YAML directive"),
+    N_("found extremely long version number"),
+    N_("found incompatible YAML document"),
+    N_("found invalid Unicode character escape code"),
+    N_("found undefined tag handle"),
+    N_("found unexpected ':'"),
+    N_("found unexpected document indicator"),
+    N_("found unexpected end of stream"),
+    N_("found unexpected non-alphabetical character"),
+    N_("found unknown directive name"),
+    N_("found unknown escape character"),
+    N_("incomplete UTF-16 character"),
+    N_("incomplete UTF-16 surrogate pair"),
+    N_("incomplete UTF-8 octet sequence"),
+    N_("input error"),
+    N_("input is too long"),
+    N_("invalid Unicode character"),
+    N_("invalid leading UTF-8 octet"),
+    N_("invalid length of a UTF-8 sequence"),
+    N_("invalid trailing UTF-8 octet"),
+    N_("mapping keys are not allowed in this context"),
+    N_("mapping values are not allowed in this context"),
+    N_("unexpected low surrogate area"),
+    /* xgettext:no-c-format */
+    N_("while parsing a %TAG directive"),
+    N_("while parsing a block collection"),
+    N_("while parsing a block mapping"),
+    N_("while parsing a block node"),
+    N_("while parsing a flow mapping"),
+    N_("while parsing a flow node"),
+    N_("while parsing a flow sequence"),
+    N_("while parsing a node"),
+    N_("while parsing a quoted scalar"),
+    N_("while parsing a tag"),
+    N_("while parsing a tag directive"),
+    /* xgettext:no-c-format */
+    N_("while scanning a %TAG directive"),
+    /* xgettext:no-c-format */
+    N_("while scanning a %YAML directive"),
+    N_("while scanning a block scalar"),
+    N_("while scanning a directive"),
+    N_("while scanning a plain scalar"),
+    N_("while scanning a quoted scalar"),
+    N_("while scanning a simple key"),
+    N_("while scanning a tag"),
+    N_("while scanning a tag directive"),
+    N_("while scanning an alias"),
+    N_("while scanning an anchor"),
+    N_("while scanning for the next token"),
+};
+
+/* libyaml's text in the user's language; a text the table does not know stays as libyaml wrote it. */
+static const char *
+yaml_message(const char *text)
+{
+    for (size_t i = 0; i < sizeof yaml_messages / sizeof yaml_messages[0]; i++)
+        if (strcmp(text, yaml_messages[i]) == 0)
+            return _(yaml_messages[i]);
+    return text;
+}
+
 static void
 report_syntax_error(struct yctx *y)
 {
@@ -185,17 +286,17 @@ report_syntax_error(struct yctx *y)
                      "the text is not UTF-8 (perhaps saved as Windows-1252 or ANSI); save the file with the "
                      "encoding UTF-8");
         else
-            diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col, "%s", problem);
+            diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col, "%s", yaml_message(problem));
         return;
     }
     if (p->error == YAML_MEMORY_ERROR)
         abort(); /* like xmalloc: out of memory is not an input problem */
 
     struct pos ps = pos_of(y, at);
-    diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col, "%s", problem);
+    diag_add(y->d, DIAG_ERROR, y->file, ps.line, ps.col, "%s", yaml_message(problem));
     if (p->context) {
         struct pos pc = pos_of(y, p->context_mark);
-        diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col, "%s", p->context);
+        diag_add(y->d, DIAG_NOTE, y->file, pc.line, pc.col, "%s", yaml_message(p->context));
         /* libyaml reports an unclosed quote only at the end of the file; say where it opened and why. */
         char q = char_at(y->text, y->len, p->context_mark);
         if (strstr(p->context, "quoted scalar") && strstr(problem, "end of stream") &&
@@ -442,20 +543,6 @@ struct walk {
     struct diags *d;
 };
 
-static const char *
-kind_name(const struct node *n)
-{
-    switch (n->kind) {
-    case NODE_SCALAR:
-        return "text";
-    case NODE_MAPPING:
-        return "a section of keys";
-    case NODE_SEQUENCE:
-        return "a list";
-    }
-    abort();
-}
-
 /* Lower-case ASCII copy, for comparing with a table of lower-case words. Caller frees. */
 static char *
 lower_ascii(const char *s)
@@ -556,20 +643,36 @@ report_unknown_key(const struct walk *w, const struct node *key, const char *sec
     if (!hint)
         hint = closest_key(key->text, allowed, n_allowed);
 
-    struct buf msg;
-    buf_init(&msg);
-    buf_printf(&msg, "unknown key \"%s\"", util_quote(key->text).text);
-    if (section)
-        buf_printf(&msg, " in \"%s\"", section);
+    /* One whole sentence for each case: with a hint or the allowed keys; at the top, in a section, in a
+     * template's front matter. */
+    struct util_quoted q = util_quote(key->text);
     if (hint) {
-        buf_printf(&msg, "; did you mean \"%s\"?", hint);
-    } else {
-        buf_puts(&msg, "; allowed keys are ");
-        for (size_t i = 0; i < n_allowed; i++)
-            buf_printf(&msg, "%s%s", i == 0 ? "" : ", ", allowed[i]);
+        if (!section)
+            diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col, "unknown key \"%s\"; did you mean \"%s\"?",
+                     q.text, hint);
+        else if (strcmp(section, FRONT_MATTER) == 0)
+            diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                     "unknown key \"%s\" in the front matter; did you mean \"%s\"?", q.text, hint);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                     "unknown key \"%s\" in \"%s\"; did you mean \"%s\"?", q.text, section, hint);
+        return;
     }
-    diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col, "%s", msg.data);
-    buf_fini(&msg);
+    struct buf keys;
+    buf_init(&keys);
+    for (size_t i = 0; i < n_allowed; i++)
+        buf_printf(&keys, "%s%s", i == 0 ? "" : ", ", allowed[i]);
+    /* TRANSLATORS: the last %s is the list of allowed keys, such as "name, address, logo". */
+    if (!section)
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col, "unknown key \"%s\"; allowed keys are %s", q.text,
+                 keys.data);
+    else if (strcmp(section, FRONT_MATTER) == 0)
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                 "unknown key \"%s\" in the front matter; allowed keys are %s", q.text, keys.data);
+    else
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col, "unknown key \"%s\" in \"%s\"; allowed keys are %s",
+                 q.text, section, keys.data);
+    buf_fini(&keys);
 }
 
 /*
@@ -638,7 +741,11 @@ check_duplicate(const struct walk *w, const struct node *key, const struct node 
 {
     if (!first)
         return false;
-    if (section)
+    if (section && strcmp(section, FRONT_MATTER) == 0)
+        diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
+                 "duplicate key \"%s\" in the front matter; it was first given at line %u",
+                 util_quote(key->text).text, first->line);
+    else if (section)
         diag_add(w->d, DIAG_ERROR, w->file, key->line, key->col,
                  "duplicate key \"%s\" in \"%s\"; it was first given at line %u", util_quote(key->text).text,
                  section, first->line);
@@ -678,12 +785,46 @@ match_keys(const struct walk *w, const struct node *map, const char *section, co
     free(first);
 }
 
-/* A value of the wrong kind; name is the dotted key ("school.name"), expected what fits there. */
+/* What a single value must be, for the message about a list or a section given instead. */
+enum expect { EXPECT_TEXT, EXPECT_BOOL, EXPECT_WORD, EXPECT_FONT_LIST };
+
+/* A list or a section where a single value belongs; name is the dotted key ("school.name"). */
 static void
-report_type(const struct walk *w, const struct node *v, const char *name, const char *expected)
+report_type(const struct walk *w, const struct node *v, const char *name, enum expect e)
 {
-    diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be %s, not %s", name, expected,
-             kind_name(v));
+    bool is_list = v->kind == NODE_SEQUENCE;
+    assert(v->kind != NODE_SCALAR);
+    switch (e) {
+    case EXPECT_TEXT:
+        if (is_list)
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be text, not a list", name);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be text, not a section of keys", name);
+        return;
+    case EXPECT_BOOL:
+        if (is_list)
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be true or false, not a list", name);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be true or false, not a section of keys",
+                     name);
+        return;
+    case EXPECT_WORD:
+        if (is_list)
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be a single word, not a list", name);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be a single word, not a section of keys",
+                     name);
+        return;
+    case EXPECT_FONT_LIST:
+        if (is_list)
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                     "%s must be a list of font names or .ttf files, not a list", name);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                     "%s must be a list of font names or .ttf files, not a section of keys", name);
+        return;
+    }
+    abort();
 }
 
 /*
@@ -698,7 +839,7 @@ get_text(const struct walk *w, struct pair p, const char *name, char **out)
     if (!v || v->is_invalid)
         return false;
     if (v->kind != NODE_SCALAR) {
-        report_type(w, v, name, "text");
+        report_type(w, v, name, EXPECT_TEXT);
         return false;
     }
     if (v->is_null)
@@ -741,7 +882,7 @@ get_bool(const struct walk *w, struct pair p, const char *name, bool *out)
     if (!v || v->is_invalid)
         return;
     if (v->kind != NODE_SCALAR) {
-        report_type(w, v, name, "true or false");
+        report_type(w, v, name, EXPECT_BOOL);
         return;
     }
     if (v->is_null)
@@ -760,32 +901,31 @@ get_bool(const struct walk *w, struct pair p, const char *name, bool *out)
 
 /*
  * A value from a fixed list: words[i] (case-insensitive) gives values[i].
- * Returns false, leaving *out unchanged, when missing or wrong; expected is the
- * list for the message.
+ * Returns 1 and sets *out when it is one of them; 0 when missing, or a list or
+ * section (reported); -1 for another word, which the caller reports with the
+ * list of its words, in one sentence (leaving *out unchanged).
  */
-static bool
+static int
 get_choice(const struct walk *w, struct pair p, const char *name, const char *const *words, const int *values,
-           size_t n, const char *expected, int *out)
+           size_t n, int *out)
 {
     const struct node *v = p.value;
     if (!v || v->is_invalid)
-        return false;
+        return 0;
     if (v->kind != NODE_SCALAR) {
-        report_type(w, v, name, expected);
-        return false;
+        report_type(w, v, name, EXPECT_WORD);
+        return 0;
     }
     if (v->is_null)
-        return false;
+        return 0;
     for (size_t i = 0; i < n; i++) {
         /* An exact match first: the tab is a one-character word that no case folding touches. */
         if (strcmp(v->text, words[i]) == 0 || util_strcasecmp_ascii(v->text, words[i]) == 0) {
             *out = values[i];
-            return true;
+            return 1;
         }
     }
-    diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be %s, not \"%s\"", name, expected,
-             util_quote(v->text).text);
-    return false;
+    return -1;
 }
 
 /* A section's value must be a mapping; a missing or empty one is fine (its keys are then missing). */
@@ -796,9 +936,13 @@ get_section(const struct walk *w, struct pair p, const char *name, const char *k
     if (!v || v->is_invalid || (v->kind == NODE_SCALAR && v->is_null))
         return NULL;
     if (v->kind != NODE_MAPPING) {
-        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
-                 "%s must be a section with the keys %s, each on its own indented line, not %s", name, keys,
-                 kind_name(v));
+        /* TRANSLATORS: the first %s is a section ("school"), the second its keys ("name, address, logo"). */
+        if (v->kind == NODE_SEQUENCE)
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                     "%s must be a section with the keys %s, each on its own indented line, not a list", name, keys);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                     "%s must be a section with the keys %s, each on its own indented line, not text", name, keys);
         return NULL;
     }
     return v;
@@ -851,8 +995,14 @@ read_address(const struct walk *w, struct pair p, char **out)
         const struct node *line = v->kids[i];
         if (line->is_invalid || (line->kind == NODE_SCALAR && line->is_null))
             continue;
-        if (line->kind != NODE_SCALAR) {
-            report_type(w, line, "a line of school.address", "text");
+        if (line->kind == NODE_SEQUENCE) {
+            diag_add(w->d, DIAG_ERROR, w->file, line->line, line->col,
+                     "each line of school.address must be text, not a list");
+            continue;
+        }
+        if (line->kind == NODE_MAPPING) {
+            diag_add(w->d, DIAG_ERROR, w->file, line->line, line->col,
+                     "each line of school.address must be text, not a section of keys");
             continue;
         }
         if (b.len)
@@ -893,9 +1043,21 @@ read_school(const struct walk *w, struct pair sp, struct config_school *s)
 static void
 read_values(const struct walk *w, struct pair vp, struct config_form *form)
 {
-    const struct node *map = get_section(w, vp, "form.values", "of your choice (platform, return_by, ...)");
-    if (!map)
+    const struct node *map = vp.value;
+    if (!map || map->is_invalid || (map->kind == NODE_SCALAR && map->is_null))
         return;
+    if (map->kind == NODE_SEQUENCE) {
+        diag_add(w->d, DIAG_ERROR, w->file, map->line, map->col,
+                 "form.values must be a section with keys of your choice (platform, return_by, ...), each on its "
+                 "own indented line, not a list");
+        return;
+    }
+    if (map->kind != NODE_MAPPING) {
+        diag_add(w->d, DIAG_ERROR, w->file, map->line, map->col,
+                 "form.values must be a section with keys of your choice (platform, return_by, ...), each on its "
+                 "own indented line, not text");
+        return;
+    }
     const struct node **first = find_duplicates(map);
     if (map->n_kids >= 2)
         form->values = xcalloc(map->n_kids / 2, sizeof *form->values);
@@ -911,8 +1073,12 @@ read_values(const struct walk *w, struct pair vp, struct config_form *form)
         if (v->is_invalid)
             continue;
         if (v->kind != NODE_SCALAR) {
-            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "form.values.%s must be text, not %s",
-                     util_quote(key->text).text, kind_name(v));
+            if (v->kind == NODE_SEQUENCE)
+                diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "form.values.%s must be text, not a list",
+                         util_quote(key->text).text);
+            else
+                diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                         "form.values.%s must be text, not a section of keys", util_quote(key->text).text);
             continue;
         }
         if (v->is_null) {
@@ -965,10 +1131,13 @@ read_form(const struct walk *w, struct pair sp, struct config_form *form)
         free(date_text);
     }
     read_values(w, f[2], form);
-    int value;
-    if (get_choice(w, f[3], "form.signatures_without_birth_date", signer_words, signer_values, 3,
-                   "both, guardian or pupil", &value))
+    int value, rc = get_choice(w, f[3], "form.signatures_without_birth_date", signer_words, signer_values, 3, &value);
+    if (rc > 0)
         form->signers_without_birth_date = (enum config_signers)value;
+    else if (rc < 0)
+        diag_add(w->d, DIAG_ERROR, w->file, f[3].value->line, f[3].value->col,
+                 "form.signatures_without_birth_date must be both, guardian or pupil, not \"%s\"",
+                 util_quote(f[3].value->text).text);
 }
 
 static void
@@ -1014,13 +1183,20 @@ read_roster(const struct walk *w, struct pair sp, struct config_roster *r)
         return;
     if (check_required(w, f[0], sp.key, "roster.file"))
         get_path(w, f[0], "roster.file", &r->file, &r->file_as_written);
-    int value;
-    if (get_choice(w, f[1], "roster.delimiter", delim_words, delim_values, 8,
-                   "auto, \";\", \",\" or \"\\t\" (or the words semicolon, comma, tab)", &value))
+    int value, rc = get_choice(w, f[1], "roster.delimiter", delim_words, delim_values, 8, &value);
+    if (rc > 0)
         r->delimiter = (char)value;
-    if (get_choice(w, f[2], "roster.encoding", enc_words, enc_values, 5, "auto, utf-8 or windows-1252",
-                   &value))
+    else if (rc < 0)
+        diag_add(w->d, DIAG_ERROR, w->file, f[1].value->line, f[1].value->col,
+                 "roster.delimiter must be auto, \";\", \",\" or \"\\t\" (or the words semicolon, comma, tab), not "
+                 "\"%s\"",
+                 util_quote(f[1].value->text).text);
+    rc = get_choice(w, f[2], "roster.encoding", enc_words, enc_values, 5, &value);
+    if (rc > 0)
         r->encoding = (enum config_encoding)value;
+    else if (rc < 0)
+        diag_add(w->d, DIAG_ERROR, w->file, f[2].value->line, f[2].value->col,
+                 "roster.encoding must be auto, utf-8 or windows-1252, not \"%s\"", util_quote(f[2].value->text).text);
     read_columns(w, f[3], &r->columns);
 }
 
@@ -1037,9 +1213,12 @@ read_output(const struct walk *w, struct pair sp, struct config_output *o)
         return;
     match_keys(w, map, "output", keys, 4, f);
     get_path(w, f[0], "output.dir", &o->dir, NULL);
-    int value;
-    if (get_choice(w, f[1], "output.split", split_words, split_values, 3, "class, pupil or both", &value))
+    int value, rc = get_choice(w, f[1], "output.split", split_words, split_values, 3, &value);
+    if (rc > 0)
         o->split = (enum config_split)value;
+    else if (rc < 0)
+        diag_add(w->d, DIAG_ERROR, w->file, f[1].value->line, f[1].value->col,
+                 "output.split must be class, pupil or both, not \"%s\"", util_quote(f[1].value->text).text);
     get_bool(w, f[2], "output.duplex", &o->duplex);
     get_bool(w, f[3], "output.class_sheet", &o->class_sheet);
 }
@@ -1085,12 +1264,11 @@ free_fallbacks(struct config_page *pg)
 static void
 read_fallbacks(const struct walk *w, struct pair p, struct config_page *pg)
 {
-    static const char *const expected = "a list of font names or .ttf files";
-    const struct node       *v = p.value;
+    const struct node *v = p.value;
     if (!v || v->is_invalid || (v->kind == NODE_SCALAR && v->is_null))
         return;
     if (v->kind == NODE_MAPPING) {
-        report_type(w, v, "page.fallback_fonts", expected);
+        report_type(w, v, "page.fallback_fonts", EXPECT_FONT_LIST);
         return;
     }
     const struct node *const *items = v->kind == NODE_SEQUENCE ? (const struct node *const *)v->kids : &v;
@@ -1103,7 +1281,7 @@ read_fallbacks(const struct walk *w, struct pair p, struct config_page *pg)
         if (it->is_invalid)
             continue;
         if (it->kind != NODE_SCALAR) {
-            report_type(w, it, "page.fallback_fonts", expected);
+            report_type(w, it, "page.fallback_fonts", EXPECT_FONT_LIST);
             continue;
         }
         if (it->is_null || it->text[0] == '\0')
@@ -1251,11 +1429,14 @@ config_parse(const char *yaml, size_t len, const char *path, struct diags *d)
         return NULL;
     }
     if (root->kind != NODE_MAPPING) {
-        if (!root->is_invalid)
+        if (!root->is_invalid && root->kind == NODE_SEQUENCE)
             diag_add(d, DIAG_ERROR, path, root->line, root->col,
                      "the config must consist of the sections school, form, roster, output, register and "
-                     "page, not %s",
-                     kind_name(root));
+                     "page, not a list");
+        else if (!root->is_invalid)
+            diag_add(d, DIAG_ERROR, path, root->line, root->col,
+                     "the config must consist of the sections school, form, roster, output, register and "
+                     "page, not text");
         node_free(root);
         return NULL;
     }
@@ -1361,8 +1542,12 @@ get_int(const struct walk *w, struct pair p, const char *name, int lo, int hi, i
     if (!v || v->is_invalid)
         return false;
     if (v->kind != NODE_SCALAR) {
-        diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
-                 "%s must be a whole number from %d to %d, not %s", name, lo, hi, kind_name(v));
+        if (v->kind == NODE_SEQUENCE)
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col, "%s must be a whole number from %d to %d, not a list",
+                     name, lo, hi);
+        else
+            diag_add(w->d, DIAG_ERROR, w->file, v->line, v->col,
+                     "%s must be a whole number from %d to %d, not a section of keys", name, lo, hi);
         return false;
     }
     if (v->is_null)
@@ -1401,16 +1586,19 @@ config_parse_front_matter(const char *yaml, size_t len, const char *path, unsign
 
     struct walk w = {path, d};
     if (root->kind != NODE_MAPPING) {
-        if (!root->is_invalid)
+        if (!root->is_invalid && root->kind == NODE_SEQUENCE)
             diag_add(d, DIAG_ERROR, path, root->line, root->col,
                      "the front matter must consist of the keys title, pupil_signature_from_age, adult_age "
-                     "and language, not %s",
-                     kind_name(root));
+                     "and language, not a list");
+        else if (!root->is_invalid)
+            diag_add(d, DIAG_ERROR, path, root->line, root->col,
+                     "the front matter must consist of the keys title, pupil_signature_from_age, adult_age "
+                     "and language, not text");
         node_free(root);
         return false;
     }
     struct pair f[4];
-    match_keys(&w, root, "front matter", keys, 4, f);
+    match_keys(&w, root, FRONT_MATTER, keys, 4, f);
     get_text(&w, f[0], "title", &out->title);
     get_int(&w, f[1], "pupil_signature_from_age", 0, 99, &out->pupil_signature_from_age);
     get_int(&w, f[2], "adult_age", 0, 99, &out->adult_age);

@@ -219,11 +219,6 @@ is_invisible(int32_t cp)
            (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF;
 }
 
-static const char *
-font_suffix(enum text_style f)
-{
-    return f == TEXT_STYLE_BOLD ? " (bold)" : f == TEXT_STYLE_ITALIC ? " (italic)" : "";
-}
 
 /* Where and how a missing character is reported. */
 struct glyph_report {
@@ -233,9 +228,59 @@ struct glyph_report {
     const char            *file;
     unsigned               line, col;
     const char *context; /* after the quoted string: " (Klasse 5a)", " (Nguyễn, An, Klasse 5a)" */
-    const char *where;   /* instead of the quoted string: "in the template's text"; NULL: none */
+    enum { IN_VALUE, IN_TEMPLATE, IN_LAYOUT } where; /* IN_VALUE: the quoted string and context */
     bool        ok;
 };
+
+/* One whole sentence for each style and place, so that it translates. */
+static void
+report_glyph(const struct glyph_report *r, enum text_style font, const char *s, const char *ch, int k, int32_t cp)
+{
+    const char *f = or_empty(r->run->font_name);
+    unsigned    u = (unsigned)cp;
+    struct diags *d = r->d;
+    bool is_bold = font == TEXT_STYLE_BOLD, is_italic = font == TEXT_STYLE_ITALIC;
+    switch (r->where) {
+    case IN_VALUE:
+        if (is_bold)
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" (bold) cannot print \"%.*s\" (U+%04X) in \"%s\"%s", f, k, ch, u,
+                     util_quote(s).text, r->context);
+        else if (is_italic)
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" (italic) cannot print \"%.*s\" (U+%04X) in \"%s\"%s", f, k, ch, u,
+                     util_quote(s).text, r->context);
+        else
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" cannot print \"%.*s\" (U+%04X) in \"%s\"%s", f, k, ch, u, util_quote(s).text,
+                     r->context);
+        return;
+    case IN_TEMPLATE:
+        if (is_bold)
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" (bold) cannot print \"%.*s\" (U+%04X) in the template's text", f, k, ch, u);
+        else if (is_italic)
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" (italic) cannot print \"%.*s\" (U+%04X) in the template's text", f, k, ch, u);
+        else
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" cannot print \"%.*s\" (U+%04X) in the template's text", f, k, ch, u);
+        return;
+    case IN_LAYOUT: /* layout prints nothing in italic */
+        if (is_bold)
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" (bold) cannot print \"%.*s\" (U+%04X) that forms need for bullets, footers "
+                     "and the class sheet",
+                     f, k, ch, u);
+        else
+            diag_add(d, DIAG_ERROR, r->file, r->line, r->col,
+                     "the font \"%s\" cannot print \"%.*s\" (U+%04X) that forms need for bullets, footers and the "
+                     "class sheet",
+                     f, k, ch, u);
+        return;
+    }
+    abort();
+}
 
 static void
 check_text(struct glyph_report *r, const char *s, enum text_style font)
@@ -253,15 +298,7 @@ check_text(struct glyph_report *r, const char *s, enum text_style font)
             continue;
         }
         if (!is_invisible(cp) && seen_add(r->seen, cp)) {
-            if (r->where)
-                diag_add(r->d, DIAG_ERROR, r->file, r->line, r->col,
-                         "the font \"%s\"%s cannot print \"%.*s\" (U+%04X) %s", or_empty(r->run->font_name),
-                         font_suffix(font), (int)k, s + i, (unsigned)cp, r->where);
-            else
-                diag_add(r->d, DIAG_ERROR, r->file, r->line, r->col,
-                         "the font \"%s\"%s cannot print \"%.*s\" (U+%04X) in \"%s\"%s",
-                         or_empty(r->run->font_name), font_suffix(font), (int)k, s + i, (unsigned)cp,
-                         util_quote(s).text, r->context);
+            report_glyph(r, font, s, s + i, (int)k, cp);
             r->ok = false;
         }
         i += k;
@@ -355,9 +392,9 @@ check_run_span(void *ctx, const struct template_span *sp, unsigned style)
         r->file = template_path(r->run->doc);
         r->line = sp->line;
         r->col = sp->col;
-        r->where = "in the template's text";
+        r->where = IN_TEMPLATE;
         check_text(r, sp->text, span_font(style));
-        r->where = NULL;
+        r->where = IN_VALUE;
         return;
     }
     if (sp->kind != TEMPLATE_SPAN_PLACEHOLDER || strncmp(sp->text, "form.", 5) != 0)
@@ -402,7 +439,7 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     r.file = NULL;
     r.line = 0;
     r.col = 0;
-    r.where = "that forms need for bullets, footers and the class sheet";
+    r.where = IN_LAYOUT;
     check_text(&r, "•–·…", TEXT_STYLE_REGULAR);
     check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein Angaben zur Schülerin / zum Schüler",
                TEXT_STYLE_BOLD);

@@ -153,11 +153,33 @@ pdf_logo_probe(const char *path, const char *config_path, double *aspect, struct
 
 /* ---- writer ----------------------------------------------------------------------------------- */
 
+/* What libharu failed at; each names a whole message, so that it translates. */
+enum writer_step { STEP_START, STEP_INFO, STEP_PAGES, STEP_FONTS, STEP_WRITE };
+
 static void
-report_writer_error(struct pdf_writer *w, const char *what, struct diags *d)
+report_writer_error(struct pdf_writer *w, enum writer_step step, struct diags *d)
 {
-    diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot %s: libharu error 0x%04X (detail %u)", what,
-             (unsigned)w->slot->err.error_no, (unsigned)w->slot->err.detail_no);
+    unsigned no = (unsigned)w->slot->err.error_no, detail = (unsigned)w->slot->err.detail_no;
+    switch (step) {
+    case STEP_START:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot start the PDF: libharu error 0x%04X (detail %u)", no, detail);
+        return;
+    case STEP_INFO:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot set the PDF's title and author: libharu error 0x%04X (detail %u)",
+                 no, detail);
+        return;
+    case STEP_PAGES:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot add pages to the PDF: libharu error 0x%04X (detail %u)", no,
+                 detail);
+        return;
+    case STEP_FONTS:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot embed the fonts: libharu error 0x%04X (detail %u)", no, detail);
+        return;
+    case STEP_WRITE:
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "cannot write the PDF: libharu error 0x%04X (detail %u)", no, detail);
+        return;
+    }
+    abort();
 }
 
 /*
@@ -229,7 +251,7 @@ pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struc
     w->slot->err = (struct hpdf_error){0};
     if (HPDF_NewDoc(w->slot->doc) != HPDF_OK ||
         HPDF_SetCompressionMode(w->slot->doc, HPDF_COMP_ALL) != HPDF_OK) {
-        report_writer_error(w, "start the PDF", d);
+        report_writer_error(w, STEP_START, d);
         goto fail;
     }
     if (logo_path) {
@@ -238,7 +260,7 @@ pdf_writer_new(const struct pdf_fonts *fonts, const char *logo_path, const struc
             goto fail;
     }
     if (!set_info(w, meta, d)) {
-        report_writer_error(w, "set the PDF's title and author", d);
+        report_writer_error(w, STEP_INFO, d);
         goto fail;
     }
     return w;
@@ -601,7 +623,7 @@ pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags 
     }
     /* Drawing problems are the pages' (libharu refuses a font size above 600 pt, for one). */
     if (!ok || w->slot->err.error_no) {
-        report_writer_error(w, "add pages to the PDF", d);
+        report_writer_error(w, STEP_PAGES, d);
         return false;
     }
     return true;
@@ -630,12 +652,12 @@ bool
 pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d)
 {
     if (w->slot->err.error_no || !finish_fonts(w)) {
-        report_writer_error(w, "embed the fonts", d);
+        report_writer_error(w, STEP_FONTS, d);
         return false;
     }
     HPDF_Doc doc = w->slot->doc;
     if (HPDF_SaveToStream(doc) != HPDF_OK) {
-        report_writer_error(w, "write the PDF", d);
+        report_writer_error(w, STEP_WRITE, d);
         return false;
     }
     HPDF_UINT32 size = HPDF_GetStreamSize(doc);
@@ -653,7 +675,7 @@ pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d)
     HPDF_ResetError(doc);
     if (got != size || w->slot->err.error_no) {
         free(data);
-        report_writer_error(w, "write the PDF", d);
+        report_writer_error(w, STEP_WRITE, d);
         return false;
     }
     buf_append(out, data, size);

@@ -46,12 +46,10 @@ static const char *const role_aliases[N_ROLES][5] = {
     [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", "Import-ID", NULL},
 };
 
-static const char *const role_names[N_ROLES] = {
-    [ROLE_LAST_NAME] = "last name",
-    [ROLE_FIRST_NAME] = "first name",
-    [ROLE_BIRTH_DATE] = "birth date",
-    [ROLE_CLASS] = "class",
-    [ROLE_ID] = "id",
+/* The keys of roster.columns that name each role's column. */
+static const char *const role_keys[N_ROLES] = {
+    [ROLE_LAST_NAME] = "last_name", [ROLE_FIRST_NAME] = "first_name", [ROLE_BIRTH_DATE] = "birth_date",
+    [ROLE_CLASS] = "class",         [ROLE_ID] = "id",
 };
 
 /* One field of the current row as libcsv delivered it, with where it starts. */
@@ -450,6 +448,59 @@ configured_column(const struct config_roster *opts, enum role role)
     abort();
 }
 
+/* "\"Nachname\", \"Name\"": quoted names, comma-separated, for a message; at most max, then "…". Caller frees. */
+static char *
+quoted_list(const char *const *names, size_t n, size_t max)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (size_t i = 0; i < n && i < max; i++)
+        buf_printf(&b, "%s\"%s\"", i ? ", " : "", util_quote(names[i]).text);
+    if (n > max)
+        buf_puts(&b, ", \xE2\x80\xA6");
+    return buf_detach(&b);
+}
+
+/* No column for a required role: what was looked for and what the file has, in one sentence per role. */
+static void
+report_missing_column(struct parser *ps, enum role role, const char *configured)
+{
+    const struct roster *r = ps->r;
+    char                *has = quoted_list((const char *const *)r->headers, r->n_headers, MAX_LISTED_HEADERS);
+    unsigned long        n = r->n_headers;
+    size_t               n_aliases = 0;
+    while (role_aliases[role][n_aliases])
+        n_aliases++;
+    char *looked = quoted_list(role_aliases[role], n_aliases, n_aliases);
+    /* TRANSLATORS: the last %s lists the headers of the file: "Nachname", "Vorname", ... */
+    if (configured)
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 util_translate_plural(
+                     "no column \"%s\" (set in roster.columns.%s); the file has %lu column: %s",
+                     "no column \"%s\" (set in roster.columns.%s); the file has %lu columns: %s", n),
+                 util_quote(configured).text, role_keys[role], n, has);
+    else if (role == ROLE_LAST_NAME)
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 util_translate_plural("no column for the last name (looked for %s); the file has %lu column: %s",
+                                       "no column for the last name (looked for %s); the file has %lu columns: %s",
+                                       n),
+                 looked, n, has);
+    else if (role == ROLE_FIRST_NAME)
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 util_translate_plural("no column for the first name (looked for %s); the file has %lu column: %s",
+                                       "no column for the first name (looked for %s); the file has %lu columns: %s",
+                                       n),
+                 looked, n, has);
+    else
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 util_translate_plural("no column for the class (looked for %s); the file has %lu column: %s",
+                                       "no column for the class (looked for %s); the file has %lu columns: %s", n),
+                 looked, n, has);
+    free(looked);
+    free(has);
+}
+
 /* Stores the header names and finds each role's column; false if a required one is missing. */
 static bool
 read_header(struct parser *ps)
@@ -487,26 +538,12 @@ read_header(struct parser *ps)
         if (ps->column[role] != NO_COLUMN || (is_optional && !configured))
             continue;
 
-        struct buf msg;
-        buf_init(&msg);
-        buf_printf(&msg, "no column for the %s (looked for ", role_names[role]);
-        if (configured) {
-            buf_printf(&msg, "\"%s\", set in roster.columns", util_quote(configured).text);
-        } else {
-            for (const char *const *a = role_aliases[role]; *a; a++)
-                buf_printf(&msg, "%s\"%s\"", a == role_aliases[role] ? "" : ", ", *a);
-        }
-        buf_puts(&msg, "); the file has: ");
-        for (size_t i = 0; i < r->n_headers && i < MAX_LISTED_HEADERS; i++)
-            buf_printf(&msg, "%s\"%s\"", i ? ", " : "", util_quote(r->headers[i]).text);
-        if (r->n_headers > MAX_LISTED_HEADERS)
-            buf_printf(&msg, ", \xE2\x80\xA6 (%zu columns)", r->n_headers);
-        if (r->n_headers == 1)
-            buf_puts(&msg, " (only one column: is the delimiter right?)");
-        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0, "%s", msg.data);
-        buf_fini(&msg);
+        report_missing_column(ps, (enum role)role, configured);
         ok = false;
     }
+    if (!ok && r->n_headers == 1)
+        diag_add(ps->d, DIAG_NOTE, ps->path, ps->row_line, 0,
+                 "the header line is one single column: is the delimiter right (roster.delimiter)?");
     for (size_t i = 0; i < r->n_headers; i++)
         free(keys[i]);
     free(keys);
@@ -598,6 +635,37 @@ report_date_problems(struct parser *ps)
             util_quote(column).text, ty->n, util_quote(ty->first).text);
 }
 
+/* A line break inside a field, named by what the field holds. */
+static void
+report_line_break(struct parser *ps, const struct raw_field *f, const char *header, enum role role)
+{
+    switch (role) {
+    case ROLE_LAST_NAME:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the last name must be on one line", header);
+        return;
+    case ROLE_FIRST_NAME:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the first name must be on one line", header);
+        return;
+    case ROLE_BIRTH_DATE:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the birth date must be on one line", header);
+        return;
+    case ROLE_CLASS:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the class must be on one line", header);
+        return;
+    case ROLE_ID:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the id must be on one line", header);
+        return;
+    case N_ROLES:
+        break;
+    }
+    abort();
+}
+
 /*
  * Checks one field of a data row; false (and a diag) if it makes the row
  * unusable. A birth date goes to *birth (left {0, 0, 0} when empty).
@@ -612,8 +680,7 @@ check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
     /* On the raw bytes: NFC would cut the text at a NUL byte. */
     int32_t ctl = find_control(f->text, f->len, role == N_ROLES);
     if (ctl == '\n' || ctl == '\r') {
-        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
-                 "field \"%s\" has a line break; the %s must be on one line", header, role_names[role]);
+        report_line_break(ps, f, header, role);
         return false;
     }
     if (ctl >= 0) {
@@ -638,8 +705,13 @@ check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
         return true;
     }
     if (!*value) {
-        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "the %s is empty (column \"%s\")",
-                 role_names[role], header);
+        if (role == ROLE_LAST_NAME)
+            diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "the last name is empty (column \"%s\")", header);
+        else if (role == ROLE_FIRST_NAME)
+            diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "the first name is empty (column \"%s\")",
+                     header);
+        else
+            diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col, "the class is empty (column \"%s\")", header);
         return false;
     }
     if (role != ROLE_BIRTH_DATE)
@@ -735,6 +807,41 @@ skip_heading(struct parser *ps)
     return is_heading;
 }
 
+/*
+ * A row with fewer or more fields than the header line. The separator is named: the
+ * secretary looks for a missing or an extra one in the row.
+ */
+static void
+report_field_count(struct parser *ps)
+{
+    const struct roster *r = ps->r;
+    unsigned long        n = ps->n_fields;
+    size_t               n_headers = r->n_headers;
+    const char          *sep = r->delimiter == ',' ? "," : ";";
+    if (ps->n_fields < n_headers && r->delimiter == '\t')
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 util_translate_plural("row has %lu field, but the header line has %zu: a value or a tab is missing",
+                                       "row has %lu fields, but the header line has %zu: a value or a tab is missing",
+                                       n),
+                 n, n_headers);
+    else if (ps->n_fields < n_headers)
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 util_translate_plural(
+                     "row has %lu field, but the header line has %zu: a value or a \"%s\" is missing",
+                     "row has %lu fields, but the header line has %zu: a value or a \"%s\" is missing", n),
+                 n, n_headers, sep);
+    else if (r->delimiter == '\t')
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 "row has %lu fields, but the header line has %zu: a tab too many, or text with a tab that is "
+                 "not in double quotes",
+                 n, n_headers);
+    else
+        diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
+                 "row has %lu fields, but the header line has %zu: a \"%s\" too many, or text with a \"%s\" "
+                 "that is not in double quotes",
+                 n, n_headers, sep, sep);
+}
+
 static void
 read_data_row(struct parser *ps, size_t end)
 {
@@ -752,17 +859,7 @@ read_data_row(struct parser *ps, size_t end)
     }
     if (ps->n_fields < r->n_headers || (ps->n_fields > r->n_headers && !fields_all_empty(ps, r->n_headers))) {
         /* Name the separator: the secretary looks for a missing or an extra one in the row. */
-        const char *sep = r->delimiter == '\t' ? "tab" : r->delimiter == ',' ? "\",\"" : "\";\"";
-        if (ps->n_fields < r->n_headers)
-            diag_add(ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
-                     "row has %zu fields, but the header line has %zu: a value or a %s is missing",
-                     ps->n_fields, r->n_headers, sep);
-        else
-            diag_add(
-                ps->d, DIAG_ERROR, ps->path, ps->row_line, 0,
-                "row has %zu fields, but the header line has %zu: a %s too many, or text with a %s that is "
-                "not in double quotes",
-                ps->n_fields, r->n_headers, sep, sep);
+        report_field_count(ps);
         return;
     }
 

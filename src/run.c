@@ -235,12 +235,13 @@ select_pupils(struct run *r, struct diags *d)
                     found = true;
                 }
             }
-        if (!found)
-            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil with id \"%s\" in the roster%s",
-                     util_quote(o->ids[q]).text,
-                     r->roster->pupils && r->roster->n_pupils && !r->roster->pupils[0].id
-                         ? " (the roster has no id column)"
-                         : "");
+        if (!found && r->roster->pupils && r->roster->n_pupils && !r->roster->pupils[0].id)
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0,
+                     "no pupil with id \"%s\" in the roster (the roster has no id column)",
+                     util_quote(o->ids[q]).text);
+        else if (!found)
+            diag_add(d, DIAG_ERROR, roster_path, 0, 0, "no pupil with id \"%s\" in the roster",
+                     util_quote(o->ids[q]).text);
     }
 }
 

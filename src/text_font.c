@@ -42,7 +42,7 @@ compare_hints(const void *a, const void *b)
     return strcmp(x->family, y->family);
 }
 
-/* "; installed families like it: "Liberation Sans", ..." or "" when none is close. */
+/* "\"Liberation Sans\", \"Liberation Serif\"": the installed families like it, or "" when none is close. */
 static char *
 family_hints(FcConfig *cfg, const char *family)
 {
@@ -79,7 +79,7 @@ family_hints(FcConfig *cfg, const char *family)
     buf_init(&b);
     for (size_t k = 0; k < n; k++) {
         if (k < MAX_HINTS)
-            buf_printf(&b, "%s\"%s\"", k == 0 ? "; installed families like it: " : ", ", hints[k].family);
+            buf_printf(&b, "%s\"%s\"", k == 0 ? "" : ", ", hints[k].family);
         free(hints[k].family);
     }
     free(hints);
@@ -157,8 +157,11 @@ find_family(FcConfig *cfg, const char *family, char *paths[TEXT_N_STYLES], struc
         int rc = match_face(cfg, family, weight[i], slant[i], &paths[i], at, d);
         if (rc == 0) {
             char *hints = family_hints(cfg, family);
-            diag_add(d, DIAG_ERROR, at.file, at.line, at.col, "font \"%s\" not found%s",
-                     util_quote(family).text, hints);
+            if (*hints)
+                diag_add(d, DIAG_ERROR, at.file, at.line, at.col,
+                         "font \"%s\" not found; installed families like it: %s", util_quote(family).text, hints);
+            else
+                diag_add(d, DIAG_ERROR, at.file, at.line, at.col, "font \"%s\" not found", util_quote(family).text);
             free(hints);
         }
         if (rc != 1)

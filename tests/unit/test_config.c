@@ -682,7 +682,7 @@ test_config_front_matter_reads_language_as_two_lower_case_letters(void **state)
          "t.md:2:11: error: language must be a two-letter language code (ISO 639-1) in lower "
          "case, such as \"de\" or \"tr\", not \"t\"\n"},
         {"language: [tr]\n", "t.md:2:11: error: language must be text, not a list\n"},
-        {"langauge: tr\n", "t.md:2:1: error: unknown key \"langauge\" in \"front matter\"; did you mean "
+        {"langauge: tr\n", "t.md:2:1: error: unknown key \"langauge\" in the front matter; did you mean "
                            "\"language\"?\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -708,7 +708,7 @@ test_config_front_matter_reports_at_template_lines(void **state)
         const char *expected;
     } cases[] = {
         {"title: X\ntitel: Y\n",
-         "t.md:3:1: error: unknown key \"titel\" in \"front matter\"; did you mean \"title\"?\n"},
+         "t.md:3:1: error: unknown key \"titel\" in the front matter; did you mean \"title\"?\n"},
         {"adult_age: achtzehn\n",
          "t.md:2:12: error: adult_age must be a whole number from 0 to 99, not \"achtzehn\"\n"},
         {"adult_age: 100\n",
@@ -857,7 +857,7 @@ test_config_keeps_the_lines_of_an_address(void **state)
                              "form:\n  template: t.md\n"
                              "roster:\n  file: k.csv\n",
                              "s.yaml", &text);
-    assert_string_equal(text, "s.yaml:4:7: error: a line of school.address must be text, not a list\n");
+    assert_string_equal(text, "s.yaml:4:7: error: each line of school.address must be text, not a list\n");
     config_free(c);
     free(text);
 }

@@ -103,10 +103,10 @@ test_roster_prefers_semicolon_on_a_tie(void **state)
     struct roster *r =
         parse_expect("Nachname;Vorname,Rufname\nWeber;Ben\n", NULL,
                      "k.csv:1: error: no column for the first name (looked for \"Vorname\", "
-                     "\"Rufname\", \"SchuelerRufname\"); the file has: \"Nachname\", "
+                     "\"Rufname\", \"SchuelerRufname\"); the file has 2 columns: \"Nachname\", "
                      "\"Vorname,Rufname\"\n"
                      "k.csv:1: error: no column for the class (looked for \"Klasse\", "
-                     "\"GruppeBezeichnung\", \"Klasse/Information\"); the file has: \"Nachname\", "
+                     "\"GruppeBezeichnung\", \"Klasse/Information\"); the file has 2 columns: \"Nachname\", "
                      "\"Vorname,Rufname\"\n");
     assert_null(r);
 }
@@ -124,19 +124,17 @@ test_roster_uses_configured_delimiter(void **state)
     assert_string_equal(roster_field(r, &r->pupils[0], "info;x"), "a;b");
     roster_free(r);
 
-    /* A wrong delimiter leaves one column; the message says so. */
+    /* A wrong delimiter leaves one column; a note says so. */
     struct config_roster tab = {.delimiter = '\t'};
     r = parse_expect(
         "Nachname;Vorname;Klasse;Geburtsdatum\nWeber;Ben;5a;03.04.2015\n", &tab,
         "k.csv:1: error: no column for the last name (looked for \"Nachname\", \"Familienname\", "
-        "\"SchuelerNachname\", \"Name\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
-        "(only one column: is the delimiter right?)\n"
+        "\"SchuelerNachname\", \"Name\"); the file has 1 column: \"Nachname;Vorname;Klasse;Geburtsdatum\"\n"
         "k.csv:1: error: no column for the first name (looked for \"Vorname\", \"Rufname\", "
-        "\"SchuelerRufname\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
-        "(only one column: is the delimiter right?)\n"
+        "\"SchuelerRufname\"); the file has 1 column: \"Nachname;Vorname;Klasse;Geburtsdatum\"\n"
         "k.csv:1: error: no column for the class (looked for \"Klasse\", \"GruppeBezeichnung\", "
-        "\"Klasse/Information\"); the file has: \"Nachname;Vorname;Klasse;Geburtsdatum\" "
-        "(only one column: is the delimiter right?)\n");
+        "\"Klasse/Information\"); the file has 1 column: \"Nachname;Vorname;Klasse;Geburtsdatum\"\n"
+        "k.csv:1: note: the header line is one single column: is the delimiter right (roster.delimiter)?\n");
     assert_null(r);
 }
 
@@ -421,8 +419,8 @@ test_roster_uses_configured_column_names(void **state)
     /* a configured column must exist, even the optional id */
     r = parse_expect(
         "Vorname;Kind;Sch\xC3\xBCler;Gruppe;Geb\nFalsch;Ben;Weber;7c;2013-01-31\n", &opts,
-        "k.csv:1: error: no column for the id (looked for \"Nr\", set in roster.columns); the file "
-        "has: \"Vorname\", \"Kind\", \"Sch\xC3\xBCler\", \"Gruppe\", \"Geb\"\n");
+        "k.csv:1: error: no column \"Nr\" (set in roster.columns.id); the file "
+        "has 5 columns: \"Vorname\", \"Kind\", \"Sch\xC3\xBCler\", \"Gruppe\", \"Geb\"\n");
     assert_null(r);
 }
 
@@ -433,7 +431,7 @@ test_roster_missing_columns_list_the_headers_the_file_has(void **state)
     struct roster *r =
         parse_expect("\n\nNachname;Klasse;Geschlecht\nWeber;5a;m\n", NULL,
                      "k.csv:3: error: no column for the first name (looked for \"Vorname\", "
-                     "\"Rufname\", \"SchuelerRufname\"); the file has: \"Nachname\", \"Klasse\", "
+                     "\"Rufname\", \"SchuelerRufname\"); the file has 3 columns: \"Nachname\", \"Klasse\", "
                      "\"Geschlecht\"\n"
                      "");
     assert_null(r);
@@ -1160,8 +1158,9 @@ test_roster_limits_columns_per_row_and_quotes_80_characters(void **state)
     assert_null(parse_len(csv.data, csv.len, NULL, &diags));
     assert_true(strlen(diags) < 1500);
     assert_non_null(
-        strstr(diags, "the file has: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-                      "xxxxxxxxxxxxxx\xE2\x80\xA6\" (only one column"));
+        strstr(diags, "the file has 1 column: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+                      "xxxxxxxxxxxxxx\xE2\x80\xA6\"\n"));
+    assert_non_null(strstr(diags, "note: the header line is one single column"));
     free(diags);
     /* a value with control characters is shown escaped */
     r = parse_expect(

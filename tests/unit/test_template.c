@@ -516,7 +516,7 @@ test_template_reports_front_matter_errors_at_template_lines(void **state)
 {
     (void)state;
     assert_diags("---\ntitle: x\nfarbe: rot\n---\nText\n",
-                 "t.md:3:1: error: unknown key \"farbe\" in \"front matter\"; allowed keys are title, "
+                 "t.md:3:1: error: unknown key \"farbe\" in the front matter; allowed keys are title, "
                  "pupil_signature_from_age, adult_age, language\n");
 }
 
