@@ -33,10 +33,53 @@ util_translate_plural(const char *singular, const char *plural, unsigned long n)
     return dngettext(TEXT_DOMAIN, singular, plural, n);
 }
 
+/* The locale the environment asks for messages: LC_ALL, LC_MESSAGES, LANG, the first one set. */
+static const char *
+wanted_messages_locale(void)
+{
+    static const char *const vars[] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v)
+            return v;
+    }
+    return NULL;
+}
+
+/*
+ * glibc's gettext ignores LANGUAGE while the messages locale is "C", and a
+ * locale that is not generated on the machine (LANG=de_DE.UTF-8 on a server
+ * with only C.UTF-8) leaves it "C". Then the messages locale becomes C.UTF-8,
+ * which is always there, and the language comes from LANGUAGE, or from the
+ * wanted locale's name when LANGUAGE is unset; so LANGUAGE=de alone and a
+ * German desktop's LANG both give German. LC_ALL=C (or LANG=C) chosen on
+ * purpose stays English, as in every GNU program.
+ */
+static void
+messages_without_generated_locale(void)
+{
+#if defined(__GLIBC__)
+    const char *now = setlocale(LC_MESSAGES, NULL);
+    if (!now || (strcmp(now, "C") != 0 && strcmp(now, "POSIX") != 0))
+        return;
+    const char *want = wanted_messages_locale();
+    const char *language = getenv("LANGUAGE");
+    if (want && (strcmp(want, "C") == 0 || strcmp(want, "POSIX") == 0))
+        return;
+    if (!want && !(language && *language))
+        return;
+    if (!setlocale(LC_MESSAGES, "C.UTF-8"))
+        return;
+    if (want && !(language && *language))
+        setenv("LANGUAGE", want, 1); /* glibc takes "de_DE.UTF-8" there as the language de_DE */
+#endif
+}
+
 void
 util_i18n_init(const char *locale_dir)
 {
     setlocale(LC_ALL, "");
+    messages_without_generated_locale();
     /* Data (PDF coordinates, dates, counts in files) is written in the C format in every language. */
     setlocale(LC_NUMERIC, "C");
     bindtextdomain(TEXT_DOMAIN, locale_dir);
