@@ -21,12 +21,18 @@
 # must be exactly as before; after status 0 only the files of expect.files may
 # be new or changed, no other folder may have appeared, and nothing may be gone
 # that expect.removed does not name.
-# usage: run-e2e.sh CONSENTGEN CASE_DIR [--update]
+# German mode (--de): the same run with LANGUAGE=de, comparing the exit status and the German
+# messages with expect.stderr.de (and expect.stdout.de if present); the files were checked by
+# the English run. --update-de writes expect.stderr.de.
+# usage: run-e2e.sh CONSENTGEN CASE_DIR [--update | --de | --update-de]
 set -u
 # English messages and a fixed locale, whatever the machine's: the goldens are English.
 export LC_ALL=C.UTF-8
 unset LANGUAGE LANG LC_MESSAGES
 bin=$(realpath "$1") case_dir=$(realpath "$2") update=${3:-}
+case "$update" in
+--de | --update-de) export LANGUAGE=de ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 name=$(basename "$case_dir")
 tmp=$(mktemp -d)
@@ -85,6 +91,34 @@ run_once() { # $1: work folder
 
 run_once "$tmp/a"
 status=$(cat "$tmp/a/status")
+
+if [ "$update" = "--update-de" ]; then
+    rm -f "$case_dir/expect.stderr.de" "$case_dir/expect.stdout.de"
+    [ -s "$tmp/a/stderr" ] && cp "$tmp/a/stderr" "$case_dir/expect.stderr.de"
+    # German stdout only where it differs from the English one (a table, a summary).
+    if [ -f "$case_dir/expect.stdout" ] && ! cmp -s "$case_dir/expect.stdout" "$tmp/a/stdout"; then
+        cp "$tmp/a/stdout" "$case_dir/expect.stdout.de"
+    fi
+    echo "e2e $name: German golden files updated"
+    exit 0
+fi
+if [ "$update" = "--de" ]; then
+    expect_status=0
+    [ -f "$case_dir/expect.status" ] && expect_status=$(cat "$case_dir/expect.status")
+    [ "$status" = "$expect_status" ] || say "German run: exit status $status, expected $expect_status"
+    if [ -f "$case_dir/expect.stderr.de" ]; then
+        diff -u "$case_dir/expect.stderr.de" "$tmp/a/stderr" >&2 || say "German stderr differs"
+    else
+        say "no expect.stderr.de (scripts/update-golden.sh writes it)"
+    fi
+    stdout_de=$case_dir/expect.stdout.de
+    [ -f "$stdout_de" ] || stdout_de=$case_dir/expect.stdout
+    if [ -f "$stdout_de" ]; then
+        diff -u "$stdout_de" "$tmp/a/stdout" >&2 || say "German stdout differs"
+    fi
+    [ "$fail" = 0 ] && echo "e2e $name (de): ok"
+    exit "$fail"
+fi
 
 # Files other than PDFs whose bytes the case expects.
 other_expected() {
