@@ -6,7 +6,9 @@
 # a few answers were recorded with set), for docs/scanning.md scan-page.png (a page of the scans the
 # e2e cases read: two cut slips, as the copier saw them) and review-page.png (the first page of the
 # review file that scanning them gives), and for docs/config.md arabic-name.png, the pupil block of a
-# pupil whose name is written in Arabic script. Needs pdftoppm and pdftotext (poppler-utils).
+# pupil whose name is written in Arabic script; for docs/anleitung.md pictures of the terminal with
+# consentgen's German output (terminal-*.png: check passing, check finding problems, render, set and
+# status). Needs pdftoppm and pdftotext (poppler-utils) and hb-view (libharfbuzz-bin).
 # usage: scripts/render-images.sh [BUILD_DIR]   (default build/; configured and built if it has no binary)
 set -eu
 cd "$(dirname "$0")/.."
@@ -73,3 +75,35 @@ top_px=$(awk -v y="${top_pt:-330}" 'BEGIN { printf "%d", (y - 12) * 110 / 72 }')
 pdftoppm -png -r 110 -singlefile -f "${page:-2}" -l "${page:-2}" -x 95 -y "$top_px" -W 740 -H 160 "$arabic_pdf" \
     docs/images/arabic-name 2>/dev/null
 echo docs/images/arabic-name.png
+
+# The terminal as the secretary sees it, in German: each command after a "$" prompt, then what it
+# prints (stdout and stderr as they come), tabs and lines wrapped at 100 characters as a terminal shows them.
+term() { # NAME FOLDER COMMAND-LINE...
+    local name=$1 dir=$2
+    shift 2
+    : >"$tmp/term.txt"
+    for cmd in "$@"; do
+        printf '$ %s\n' "$cmd" >>"$tmp/term.txt"
+        (cd "$dir" && LC_ALL=C.UTF-8 LANGUAGE=de PATH="$(realpath "$OLDPWD/$build/src"):$PATH" bash -c "$cmd" 2>&1) |
+            expand -t 8 | fold -s -w 100 >>"$tmp/term.txt" || true
+    done
+    hb-view --font-file=/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf --font-size=13 --margin=14 \
+        --line-space=3 --background=f2f2f2 --foreground=1a1a1a --text-file="$tmp/term.txt" -O png \
+        -o "docs/images/$name.png"
+    echo "docs/images/$name.png"
+}
+cp -r examples "$tmp/office"
+sed -i "s|template: .*|template: $PWD/templates/videokonferenz-iserv.md|" "$tmp/office/schule.yaml"
+term terminal-check-ok "$tmp/office" "consentgen check schule.yaml"
+# The same school with the mistakes an export and a quick edit make: a value missing in a row, a day that
+# does not exist, a pupil listed twice, a misspelt key.
+cp -r "$tmp/office" "$tmp/mistakes"
+sed -i -e '3s/;w\(\r\?\)$/\1/' -e '5s/02\.12\.2015/31.02.2015/' "$tmp/mistakes/klassen.csv"
+sed -n 6p "$tmp/mistakes/klassen.csv" >>"$tmp/mistakes/klassen.csv"
+sed -i 's/^  address:/  adress:/' "$tmp/mistakes/schule.yaml"
+term terminal-check-errors "$tmp/mistakes" "consentgen check schule.yaml"
+term terminal-render "$tmp/office" "consentgen render schule.yaml --class 5a" \
+    "consentgen render schule.yaml --pupil \"Schäfer, Lena\""
+term terminal-status "$tmp/office" "consentgen set schule.yaml --pupil \"Müller, Jonas\" --answer ja --date 2026-12-01" \
+    "consentgen set schule.yaml --pupil \"Şahin, İlayda\" --answer nein --date 2026-12-01" \
+    "consentgen status schule.yaml"
