@@ -16,6 +16,7 @@ if [ "${1:-}" = "--test" ]; then
   # the scan tests draw their QR codes with libqrencode; bench/scan.sh compares zbar with zxing-cpp
   packages+=(libqrencode-dev libzbar-dev zbar-tools)
   packages+=(libharfbuzz-bin) # hb-shape and hb-subset: the text engine's tests compare with HarfBuzz's tools
+  packages+=(fonts-dejavu-extra) # the font tests load DejaVu Sans in all three styles (core has no Oblique)
   packages+=(libc-l10n) # the German e2e goldens hold the C library's German texts ("Datei oder Verzeichnis nicht gefunden")
 fi
 missing=()

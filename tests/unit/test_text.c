@@ -248,8 +248,9 @@ hb_shape_item(const struct text_engine *e, const struct text_para *p, const stru
     char *text = shell_quote(p->text + it->start, it->len);
     char *before = shell_quote(p->text, it->start);
     char *after = shell_quote(p->text + it->start + it->len, p->len - it->start - it->len);
-    char *cmd = xasprintf("hb-shape --no-glyph-names --utf8-clusters --font-size=%d --language=und "
-                          "--direction=%s --script=%s %s %s --text-before=%s --text-after=%s '%s' %s",
+    /* hb-shape reads its arguments in the locale's charset: UTF-8 whatever the caller's locale. */
+    char *cmd = xasprintf("LC_ALL=C.UTF-8 hb-shape --no-glyph-names --utf8-clusters --font-size=%d "
+                          "--language=und --direction=%s --script=%s %s %s --text-before=%s --text-after=%s '%s' %s",
                           TEXT_UNITS_PER_EM, it->level & 1 ? "rtl" : "ltr", script,
                           it->start == 0 ? "--bot" : "", it->start + it->len == p->len ? "--eot" : "", before,
                           after, text_engine_font_path(e, it->font), text);
