@@ -33,7 +33,7 @@
 #define ROSTER_MAX_FIELD_CHARS 1000
 #define ROSTER_MAX_COLUMNS 1000 /* a school export has 5 to 60 */
 #define MAX_LISTED_HEADERS 20   /* in a message naming the columns of the file */
-#define NO_COLUMN SIZE_MAX
+#define NO_COLUMN ROSTER_NO_COLUMN
 
 enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_ID, N_ROLES };
 
@@ -547,6 +547,9 @@ read_header(struct parser *ps)
     for (size_t i = 0; i < r->n_headers; i++)
         free(keys[i]);
     free(keys);
+    r->columns = (struct roster_columns){ps->column[ROLE_LAST_NAME], ps->column[ROLE_FIRST_NAME],
+                                         ps->column[ROLE_BIRTH_DATE], ps->column[ROLE_CLASS],
+                                         ps->column[ROLE_ID]};
     return ok;
 }
 
@@ -1301,6 +1304,7 @@ roster_parse(const char *data, size_t len, const char *path, const struct config
     ps.bad = decoded.bad;
     ps.n_bad = decoded.n_bad;
     ps.r->was_windows_1252 = decoded.was_windows_1252;
+    ps.r->was_utf16 = kind == UTIL_FILE_UTF16LE || kind == UTIL_FILE_UTF16BE;
     ps.check_utf8 = !decoded.is_utf8;
     ps.is_mixed = decoded.is_mixed;
     ps.r->delimiter = opts && opts->delimiter ? opts->delimiter : detect_delimiter(ps.text, ps.len);

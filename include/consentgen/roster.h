@@ -24,14 +24,22 @@ struct pupil {
     size_t      row;        /* 1-based data row number */
 };
 
+/* Which column each field was read from: an index into roster.headers, ROSTER_NO_COLUMN when none. */
+#define ROSTER_NO_COLUMN ((size_t)-1)
+struct roster_columns {
+    size_t last_name, first_name, birth_date, class_name, id;
+};
+
 struct roster {
-    char         *path;    /* as written in the config, for messages */
-    char        **headers; /* NFC, as in the file */
-    size_t        n_headers;
-    struct pupil *pupils; /* valid rows only, in file order */
-    size_t        n_pupils;
-    char          delimiter; /* the one used */
-    bool          was_windows_1252;
+    char                 *path;    /* as written in the config, for messages */
+    char                **headers; /* NFC, as in the file */
+    size_t                n_headers;
+    struct pupil         *pupils; /* valid rows only, in file order */
+    size_t                n_pupils;
+    char                  delimiter; /* the one used */
+    bool                  was_windows_1252;
+    bool                  was_utf16; /* Excel's "Unicode-Text", with a byte order mark */
+    struct roster_columns columns;   /* as found, by roster.columns or the usual headers */
 };
 
 /*

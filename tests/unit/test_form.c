@@ -36,7 +36,8 @@ static struct pupil pupils[] = {
     {"Özdemir", "Ben", "5a", "4711", {2012, 11, 28}, fields_ben, 18, 17},
 };
 
-static struct roster roster = {"klassen.csv", headers, 6, pupils, 2, ';', false};
+static struct roster roster = {
+    .path = "klassen.csv", .headers = headers, .n_headers = 6, .pupils = pupils, .n_pupils = 2, .delimiter = ';'};
 
 /* The codes of An and Ben in the round of `config` with the form "Einwilligung Videokonferenzen". */
 #define TOKEN_AN "3HWZGMJPVEMK"

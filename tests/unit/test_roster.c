@@ -394,6 +394,44 @@ test_roster_takes_name_as_last_name_only_without_a_better_column(void **state)
     roster_free(r);
 }
 
+/* init writes roster.columns from what the roster found: the header index of each field, or none. */
+static void
+test_roster_tells_which_column_each_field_came_from(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect("Name;Vorname;Klasse;Geburtsdatum;Nachname\n"
+                                    "Ben Weber;Ben;5a;03.04.2015;Weber\n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_int_equal(r->columns.last_name, 4);
+    assert_int_equal(r->columns.first_name, 1);
+    assert_int_equal(r->columns.class_name, 2);
+    assert_int_equal(r->columns.birth_date, 3);
+    assert_true(r->columns.id == ROSTER_NO_COLUMN);
+    assert_int_equal(r->delimiter, ';');
+    assert_false(r->was_windows_1252);
+    assert_false(r->was_utf16);
+    roster_free(r);
+
+    /* Excel's "Unicode-Text": UTF-16LE with a BOM, tab-separated; IServ's headers, no birth date. */
+    static const char utf16[] = "\xFF\xFE"
+                                "N\0a\0c\0h\0n\0a\0m\0e\0\t\0V\0o\0r\0n\0a\0m\0e\0\t\0"
+                                "K\0l\0a\0s\0s\0e\0/\0I\0n\0f\0o\0r\0m\0a\0t\0i\0o\0n\0\n\0"
+                                "W\0e\0b\0e\0r\0\t\0B\0e\0n\0\t\0"
+                                "5\0a\0\n\0";
+    char *diags;
+    r = parse_len(utf16, sizeof utf16 - 1, NULL, &diags);
+    assert_string_equal(diags, "");
+    free(diags);
+    assert_non_null(r);
+    assert_true(r->was_utf16);
+    assert_int_equal(r->delimiter, '\t');
+    assert_int_equal(r->columns.class_name, 2);
+    assert_string_equal(r->headers[r->columns.class_name], "Klasse/Information");
+    assert_true(r->columns.birth_date == ROSTER_NO_COLUMN);
+    roster_free(r);
+}
+
 static void
 test_roster_uses_configured_column_names(void **state)
 {
@@ -1447,6 +1485,7 @@ main(void)
         cmocka_unit_test(test_roster_stray_quote_in_header_is_fatal),
         cmocka_unit_test(test_roster_finds_columns_by_every_alias),
         cmocka_unit_test(test_roster_takes_name_as_last_name_only_without_a_better_column),
+        cmocka_unit_test(test_roster_tells_which_column_each_field_came_from),
         cmocka_unit_test(test_roster_uses_configured_column_names),
         cmocka_unit_test(test_roster_missing_columns_list_the_headers_the_file_has),
         cmocka_unit_test(test_roster_keeps_extra_columns),
