@@ -40,6 +40,10 @@ print_help(void)
           "  consentgen status CONFIG [--class NAME]... [--missing]\n"
           "                                       answers back per class; with --missing who is still "
           "missing\n"
+          "  consentgen init   [FOLDER] [--roster FILE]\n"
+          "                                       start a new school: a commented schule.yaml and a copy of\n"
+          "                                       the form text in FOLDER (default: here); never replaces a "
+          "file\n"
           "  consentgen --help | --version\n"
           "\n"
           "Choosing classes and pupils:\n"
@@ -54,6 +58,10 @@ print_help(void)
           "  --answer ja|nein|widerrufen\n"
           "                        the answer on the signed slip, or a withdrawal\n"
           "  --date D              the day it came in (2026-12-01 or 01.12.2026; default: today)\n"
+          "\n"
+          "Starting (init):\n"
+          "  --roster FILE         the pupil list exported by the school software: schule.yaml names it\n"
+          "                        and the columns, delimiter and encoding found in it\n"
           "\n"
           "Output (render):\n"
           "  --out DIR             folder for the PDF files (default: output.dir of the config)\n"
@@ -143,6 +151,17 @@ static bool
 check_options_fit(const struct cli_opts *o, struct diags *d)
 {
     enum cli_command c = o->command;
+    if (c != CLI_CMD_INIT && o->roster_path) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--roster belongs to init; the config names the roster of the others");
+        return false;
+    }
+    if (c == CLI_CMD_INIT && (o->n_classes || o->n_pupils || o->n_ids || o->out_dir || o->has_split || o->jobs ||
+                              o->quiet || o->strict || o->missing || o->has_answer || o->has_date)) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "init takes only a folder and --roster FILE");
+        return false;
+    }
+    if (c == CLI_CMD_INIT)
+        return true;
     if (c != CLI_CMD_RENDER && c != CLI_CMD_SCAN && (o->out_dir || o->has_split || o->jobs || o->quiet)) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "--out, --split, --jobs and --quiet belong to render");
         return false;
@@ -209,7 +228,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         OPT_STRICT,
         OPT_MISSING,
         OPT_ANSWER,
-        OPT_DATE
+        OPT_DATE,
+        OPT_ROSTER
     };
     static const struct option longopts[] = {
         {"class", required_argument, NULL, OPT_CLASS}, {"pupil", required_argument, NULL, OPT_PUPIL},
@@ -217,7 +237,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         {"split", required_argument, NULL, OPT_SPLIT}, {"jobs", required_argument, NULL, OPT_JOBS},
         {"quiet", no_argument, NULL, OPT_QUIET},       {"strict", no_argument, NULL, OPT_STRICT},
         {"missing", no_argument, NULL, OPT_MISSING},   {"answer", required_argument, NULL, OPT_ANSWER},
-        {"date", required_argument, NULL, OPT_DATE},   {"help", no_argument, NULL, 'h'},
+        {"date", required_argument, NULL, OPT_DATE},   {"roster", required_argument, NULL, OPT_ROSTER},
+        {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
     };
     memset(opts, 0, sizeof(*opts));
@@ -238,13 +259,15 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         opts->command = CLI_CMD_STATUS;
     else if (strcmp(cmd, "scan") == 0)
         opts->command = CLI_CMD_SCAN;
+    else if (strcmp(cmd, "init") == 0)
+        opts->command = CLI_CMD_INIT;
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0)
         opts->command = CLI_CMD_HELP;
     else if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0)
         opts->command = CLI_CMD_VERSION;
     else {
         diag_add(d, DIAG_ERROR, NULL, 0, 0,
-                 "unknown command \"%s\": expected render, check, list, scan, set or status", cmd);
+                 "unknown command \"%s\": expected render, check, list, scan, set, status or init", cmd);
         return false;
     }
     if (opts->command == CLI_CMD_HELP || opts->command == CLI_CMD_VERSION)
@@ -258,6 +281,16 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
             const char *arg = argv[1 + optind++];
             if (opts->config_path && opts->command == CLI_CMD_SCAN) {
                 push_arg(&opts->files, &opts->n_files, arg);
+                continue;
+            }
+            if (opts->command == CLI_CMD_INIT) {
+                if (opts->folder) {
+                    diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                             "unexpected argument \"%s\": init takes one FOLDER, and the roster with --roster",
+                             arg);
+                    return false;
+                }
+                opts->folder = arg;
                 continue;
             }
             if (opts->config_path) {
@@ -326,6 +359,9 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
                 return false;
             opts->has_date = true;
             break;
+        case OPT_ROSTER:
+            opts->roster_path = optarg;
+            break;
         case 'h':
             opts->command = CLI_CMD_HELP;
             return true;
@@ -340,7 +376,7 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
             return false;
         }
     }
-    if (!opts->config_path) {
+    if (!opts->config_path && opts->command != CLI_CMD_INIT) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "no CONFIG file given");
         return false;
     }
@@ -392,8 +428,8 @@ static void
 print_usage_error(struct diags *d)
 {
     print_diags(d);
-    fprintf(stderr, "%s\n%s\n", _("usage: consentgen render|check|list|scan|set|status CONFIG [OPTIONS]"),
-            _("Try 'consentgen --help'."));
+    fprintf(stderr, "%s\n%s\n%s\n", _("usage: consentgen render|check|list|scan|set|status CONFIG [OPTIONS]"),
+            _("       consentgen init [FOLDER] [--roster FILE]"), _("Try 'consentgen --help'."));
 }
 
 /* ---- commands ---- */
@@ -756,6 +792,81 @@ cmd_scan(const struct cli_opts *o)
 #endif
 }
 
+/* A path as one shell word for a command to copy: as it is when plain, else in single quotes. */
+static char *
+shell_word(const char *s)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/+-") == strlen(s))
+        return xstrdup(s);
+    struct buf b;
+    buf_init(&b);
+    buf_putc(&b, '\'');
+    for (const char *p = s; *p; p++)
+        if (*p == '\'')
+            buf_puts(&b, "'\\''"); /* ends the quote, a quoted quote, starts it again */
+        else
+            buf_putc(&b, *p);
+    buf_putc(&b, '\'');
+    return buf_detach(&b);
+}
+
+/* init: the files written, what was found in the roster, and what to do next. */
+static void
+print_init_result(const struct run_init_result *res, const char *roster_path)
+{
+    for (size_t i = 0; i < res->n_written; i++)
+        printf("%s\n", res->written[i]);
+    if (roster_path) {
+        unsigned long n_classes = res->n_classes, n_pupils = res->n_pupils;
+        char *classes = xasprintf(util_translate_plural("%lu class", "%lu classes", n_classes), n_classes);
+        char *pupils = xasprintf(util_translate_plural("%lu pupil", "%lu pupils", n_pupils), n_pupils);
+        /* TRANSLATORS: the roster file, then "48 pupils", "2 classes"; a list of its columns follows. */
+        printf(_("\nIn %s (%s, %s), these columns were found:\n"), roster_path, pupils, classes);
+        free(classes);
+        free(pupils);
+        const char *labels[RUN_INIT_N_FIELDS] = {_("last name"), _("first name"), _("birth date"), _("class"),
+                                                 _("id")};
+        for (size_t i = 0; i < RUN_INIT_N_FIELDS; i++) {
+            if (res->columns[i])
+                /* TRANSLATORS: "last name: "Nachname"": a field of the form and the roster's column for it. */
+                printf(_("  %s: \"%s\"\n"), labels[i], util_quote(res->columns[i]).text);
+            else if (i == 2)
+                printf(_("  %s: none; the forms leave the birth date blank for the parents\n"), labels[i]);
+            else if (i == 4)
+                printf(_("  %s: none (it is not needed)\n"), labels[i]);
+        }
+    }
+    char *config = shell_word(res->config_path);
+    puts(_("\nNext steps:"));
+    printf(_("  1. Open %s in a text editor and replace each text in [square brackets] with your school's.\n"),
+           res->config_path);
+    printf(_("  2. Read the form text %s beside it and adapt it to your school where needed.\n"),
+           res->template_file);
+    if (!roster_path)
+        printf(_("  3. Export the pupil list from the school software (SchILD-NRW, IServ) as a CSV file and\n"
+                 "     save it as klassen.csv beside %s.\n"),
+               res->config_path);
+    printf(_("  %d. Check everything: consentgen check %s\n"), roster_path ? 3 : 4, config);
+    printf(_("  %d. Print the forms:  consentgen render %s\n"), roster_path ? 4 : 5, config);
+    free(config);
+}
+
+static int
+cmd_init(const struct cli_opts *o)
+{
+    struct run_init_request req = {o->folder, o->roster_path, NULL};
+    struct run_init_result  res;
+    struct diags            d = {0};
+    bool                    ok = run_init(&req, &res, &d);
+    print_diags(&d);
+    if (ok)
+        print_init_result(&res, o->roster_path);
+    int status = ok ? CLI_EXIT_OK : res.write_failed ? CLI_EXIT_OUTPUT : CLI_EXIT_INPUT;
+    diags_fini(&d);
+    run_init_result_fini(&res);
+    return status;
+}
+
 /*
  * The message catalogues are in share/locale beside the program's folder
  * (installed: /usr/bin -> /usr/share/locale; the build tree; the Windows zip),
@@ -843,6 +954,9 @@ cli_main(int argc, char **argv)
         break;
     case CLI_CMD_SCAN:
         status = cmd_scan(&o);
+        break;
+    case CLI_CMD_INIT:
+        status = cmd_init(&o);
         break;
     case CLI_CMD_NONE:
     default:

@@ -1013,6 +1013,20 @@ read_address(const struct walk *w, struct pair p, char **out)
     *out = buf_detach(&b);
 }
 
+/*
+ * A text in square brackets ("[Name der Schule]") is a placeholder that
+ * consentgen init wrote and nobody filled in: the forms would print it.
+ */
+static void
+warn_placeholder(const struct walk *w, struct pair p, const char *name, const char *text)
+{
+    size_t n = text ? strlen(text) : 0;
+    if (p.value && n >= 2 && text[0] == '[' && strchr(text, ']') == text + n - 1)
+        diag_add(w->d, DIAG_WARNING, w->file, p.value->line, p.value->col,
+                 "%s still holds the placeholder \"%s\"; write the real text there before printing", name,
+                 util_quote(text).text);
+}
+
 static void
 read_school(const struct walk *w, struct pair sp, struct config_school *s)
 {
@@ -1026,13 +1040,16 @@ read_school(const struct walk *w, struct pair sp, struct config_school *s)
         return; /* wrong type, reported */
     if (check_required(w, f[0], sp.key, "school.name"))
         get_text(w, f[0], "school.name", &s->name);
+    warn_placeholder(w, f[0], "school.name", s->name);
     read_address(w, f[1], &s->address);
+    warn_placeholder(w, f[1], "school.address", s->address);
     if (s->address && s->address[0] == '\0') {
         free(s->address);
         s->address = NULL;
     }
     get_path(w, f[2], "school.logo", &s->logo, NULL);
     get_text(w, f[3], "school.data_protection", &s->data_protection);
+    warn_placeholder(w, f[3], "school.data_protection", s->data_protection);
     if (s->data_protection && s->data_protection[0] == '\0') {
         free(s->data_protection);
         s->data_protection = NULL;
@@ -1087,6 +1104,9 @@ read_values(const struct walk *w, struct pair vp, struct config_form *form)
                      util_quote(key->text).text, util_quote(key->text).text);
             continue;
         }
+        char *name = xasprintf("form.values.%s", util_quote(key->text).text);
+        warn_placeholder(w, (struct pair){key, v}, name, v->text);
+        free(name);
         form->values[form->n_values++] = (struct config_value){
             .key = xstrdup(key->text), .value = xstrdup(v->text), .line = v->line, .col = v->col};
     }
@@ -1107,8 +1127,15 @@ read_form(const struct walk *w, struct pair sp, struct config_form *form)
         match_keys(w, map, "form", keys, 4, f);
     else if (sp.value && !(sp.value->kind == NODE_SCALAR && sp.value->is_null))
         return;
-    if (check_required(w, f[0], sp.key, "form.template"))
+    if (check_required(w, f[0], sp.key, "form.template")) {
         get_path(w, f[0], "form.template", &form->template_path, &form->template_path_as_written);
+        /* A shipped template by its name: found by run in the installed folder, not beside the config. */
+        if (form->template_path_as_written && config_is_template_name(form->template_path_as_written)) {
+            free(form->template_path);
+            form->template_path = NULL;
+            form->template_name = xstrdup(form->template_path_as_written);
+        }
+    }
 
     char *date_text = NULL;
     if (get_text(w, f[1], "form.date", &date_text)) {
@@ -1502,6 +1529,7 @@ config_free(struct config *c)
     free(c->school.data_protection);
     free(c->form.template_path);
     free(c->form.template_path_as_written);
+    free(c->form.template_name);
     for (size_t i = 0; i < c->form.n_values; i++) {
         free(c->form.values[i].key);
         free(c->form.values[i].value);
@@ -1520,6 +1548,12 @@ config_free(struct config *c)
     free(c->page.font);
     free_fallbacks(&c->page);
     free(c);
+}
+
+bool
+config_is_template_name(const char *s)
+{
+    return s[0] != '\0' && !strpbrk(s, "/\\.");
 }
 
 const char *

@@ -501,6 +501,95 @@ report_missing_column(struct parser *ps, enum role role, const char *configured)
     free(has);
 }
 
+static enum role
+role_of_column(const struct parser *ps, size_t col)
+{
+    for (int role = 0; role < N_ROLES; role++)
+        if (ps->column[role] == col)
+            return (enum role)role;
+    return N_ROLES;
+}
+
+/*
+ * Header words that name someone other than the pupil (parents, teachers) or
+ * an address: a column "Nachname Erziehungsberechtigte" is never the pupil's.
+ */
+static const char *const other_person_words[] = {"eltern", "erzieh", "mutter", "vater", "lehrer", "sorge",
+                                                 "strasse", "straße", "ort", "schul", NULL};
+
+/* The letters and digits of a folded header: "Geb.-Datum" is "gebdatum", "Schüler-Nachname" "schülernachname". */
+static char *
+header_letters(const char *key)
+{
+    char  *out = xmalloc(strlen(key) + 1);
+    size_t n = 0;
+    for (const char *p = key; *p; p++)
+        if ((unsigned char)*p >= 0x80 || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+            out[n++] = *p;
+    out[n] = '\0';
+    return out;
+}
+
+static bool
+has_word(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (strstr(s, *words))
+            return true;
+    return false;
+}
+
+static bool
+ends_with(const char *s, const char *end)
+{
+    size_t n = strlen(s), m = strlen(end);
+    return n >= m && strcmp(s + n - m, end) == 0;
+}
+
+/*
+ * Whether a header (its letters, folded) names role in an export whose
+ * headers are not the usual ones: "Schüler-Nachname", "Rufname (Schüler)",
+ * "Geb.-Datum", "Geburtstag", "Kl.", "Klasse/Kurs", "Schüler-ID".
+ */
+static bool
+header_suggests(const char *h, enum role role)
+{
+    static const char *const last[] = {"nachname", "familienname", "zuname", NULL};
+    static const char *const first[] = {"vorname", "rufname", NULL};
+    switch (role) {
+    case ROLE_LAST_NAME:
+        return has_word(h, last) || (ends_with(h, "name") && !has_word(h, first) && !strstr(h, "klasse") &&
+                                       !strstr(h, "geburt"));
+    case ROLE_FIRST_NAME:
+        return has_word(h, first);
+    case ROLE_BIRTH_DATE:
+        return strstr(h, "geburt") || strncmp(h, "gebdat", 6) == 0 || strcmp(h, "geb") == 0;
+    case ROLE_CLASS:
+        return strncmp(h, "klasse", 6) == 0 || strcmp(h, "kl") == 0 || strcmp(h, "klbez") == 0;
+    case ROLE_ID:
+        return ends_with(h, "id") || strstr(h, "idnr") || strstr(h, "idnummer");
+    case N_ROLES:
+        break;
+    }
+    abort();
+}
+
+/* For init: the first column, not taken by another role, whose header suggests role; NO_COLUMN if none. */
+static size_t
+guess_column(const struct parser *ps, char *const *keys, enum role role)
+{
+    size_t found = NO_COLUMN;
+    for (size_t i = 0; i < ps->r->n_headers && found == NO_COLUMN; i++) {
+        if (role_of_column(ps, i) != N_ROLES)
+            continue;
+        char *h = header_letters(keys[i]);
+        if (header_suggests(h, role) && !has_word(h, other_person_words))
+            found = i;
+        free(h);
+    }
+    return found;
+}
+
 /* Stores the header names and finds each role's column; false if a required one is missing. */
 static bool
 read_header(struct parser *ps)
@@ -533,6 +622,14 @@ read_header(struct parser *ps)
             for (const char *const *a = role_aliases[role]; *a && ps->column[role] == NO_COLUMN; a++)
                 ps->column[role] = find_header_in(r, keys, *a);
         }
+    }
+    /* Only once every usual header is placed, so a guess never takes a column a usual name names. */
+    if (ps->opts && ps->opts->guess_columns)
+        for (int role = 0; role < N_ROLES; role++)
+            if (ps->column[role] == NO_COLUMN && !configured_column(ps->opts, (enum role)role))
+                ps->column[role] = guess_column(ps, keys, (enum role)role);
+    for (int role = 0; role < N_ROLES; role++) {
+        const char *configured = configured_column(ps->opts, (enum role)role);
         /* Without a birth date column (IServ lists) the forms leave the date for the parents to write. */
         bool is_optional = role == ROLE_ID || role == ROLE_BIRTH_DATE;
         if (ps->column[role] != NO_COLUMN || (is_optional && !configured))
@@ -554,15 +651,6 @@ read_header(struct parser *ps)
 }
 
 /* ---- data rows ---- */
-
-static enum role
-role_of_column(const struct parser *ps, size_t col)
-{
-    for (int role = 0; role < N_ROLES; role++)
-        if (ps->column[role] == col)
-            return (enum role)role;
-    return N_ROLES;
-}
 
 /* Five digits: how Excel writes a date cell formatted as a number (42204 is 19.07.2015). */
 static bool

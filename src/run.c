@@ -10,9 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "consentgen/sys.h"
 #include "consentgen/util.h"
 
 #include "run_int.h"
+
+#ifndef CONSENTGEN_TEMPLATESDIR
+#define CONSENTGEN_TEMPLATESDIR "/usr/share/consentgen/templates"
+#endif
 
 void
 run_fini(struct run *r)
@@ -282,6 +287,83 @@ is_device_or_pipe(const char *path, bool is_logo, struct diags *d)
     return true;
 }
 
+char *
+run_shipped_templates_folder(void)
+{
+    char *dir = sys_program_folder();
+    char *beside = dir ? xasprintf("%s/../share/consentgen/templates", dir) : NULL;
+    free(dir);
+    if (beside && sys_is_folder(beside))
+        return beside;
+    free(beside);
+    return sys_is_folder(CONSENTGEN_TEMPLATESDIR) ? xstrdup(CONSENTGEN_TEMPLATESDIR) : NULL;
+}
+
+char **
+run_template_names(const char *folder, size_t *n)
+{
+    size_t n_entries;
+    char **entries = sys_list_folder(folder, &n_entries);
+    *n = 0;
+    if (!entries)
+        return NULL;
+    char **names = xmalloc((n_entries ? n_entries : 1) * sizeof(*names));
+    for (size_t i = 0; i < n_entries; i++) {
+        size_t len = strlen(entries[i]);
+        /* NAME.md, not NAME.tr.md (a translation) nor .hidden.md */
+        if (len > 3 && strcmp(entries[i] + len - 3, ".md") == 0 && !memchr(entries[i], '.', len - 3))
+            names[(*n)++] = xstrndup(entries[i], len - 3);
+    }
+    sys_list_folder_free(entries, n_entries);
+    return names;
+}
+
+void
+run_template_names_free(char **names, size_t n)
+{
+    sys_list_folder_free(names, n);
+}
+
+/*
+ * form.template names a shipped template ("videokonferenz-iserv"): its file
+ * is NAME.md in the folder of shipped templates. Otherwise an error at the
+ * config's line that lists the names there are.
+ */
+static void
+find_shipped_template(struct config *c, const char *templates_folder, struct diags *d)
+{
+    char              *folder = templates_folder ? xstrdup(templates_folder) : run_shipped_templates_folder();
+    struct util_quoted name = util_quote(c->form.template_name);
+    if (!folder) {
+        diag_add(d, DIAG_ERROR, c->path, c->template_at.line, c->template_at.col,
+                 "form.template \"%s\" names a shipped template, but the shipped templates are not "
+                 "installed: name the template's file with its ending (.md) instead",
+                 name.text);
+        return;
+    }
+    char *path = xasprintf("%s/%s.md", folder, c->form.template_name);
+    if (util_check_regular_file(path)) {
+        c->form.template_path = path;
+        free(folder);
+        return;
+    }
+    free(path);
+    size_t n;
+    char **names = run_template_names(folder, &n);
+    struct buf list;
+    buf_init(&list);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&list, "%s\"%s\"", i ? ", " : "", names[i]);
+    diag_add(d, DIAG_ERROR, c->path, c->template_at.line, c->template_at.col,
+             "there is no shipped template \"%s\"; the shipped templates are: %s", name.text,
+             list.data ? list.data : "");
+    diag_add(d, DIAG_NOTE, c->path, c->template_at.line, c->template_at.col,
+             "a template file of your own is named with its ending, such as \"template: %s.md\"", name.text);
+    buf_fini(&list);
+    run_template_names_free(names, n);
+    free(folder);
+}
+
 /*
  * Loads and cross-checks every input. Returns false with all problems in d
  * when the run must not write anything.
@@ -302,6 +384,8 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
     point_at_config(d, from, c, c->roster_at);
     if (req->need_fonts) {
         from = d->n;
+        if (c->form.template_name)
+            find_shipped_template(c, req->templates_folder, d);
         if (c->form.template_path)
             r->doc = template_load(c->form.template_path, d);
         point_at_config(d, from, c, c->template_at);

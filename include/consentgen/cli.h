@@ -23,6 +23,7 @@ enum cli_command {
     CLI_CMD_SET,
     CLI_CMD_STATUS,
     CLI_CMD_SCAN,
+    CLI_CMD_INIT,
     CLI_CMD_HELP,
     CLI_CMD_VERSION
 };
@@ -49,6 +50,8 @@ struct cli_opts {
     struct date          date;
     const char         **files; /* scan: the scanned files, in argv order */
     size_t               n_files;
+    const char          *folder;      /* init: FOLDER; NULL: the current folder */
+    const char          *roster_path; /* init --roster */
 };
 
 /*

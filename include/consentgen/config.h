@@ -35,8 +35,10 @@ enum config_signers {
 };
 
 struct config_form {
-    char                *template_path; /* resolved, required */
+    char                *template_path; /* resolved, required; NULL for a template_name until run finds it */
     char                *template_path_as_written;
+    char                *template_name; /* form.template names a shipped template ("videokonferenz-iserv");
+                                           NULL: it names a file */
     struct date          date;     /* form.date, or today */
     bool                 has_date; /* false: date is today */
     struct config_value *values;
@@ -60,6 +62,8 @@ struct config_roster {
     char                  delimiter;       /* 0: detect from the header line */
     enum config_encoding  encoding;
     struct config_columns columns;
+    bool                  guess_columns; /* not from the file: init asks the roster to find a field whose usual
+                                            headers are missing by the words in the headers ("Geb.-Datum") */
 };
 
 enum config_split { CONFIG_SPLIT_CLASS, CONFIG_SPLIT_PUPIL, CONFIG_SPLIT_BOTH };
@@ -127,6 +131,12 @@ struct config *config_parse(const char *yaml, size_t len, const char *path, stru
 /* Reads the file at path, then config_parse(). NULL and a diag if unreadable. */
 struct config *config_load(const char *path, struct diags *d);
 void           config_free(struct config *c);
+
+/*
+ * Whether a form.template value names a shipped template rather than a file:
+ * no folder (no / or \\) and no ending (no dot), as "videokonferenz-iserv".
+ */
+bool config_is_template_name(const char *s);
 
 /* Looks up form.values[key]; NULL if absent. */
 const char *config_value(const struct config *c, const char *key);

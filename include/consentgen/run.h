@@ -37,6 +37,7 @@ struct run_request {
     bool               need_fonts;    /* template and fonts too (render, check), not only the roster (list) */
     bool               need_register; /* the consent register too (set, status, render --missing) */
     bool               missing;       /* render: only pupils whose answer is not back */
+    const char        *templates_folder; /* the shipped templates; NULL: run_shipped_templates_folder() */
 };
 
 /* One class and the pupils of it that this run prints, in print order. */
@@ -93,6 +94,56 @@ void run_plan_files(struct run *r, struct diags *d);
  * pupil of the roster (notes).
  */
 void run_check_output(const struct run *r, struct diags *d);
+
+/*
+ * The folder of the templates shipped with consentgen, where a form.template
+ * given by name is found: share/consentgen/templates beside the program's
+ * folder (installed: /usr/bin -> /usr/share/consentgen/templates; the build
+ * tree has one that links to the source's templates/), else the folder the
+ * build installs them to. NULL if neither exists. Caller frees.
+ */
+char *run_shipped_templates_folder(void);
+/*
+ * The names of the templates in folder, sorted: "videokonferenz-iserv" for
+ * videokonferenz-iserv.md; translations (NAME.LANG.md) left out. NULL with
+ * *n = 0 if the folder cannot be read. Free with run_template_names_free.
+ */
+char **run_template_names(const char *folder, size_t *n);
+void   run_template_names_free(char **names, size_t n);
+
+/* ---- init ---- */
+
+#define RUN_INIT_CONFIG "schule.yaml"
+#define RUN_INIT_TEMPLATE "videokonferenz-iserv" /* the shipped form text init copies */
+#define RUN_INIT_N_FIELDS 5                      /* last name, first name, birth date, class, id */
+
+struct run_init_request {
+    const char *folder;           /* where to write; NULL or ".": the current folder; made if missing */
+    const char *roster_path;      /* --roster, as given; NULL: none */
+    const char *templates_folder; /* the shipped templates; NULL: run_shipped_templates_folder() */
+};
+
+struct run_init_result {
+    char      **written; /* the paths written (schule.yaml, then the template copy) */
+    size_t      n_written;
+    char       *config_path;   /* FOLDER/schule.yaml, as shown in the next steps */
+    const char *template_file; /* the copy's name in FOLDER ("videokonferenz-iserv.md") */
+    char       *roster_file;   /* roster.file as written (relative to FOLDER); NULL without a roster */
+    char       *columns[RUN_INIT_N_FIELDS]; /* the header found for each field; NULL: none */
+    size_t      n_pupils, n_classes;        /* in the roster */
+    bool        write_failed;               /* false: the input was the problem (exit 1), true: writing (3) */
+};
+void run_init_result_fini(struct run_init_result *res);
+
+/*
+ * init: writes FOLDER/schule.yaml (commented, in German) and a copy of the
+ * shipped form text, both or neither; never replaces a file (each one in the
+ * way is an error). With a roster, reads it as check would, with columns
+ * guessed from their headers, and fills roster.file, delimiter, encoding and
+ * columns so check passes. Returns false with every problem in d, and then
+ * has written nothing (a folder it made is removed again).
+ */
+bool run_init(const struct run_init_request *req, struct run_init_result *res, struct diags *d);
 
 /* Whether class name is among the --class names (or no --class was given). */
 bool run_class_is_chosen(const struct run *r, const char *name);

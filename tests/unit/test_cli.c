@@ -78,7 +78,7 @@ test_cli_reports_usage_errors(void **state)
     } cases[] = {
         {{NULL}, "consentgen: error: no command given\n"},
         {{"print", "s.yaml", NULL},
-         "consentgen: error: unknown command \"print\": expected render, check, list, scan, set or status\n"},
+         "consentgen: error: unknown command \"print\": expected render, check, list, scan, set, status or init\n"},
         {{"scan", "s.yaml", NULL}, "consentgen: error: scan needs the scanned files: consentgen scan CONFIG FILE...\n"},
         {{"scan", "s.yaml", "a.pdf", "--out", "x", NULL},
          "consentgen: error: --out and --split belong to render; scan writes the register and its review file\n"},
@@ -213,6 +213,44 @@ test_cli_parses_scan_with_its_files_in_order(void **state)
 }
 
 static void
+test_cli_parses_init_with_and_without_folder(void **state)
+{
+    (void)state;
+    struct cli_opts   o;
+    char              msg[512];
+    const char *const bare[] = {"init", NULL};
+    assert_true(parse(&o, msg, sizeof msg, bare));
+    assert_int_equal(o.command, CLI_CMD_INIT);
+    assert_null(o.folder);
+    assert_null(o.roster_path);
+    assert_null(o.config_path);
+    cli_opts_fini(&o);
+
+    const char *const full[] = {"init", "--roster", "Export/schild.csv", "Formulare", NULL};
+    assert_true(parse(&o, msg, sizeof msg, full));
+    assert_string_equal(o.folder, "Formulare");
+    assert_string_equal(o.roster_path, "Export/schild.csv");
+    cli_opts_fini(&o);
+
+    static const struct {
+        const char *args[5];
+        const char *msg;
+    } bad[] = {
+        {{"init", "a", "b", NULL}, "consentgen: error: unexpected argument \"b\": init takes one FOLDER, and the "
+                                   "roster with --roster\n"},
+        {{"init", "--class", "5a", NULL}, "consentgen: error: init takes only a folder and --roster FILE\n"},
+        {{"check", "schule.yaml", "--roster", "k.csv", NULL},
+         "consentgen: error: --roster belongs to init; the config names the roster of the others\n"},
+        {{"init", "--roster", NULL}, "consentgen: error: --roster needs a value\n"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_false(parse(&o, msg, sizeof msg, bad[i].args));
+        assert_string_equal(msg, bad[i].msg);
+        cli_opts_fini(&o);
+    }
+}
+
+static void
 test_cli_help_and_version_anywhere(void **state)
 {
     (void)state;
@@ -242,6 +280,7 @@ main(void)
         cmocka_unit_test(test_cli_parses_set),
         cmocka_unit_test(test_cli_parses_status_and_render_missing),
         cmocka_unit_test(test_cli_parses_scan_with_its_files_in_order),
+        cmocka_unit_test(test_cli_parses_init_with_and_without_folder),
         cmocka_unit_test(test_cli_help_and_version_anywhere),
     };
     return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -945,6 +945,72 @@ test_config_load_refuses_a_fifo_without_opening_it(void **state)
     free(fifo);
 }
 
+/* form.template without a folder and an ending names a shipped template; run finds its file. */
+static void
+test_config_takes_a_template_without_ending_as_a_shipped_name(void **state)
+{
+    (void)state;
+    char          *text;
+    struct config *c = parse("school:\n  name: S\nform:\n  template: videokonferenz-iserv\nroster:\n"
+                             "  file: k.csv\n",
+                             "a/schule.yaml", &text);
+    assert_string_equal(text, "");
+    assert_non_null(c);
+    assert_string_equal(c->form.template_name, "videokonferenz-iserv");
+    assert_null(c->form.template_path);
+    assert_string_equal(c->form.template_path_as_written, "videokonferenz-iserv");
+    assert_int_equal(c->template_at.line, 4);
+    config_free(c);
+    free(text);
+
+    c = parse(MINIMAL, "a/schule.yaml", &text);
+    assert_null(c->form.template_name);
+    assert_string_equal(c->form.template_path, "a/t.md");
+    config_free(c);
+    free(text);
+
+    assert_true(config_is_template_name("videokonferenz-iserv"));
+    assert_true(config_is_template_name("Elternbrief_2026"));
+    assert_false(config_is_template_name("videokonferenz-iserv.md"));
+    assert_false(config_is_template_name("vorlagen/brief"));
+    assert_false(config_is_template_name("C:\\Vorlagen\\brief"));
+    assert_false(config_is_template_name("./brief"));
+    assert_false(config_is_template_name(""));
+}
+
+/* The bracketed texts consentgen init writes for the school warn until they are replaced. */
+static void
+test_config_warns_of_placeholders_left_in(void **state)
+{
+    (void)state;
+    char          *text;
+    struct config *c = parse("school:\n"
+                             "  name: \"[Name der Schule]\"\n"
+                             "  address: \"[Straße Nr., PLZ Ort]\"\n"
+                             "  data_protection: \"[Datenschutz: Name, E-Mail]\"\n"
+                             "form:\n"
+                             "  template: t.md\n"
+                             "  values:\n"
+                             "    platform: \"[Plattform]\"\n"
+                             "    authority: \"[a] und [b]\"\n"
+                             "roster:\n"
+                             "  file: k.csv\n",
+                             "schule.yaml", &text);
+    assert_string_equal(
+        text,
+        "schule.yaml:2:9: warning: school.name still holds the placeholder \"[Name der Schule]\"; write the "
+        "real text there before printing\n"
+        "schule.yaml:3:12: warning: school.address still holds the placeholder \"[Straße Nr., PLZ Ort]\"; "
+        "write the real text there before printing\n"
+        "schule.yaml:4:20: warning: school.data_protection still holds the placeholder \"[Datenschutz: Name, "
+        "E-Mail]\"; write the real text there before printing\n"
+        "schule.yaml:8:15: warning: form.values.platform still holds the placeholder \"[Plattform]\"; write "
+        "the real text there before printing\n"); /* "[a] und [b]" is text with brackets in it */
+    assert_string_equal(c->school.name, "[Name der Schule]"); /* a warning: check and render go on */
+    config_free(c);
+    free(text);
+}
+
 int
 main(void)
 {
@@ -972,6 +1038,8 @@ main(void)
         cmocka_unit_test(test_config_reads_signatures_without_birth_date),
         cmocka_unit_test(test_config_refuses_workbooks_documents_and_pdf),
         cmocka_unit_test(test_config_load_refuses_a_fifo_without_opening_it),
+        cmocka_unit_test(test_config_takes_a_template_without_ending_as_a_shipped_name),
+        cmocka_unit_test(test_config_warns_of_placeholders_left_in),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

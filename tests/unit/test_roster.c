@@ -432,6 +432,50 @@ test_roster_tells_which_column_each_field_came_from(void **state)
     roster_free(r);
 }
 
+/* For init, headers that are not the usual ones are recognised by their words; others' names never. */
+static void
+test_roster_guesses_columns_from_header_words_for_init(void **state)
+{
+    (void)state;
+    static const char csv[] = "Sch\xC3\xBCler-ID;Nachname Erziehungsberechtigte;Sch\xC3\xBCler-Nachname;"
+                              "Rufname (Sch\xC3\xBCler);Geburtsort;Geb.-Datum;Kl.\n"
+                              "17;Weber;Weber;Ben;Essen;03.04.2015;5a\n";
+    struct config_roster opts = {.guess_columns = true};
+    struct roster       *r = parse_expect(csv, &opts, "");
+    assert_non_null(r);
+    assert_int_equal(r->columns.id, 0);
+    assert_int_equal(r->columns.last_name, 2); /* not the parents' column before it */
+    assert_int_equal(r->columns.first_name, 3);
+    assert_int_equal(r->columns.birth_date, 5); /* not the place of birth */
+    assert_int_equal(r->columns.class_name, 6);
+    assert_string_equal(r->pupils[0].last_name, "Weber");
+    assert_int_equal(r->pupils[0].birth_date.day, 3);
+    roster_free(r);
+
+    /* A usual header keeps its column, and wins over a guess. */
+    r = parse_expect("Familienname;Vorname;Klassenbezeichnung;Name\nWeber;Ben;5a;x\n", &opts, "");
+    assert_int_equal(r->columns.last_name, 0);
+    assert_int_equal(r->columns.class_name, 2);
+    assert_true(r->columns.birth_date == ROSTER_NO_COLUMN);
+    roster_free(r);
+
+    /* Without guessing (check, render), such a file still lacks its columns. */
+    r = parse_expect(csv, NULL,
+                     "k.csv:1: error: no column for the last name (looked for \"Nachname\", \"Familienname\", "
+                     "\"SchuelerNachname\", \"Name\"); the file has 7 columns: \"Sch\xC3\xBCler-ID\", \"Nachname "
+                     "Erziehungsberechtigte\", \"Sch\xC3\xBCler-Nachname\", \"Rufname (Sch\xC3\xBCler)\", "
+                     "\"Geburtsort\", \"Geb.-Datum\", \"Kl.\"\n"
+                     "k.csv:1: error: no column for the first name (looked for \"Vorname\", \"Rufname\", "
+                     "\"SchuelerRufname\"); the file has 7 columns: \"Sch\xC3\xBCler-ID\", \"Nachname "
+                     "Erziehungsberechtigte\", \"Sch\xC3\xBCler-Nachname\", \"Rufname (Sch\xC3\xBCler)\", "
+                     "\"Geburtsort\", \"Geb.-Datum\", \"Kl.\"\n"
+                     "k.csv:1: error: no column for the class (looked for \"Klasse\", \"GruppeBezeichnung\", "
+                     "\"Klasse/Information\"); the file has 7 columns: \"Sch\xC3\xBCler-ID\", \"Nachname "
+                     "Erziehungsberechtigte\", \"Sch\xC3\xBCler-Nachname\", \"Rufname (Sch\xC3\xBCler)\", "
+                     "\"Geburtsort\", \"Geb.-Datum\", \"Kl.\"\n");
+    assert_null(r);
+}
+
 static void
 test_roster_uses_configured_column_names(void **state)
 {
@@ -1486,6 +1530,7 @@ main(void)
         cmocka_unit_test(test_roster_finds_columns_by_every_alias),
         cmocka_unit_test(test_roster_takes_name_as_last_name_only_without_a_better_column),
         cmocka_unit_test(test_roster_tells_which_column_each_field_came_from),
+        cmocka_unit_test(test_roster_guesses_columns_from_header_words_for_init),
         cmocka_unit_test(test_roster_uses_configured_column_names),
         cmocka_unit_test(test_roster_missing_columns_list_the_headers_the_file_has),
         cmocka_unit_test(test_roster_keeps_extra_columns),

@@ -261,6 +261,54 @@ test_sys_folder_lock_is_for_one_holder(void **state)
     rm_tree(dir);
 }
 
+static void
+test_sys_real_path_and_folder_listing(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_sys.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *sub = xasprintf("%s/b", dir), *file = xasprintf("%s/a.md", dir), *link = xasprintf("%s/c", dir);
+    assert_true(sys_make_folder(sub));
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(symlink("b", link), 0);
+
+    char *dotted = xasprintf("%s/b/../c/./", dir);
+    char *real = sys_real_path(dotted), *expected = sys_real_path(sub);
+    assert_non_null(real);
+    assert_string_equal(real, expected); /* the link and the dots resolved */
+    assert_true(real[0] == '/');
+    char *missing = xasprintf("%s/none", dir);
+    assert_null(sys_real_path(missing));
+
+    size_t n;
+    char **names = sys_list_folder(dir, &n);
+    assert_non_null(names);
+    assert_int_equal(n, 3);
+    assert_string_equal(names[0], "a.md");
+    assert_string_equal(names[1], "b");
+    assert_string_equal(names[2], "c");
+    sys_list_folder_free(names, n);
+    names = sys_list_folder(sub, &n);
+    assert_non_null(names); /* empty, but read */
+    assert_int_equal(n, 0);
+    sys_list_folder_free(names, n);
+    assert_null(sys_list_folder(missing, &n));
+
+    assert_true(sys_remove_file(link));
+    assert_true(sys_remove_file(file));
+    assert_true(sys_remove_folder(sub));
+    assert_true(sys_remove_folder(dir));
+    free(missing);
+    free(expected);
+    free(real);
+    free(dotted);
+    free(link);
+    free(file);
+    free(sub);
+}
+
 int
 main(void)
 {
@@ -272,6 +320,7 @@ main(void)
         cmocka_unit_test(test_sys_folder_calls_never_follow_a_link),
         cmocka_unit_test(test_sys_keep_aside_keeps_the_file_under_a_second_name),
         cmocka_unit_test(test_sys_folder_lock_is_for_one_holder),
+        cmocka_unit_test(test_sys_real_path_and_folder_listing),
     };
     return cmocka_run_group_tests_name("sys", tests, NULL, NULL);
 }
