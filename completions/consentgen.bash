@@ -1,5 +1,6 @@
-# bash completion for consentgen: commands, options, --split and --answer values, file names.
-_consentgen() {
+# bash completion for consentgen: commands, options, --split and --answer values, file names
+# (configs: .yaml/.yml; init: a folder, and --roster a .csv or .txt list; scan: the scanned files).
+_consentgen_reply() {
     local cur prev words cword
     _init_completion 2>/dev/null || {
         cur=${COMP_WORDS[COMP_CWORD]}
@@ -16,16 +17,16 @@ _consentgen() {
     --answer) COMPREPLY=($(compgen -W "ja nein widerrufen" -- "$cur")); return ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --roster) COMPREPLY=($(compgen -f -X '!*.@(csv|CSV|txt|TXT)' -- "$cur") $(compgen -d -- "$cur")); return ;;
-    --class | --pupil | --id | --jobs | --date | --language) return ;;
+    --class | --pupil | --id | --jobs | --date) return ;;
     esac
     local opts
     case ${COMP_WORDS[1]} in
-    render) opts="--class --pupil --id --out --split --missing --language --jobs --quiet --strict" ;;
+    render) opts="--class --pupil --id --out --split --missing --jobs --quiet --strict" ;;
     check) opts="--strict" ;;
     list) opts="--class" ;;
     init) opts="--roster" ;;
     scan) opts="--jobs --quiet" ;;
-    set) opts="--pupil --id --answer --date" ;;
+    set) opts="--pupil --id --answer --date --class" ;;
     status) opts="--class --missing" ;;
     esac
     if [[ $cur == -* ]]; then
@@ -37,5 +38,13 @@ _consentgen() {
     else
         COMPREPLY=($(compgen -f -X '!*.@(yaml|yml)' -- "$cur") $(compgen -d -- "$cur"))
     fi
+}
+# The file patterns are extended globs; bash-completion turns them on, a plain bash may not.
+_consentgen() {
+    local reset
+    reset=$(shopt -p extglob)
+    shopt -s extglob
+    _consentgen_reply
+    eval "$reset"
 }
 complete -o filenames -F _consentgen consentgen
