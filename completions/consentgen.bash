@@ -42,7 +42,7 @@ _consentgen_reply() {
 # The file patterns are extended globs; bash-completion turns them on, a plain bash may not.
 _consentgen() {
     local reset
-    reset=$(shopt -p extglob)
+    reset=$(shopt -p extglob) || true # its status is 1 while extglob is off
     shopt -s extglob
     _consentgen_reply
     eval "$reset"

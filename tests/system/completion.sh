@@ -2,7 +2,7 @@
 # The bash completion offers the commands, each command's options, the --split and --answer values and
 # the right kind of file, in a plain bash (without the bash-completion package and its extglob).
 # usage: completion.sh COMPLETION_FILE
-set -u
+set -eu # as a strict user shell would; the completion must not stop it
 source "$1"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
