@@ -118,6 +118,10 @@ step "render prints the class files" '
 step "render with the shipped template by its name" '
     sed -i "s/^  template: .*/  template: videokonferenz-iserv/" Schule/schule.yaml
     consentgen render Schule/schule.yaml --class 10a --out Name --quiet | grep -qx Name/10a.pdf'
+step "the installed example school checks and renders" '
+    cp -r /usr/share/doc/consentgen/examples Beispiel
+    consentgen check Beispiel/schule.yaml | grep -q "^Beispiel/schule.yaml: ok: "
+    consentgen render Beispiel/schule.yaml --class 5a --quiet | grep -qx Beispiel/out/5a.pdf'
 step "German messages from the installed catalogue (LANGUAGE=de)" '
     set +e; LANGUAGE=de consentgen check fehlt.yaml 2>err; rc=$?; set -e
     cat err; test "$rc" = 1 && grep -q "Fehler" err'

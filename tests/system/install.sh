@@ -31,6 +31,8 @@ sed -i 's/^  template: .*/  template: videokonferenz/' Schule/schule.yaml
 "$bin" check Schule/schule.yaml 2>err >/dev/null
 grep -q 'there is no shipped template "videokonferenz"; the shipped templates are: "videokonferenz-iserv"' err ||
     { cat err; say "an unknown template name does not list the shipped ones"; }
+cp -r "$dir/usr/share/doc/consentgen/examples" Beispiel
+"$bin" check Beispiel/schule.yaml >/dev/null 2>&1 || { "$bin" check Beispiel/schule.yaml; say "the installed example fails check"; }
 LANGUAGE=de "$bin" init Schule 2>err
 grep -q 'Fehler: diese Datei gibt es schon' err || { cat err; say "no German message from the installed catalogue"; }
 exit "$fail"
