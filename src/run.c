@@ -299,29 +299,52 @@ run_shipped_templates_folder(void)
     return sys_is_folder(CONSENTGEN_TEMPLATESDIR) ? xstrdup(CONSENTGEN_TEMPLATESDIR) : NULL;
 }
 
+struct name_list {
+    char **v;
+    size_t n;
+};
+
+/* NAME.md, not NAME.tr.md (a translation) nor .hidden.md. */
+static void
+add_template_name(void *ctx, const char *entry)
+{
+    struct name_list *l = ctx;
+    size_t            len = strlen(entry);
+    if (len > 3 && strcmp(entry + len - 3, ".md") == 0 && !memchr(entry, '.', len - 3)) {
+        l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+        l->v[l->n++] = xstrndup(entry, len - 3);
+    }
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 char **
 run_template_names(const char *folder, size_t *n)
 {
-    size_t n_entries;
-    char **entries = sys_list_folder(folder, &n_entries);
-    *n = 0;
-    if (!entries)
+    struct name_list   l = {xmalloc(sizeof(char *)), 0};
+    struct sys_folder *f = sys_folder_open(folder);
+    bool               ok = f && sys_folder_list(f, add_template_name, &l);
+    sys_folder_close(f);
+    if (!ok) {
+        run_template_names_free(l.v, l.n);
+        *n = 0;
         return NULL;
-    char **names = xmalloc((n_entries ? n_entries : 1) * sizeof(*names));
-    for (size_t i = 0; i < n_entries; i++) {
-        size_t len = strlen(entries[i]);
-        /* NAME.md, not NAME.tr.md (a translation) nor .hidden.md */
-        if (len > 3 && strcmp(entries[i] + len - 3, ".md") == 0 && !memchr(entries[i], '.', len - 3))
-            names[(*n)++] = xstrndup(entries[i], len - 3);
     }
-    sys_list_folder_free(entries, n_entries);
-    return names;
+    qsort(l.v, l.n, sizeof(*l.v), compare_names);
+    *n = l.n;
+    return l.v;
 }
 
 void
 run_template_names_free(char **names, size_t n)
 {
-    sys_list_folder_free(names, n);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
 }
 
 /*

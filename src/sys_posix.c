@@ -362,54 +362,6 @@ sys_real_path(const char *path)
     return copy;
 }
 
-static int
-compare_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-char **
-sys_list_folder(const char *path, size_t *n)
-{
-    *n = 0;
-    DIR *dir = opendir(path);
-    if (!dir)
-        return NULL;
-    char         **names = NULL;
-    struct dirent *e;
-    int            err;
-    for (;;) {
-        errno = 0; /* readdir tells the end from a failure only by errno */
-        if ((e = readdir(dir)) == NULL)
-            break;
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        names = xrealloc(names, (*n + 1) * sizeof(*names));
-        names[(*n)++] = xstrdup(e->d_name);
-    }
-    err = errno;
-    closedir(dir);
-    if (err) {
-        sys_list_folder_free(names, *n);
-        *n = 0;
-        errno = err;
-        return NULL;
-    }
-    if (*n)
-        qsort(names, *n, sizeof(*names), compare_names);
-    else
-        names = xmalloc(sizeof(*names)); /* an empty folder is not a failure */
-    return names;
-}
-
-void
-sys_list_folder_free(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
 bool
 sys_make_folder(const char *path)
 {

@@ -101,9 +101,6 @@ bool sys_is_folder(const char *path);
 
 /* The absolute path of an existing file or folder, links and "." ".." resolved; NULL (errno) if none. */
 char *sys_real_path(const char *path);
-/* The names of the entries of a folder (without "." and ".."), sorted bytewise; NULL (errno) if unreadable. */
-char **sys_list_folder(const char *path, size_t *n);
-void   sys_list_folder_free(char **names, size_t n);
 
 /* Creates one folder (not its parents), and removes an empty one: for the output folder's own path. */
 bool sys_make_folder(const char *path);
