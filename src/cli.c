@@ -737,8 +737,11 @@ cmd_scan(const struct cli_opts *o)
 {
 #ifndef CONSENTGEN_HAVE_SCAN
     (void)show_scan_progress;
+    (void)o;
     struct diags d = {0};
-    diag_add(&d, DIAG_ERROR, NULL, 0, 0, "this consentgen was built without scan (CONSENTGEN_SCAN=OFF)");
+    /* The Windows build (docs/windows.md) and a build with CONSENTGEN_SCAN=OFF. */
+    diag_add(&d, DIAG_ERROR, NULL, 0, 0,
+             "scan is not available in this build of consentgen; record the answers with set instead");
     print_diags(&d);
     diags_fini(&d);
     return CLI_EXIT_USAGE;
@@ -914,6 +917,7 @@ find_config(const char *path)
 int
 cli_main(int argc, char **argv)
 {
+    sys_console_init();
     init_messages();
     struct cli_opts o;
     struct diags    d = {0};

@@ -6,7 +6,8 @@
  * lose their accents (NFKD without marks, via utf8proc; a few letters without
  * a decomposition, such as ł and ø, from a table), other scripts (Cyrillic,
  * Greek, Arabic, CJK) are first transliterated to Latin with ICU's "Any-Latin"
- * (Олена -> Olena), and every other run of characters becomes one '_'. So a
+ * (Олена -> Olena; on Windows from a table made from ICU, output_translit_table.c),
+ * and every other run of characters becomes one '_'. So a
  * name can never contain '/' or be "." or "..".
  * Writes: temp file in the target folder, fsync, rename (mandoc mandocdb.c).
  * The output folder of a whole run, written all or nothing, is output_dir.c.
@@ -18,10 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <unicode/uclean.h>
-#include <unicode/ustring.h>
-#include <unicode/utrans.h>
 
 #include "consentgen/sys.h"
 #include "output_int.h"
@@ -100,8 +97,7 @@ needs_transliteration(const char *s, size_t len)
 }
 
 struct output_namer {
-    UTransliterator *any_latin; /* opened on first use: it costs about 8 ms */
-    bool             failed;    /* ICU could not open it: other scripts are dropped */
+    struct output_translit *translit; /* opened on first use: ICU's costs about 8 ms */
 };
 
 struct output_namer *
@@ -115,56 +111,14 @@ output_namer_free(struct output_namer *nm)
 {
     if (!nm)
         return;
-    if (nm->any_latin)
-        utrans_close(nm->any_latin);
+    output_translit_free(nm->translit);
     free(nm);
 }
 
 void
 output_cleanup(void)
 {
-    u_cleanup();
-}
-
-/* Latin transliteration of s (accents kept, so German spelling still applies); NULL on failure. */
-static char *
-transliterate(struct output_namer *nm, const char *s)
-{
-    UErrorCode st = U_ZERO_ERROR;
-    if (!nm->any_latin && !nm->failed) {
-        static const UChar id[] = {'A', 'n', 'y', '-', 'L', 'a', 't', 'i', 'n', 0};
-        nm->any_latin = utrans_openU(id, -1, UTRANS_FORWARD, NULL, 0, NULL, &st);
-        nm->failed = U_FAILURE(st);
-        st = U_ZERO_ERROR;
-    }
-    if (nm->failed)
-        return NULL;
-    int32_t len16 = 0;
-    u_strFromUTF8(NULL, 0, &len16, s, -1, &st);
-    if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
-        return NULL;
-    /* Transliteration may lengthen the text (щ -> shch): room for four times as much. */
-    int32_t cap = len16 * 4 + 16;
-    UChar  *u = xmalloc((size_t)cap * sizeof(UChar));
-    st = U_ZERO_ERROR;
-    u_strFromUTF8(u, cap, &len16, s, -1, &st);
-    int32_t limit = len16;
-    if (U_SUCCESS(st))
-        utrans_transUChars(nm->any_latin, u, &len16, cap, 0, &limit, &st);
-    char *out = NULL;
-    if (U_SUCCESS(st)) {
-        int32_t len8 = 0;
-        u_strToUTF8(NULL, 0, &len8, u, len16, &st);
-        st = U_ZERO_ERROR;
-        out = xmalloc((size_t)len8 + 1);
-        u_strToUTF8(out, len8 + 1, NULL, u, len16, &st);
-        if (U_FAILURE(st)) {
-            free(out);
-            out = NULL;
-        }
-    }
-    free(u);
-    return out;
+    output_translit_cleanup();
 }
 
 char *
@@ -174,7 +128,7 @@ output_namer_safe_name(struct output_namer *nm, const char *text)
     char       *nfc = utf8_nfc(text);
     const char *s = nfc ? nfc : text;
     char       *latin = NULL;
-    if (needs_transliteration(s, strlen(s)) && (latin = transliterate(nm, s)) != NULL) {
+    if (needs_transliteration(s, strlen(s)) && (latin = output_translit_latin(&nm->translit, s)) != NULL) {
         char *latin_nfc = utf8_nfc(latin);
         free(latin);
         latin = latin_nfc;

@@ -7,7 +7,8 @@
  * detected from the header line unless configured; UTF-16 with BOM (Excel's
  * "Unicode-Text"), UTF-8 with or without BOM, or Windows-1252 (auto: a file
  * that is not valid UTF-8 but has UTF-8 letters is UTF-8 with broken lines,
- * reported; one without any is Windows-1252), converted with iconv; CRLF, LF or
+ * reported; one without any is Windows-1252), converted with iconv (roster_iconv.c;
+ * on Windows with the code-page API, roster_win32.c); CRLF, LF or
  * CR line ends; empty lines (also rows of only delimiters) are skipped, and so
  * are heading lines ("Klasse 5a", "5a;;;"), with a warning. Header names match
  * ignoring case and spaces at the ends. Birth dates as dd.mm.yyyy, d.m.yyyy or
@@ -19,7 +20,6 @@
 #include "consentgen/roster.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -108,112 +108,6 @@ is_blank_byte(unsigned char c, char delim)
 }
 
 /* ---- encoding ---- */
-
-/*
- * Windows-1252 → UTF-8 with iconv. glibc leaves 0x81 0x8D 0x8F 0x90 0x9D
- * undefined: they become U+FFFD and are remembered with their position, so the
- * row can be reported and left out. Returns NULL if iconv is unavailable.
- */
-static char *
-convert_windows_1252(const char *in, size_t len, size_t *out_len, struct roster_bad_byte **bad, size_t *n_bad)
-{
-    iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
-    if (cd == (iconv_t)-1)
-        return NULL;
-    size_t cap = len + len / 2 + 64, used = 0, cap_bad = 0;
-    char  *out = xmalloc(cap);
-    char  *src = (char *)in;
-    size_t left = len;
-    /* Line and column of the scan, for positions of undefined bytes (one byte = one character). */
-    size_t   scanned = 0, line_start = 0;
-    unsigned line = 1;
-    *bad = NULL;
-    *n_bad = 0;
-    for (;;) {
-        char  *dst = out + used;
-        size_t room = cap - used - 1;
-        size_t rc = iconv(cd, &src, &left, &dst, &room);
-        used = (size_t)(dst - out);
-        if (rc != (size_t)-1)
-            break;
-        if (errno == E2BIG) {
-            cap *= 2;
-            out = xrealloc(out, cap);
-            continue;
-        }
-        /* EILSEQ (or EINVAL, impossible for a single-byte code): one undefined byte. */
-        size_t off = (size_t)(src - in);
-        for (; scanned < off; scanned++) {
-            bool is_lone_cr = in[scanned] == '\r' && (scanned + 1 >= len || in[scanned + 1] != '\n');
-            if (in[scanned] == '\n' || is_lone_cr) {
-                line++;
-                line_start = scanned + 1;
-            }
-        }
-        if (*n_bad == cap_bad) {
-            cap_bad = cap_bad ? cap_bad * 2 : 8;
-            *bad = xrealloc(*bad, cap_bad * sizeof(**bad));
-        }
-        (*bad)[(*n_bad)++] =
-            (struct roster_bad_byte){line, (unsigned)(off - line_start + 1), (unsigned char)*src};
-        if (cap - used < 8) {
-            cap *= 2;
-            out = xrealloc(out, cap);
-        }
-        memcpy(out + used, "\xEF\xBF\xBD", 3);
-        used += 3;
-        src++;
-        left--;
-    }
-    iconv_close(cd);
-    out[used] = '\0';
-    *out_len = used;
-    return out;
-}
-
-/*
- * UTF-16 (after its BOM) -> UTF-8 with iconv. NULL when iconv is unavailable
- * or the text is broken (an odd byte at the end, half a surrogate pair): then
- * *bad_line is the line of the problem (0 when iconv cannot start).
- */
-static char *
-convert_utf16(const char *in, size_t len, bool is_big_endian, size_t *out_len, unsigned *bad_line)
-{
-    *bad_line = 0;
-    iconv_t cd = iconv_open("UTF-8", is_big_endian ? "UTF-16BE" : "UTF-16LE");
-    if (cd == (iconv_t)-1)
-        return NULL;
-    size_t cap = len + len / 2 + 64, used = 0;
-    char  *out = xmalloc(cap);
-    char  *src = (char *)in;
-    size_t left = len;
-    bool   ok = true;
-    while (left > 0) {
-        char  *dst = out + used;
-        size_t room = cap - used - 1;
-        size_t rc = iconv(cd, &src, &left, &dst, &room);
-        used = (size_t)(dst - out);
-        if (rc != (size_t)-1)
-            break;
-        if (errno != E2BIG) { /* EILSEQ, EINVAL: broken at the line converted so far */
-            ok = false;
-            break;
-        }
-        cap *= 2;
-        out = xrealloc(out, cap);
-    }
-    iconv_close(cd);
-    if (!ok) {
-        *bad_line = 1;
-        for (size_t i = 0; i < used; i++)
-            *bad_line += out[i] == '\n';
-        free(out);
-        return NULL;
-    }
-    out[used] = '\0';
-    *out_len = used;
-    return out;
-}
 
 /* Whether the text holds a valid UTF-8 sequence of two or more bytes: then it was written as UTF-8. */
 static bool
@@ -1309,7 +1203,7 @@ decode(const char *data, size_t len, enum config_encoding enc, bool reports_mixe
     /* Excel's "Unicode-Text" is UTF-16 with a BOM, tab-separated: whatever enc says, the BOM decides. */
     if (kind == UTIL_FILE_UTF16LE || kind == UTIL_FILE_UTF16BE) {
         out->converted =
-            convert_utf16(data + 2, len - 2, kind == UTIL_FILE_UTF16BE, &out->len, &out->utf16_bad_line);
+            roster_convert_utf16(data + 2, len - 2, kind == UTIL_FILE_UTF16BE, &out->len, &out->utf16_bad_line);
         if (!out->converted)
             return false;
         out->text = out->converted;
@@ -1326,7 +1220,7 @@ decode(const char *data, size_t len, enum config_encoding enc, bool reports_mixe
         reports_mixed && enc == CONFIG_ENCODING_AUTO && !out->is_utf8 && has_utf8_letters(data, len);
     if (enc == CONFIG_ENCODING_WINDOWS_1252 ||
         (enc == CONFIG_ENCODING_AUTO && !out->is_utf8 && !out->is_mixed)) {
-        out->converted = convert_windows_1252(data, len, &out->len, &out->bad, &out->n_bad);
+        out->converted = roster_convert_windows_1252(data, len, &out->len, &out->bad, &out->n_bad);
         if (!out->converted)
             return false;
         out->text = out->converted;

@@ -17,6 +17,19 @@ struct roster_bad_byte {
     unsigned char byte;
 };
 
+/*
+ * The conversions, one file per system (roster_iconv.c, roster_win32.c).
+ * Windows-1252 -> UTF-8: the bytes 0x81 0x8D 0x8F 0x90 0x9D, which have no
+ * character, become U+FFFD and are listed in *bad (owned by the caller).
+ * UTF-16 after its BOM -> UTF-8: NULL when the text is broken (an odd byte at
+ * the end, half a surrogate pair), with *bad_line the line of the problem, or
+ * when the conversion cannot start (*bad_line 0, errno set). The results are
+ * NUL-terminated; caller frees.
+ */
+char *roster_convert_windows_1252(const char *in, size_t len, size_t *out_len, struct roster_bad_byte **bad,
+                                  size_t *n_bad);
+char *roster_convert_utf16(const char *in, size_t len, bool is_big_endian, size_t *out_len, unsigned *bad_line);
+
 /* A CSV file's text as UTF-8. */
 struct roster_text {
     const char *text; /* into the input, or into converted */

@@ -53,6 +53,11 @@ sys_stderr_is_terminal(void)
     return isatty(STDERR_FILENO);
 }
 
+void
+sys_console_init(void)
+{
+}
+
 char *
 sys_program_folder(void)
 {

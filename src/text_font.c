@@ -1,12 +1,13 @@
 /*
  * text fonts: finds the files of page.font and page.fallback_fonts and opens
- * them with HarfBuzz. A family name is looked up with fontconfig for regular,
- * bold and italic; each match must really belong to that family, as
- * fontconfig substitutes silently (a family with only a regular face prints
- * bold as regular). A path is one .ttf file for all three styles, read
- * without starting fontconfig. libharu embeds only TrueType, so every file
- * must be a .ttf. Equal files get one font id; ids follow the order of the
- * config: page.font's regular, bold, italic, then each fallback's.
+ * them with HarfBuzz. A family name is looked up for regular, bold and italic
+ * by the system's finder (fontconfig on Linux, text_font_fc.c; the font
+ * folders on Windows, text_font_win32.c); each match must really belong to
+ * that family, as fontconfig substitutes silently (a family with only a
+ * regular face prints bold as regular). A path is one .ttf file for all three
+ * styles, read without the finder. libharu embeds only TrueType, so every
+ * file must be a .ttf. Equal files get one font id; ids follow the order of
+ * the config: page.font's regular, bold, italic, then each fallback's.
  */
 #include "consentgen/text.h"
 
@@ -14,8 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <fontconfig/fontconfig.h>
 
 #include "text_int.h"
 
@@ -42,62 +41,49 @@ compare_hints(const void *a, const void *b)
     return strcmp(x->family, y->family);
 }
 
+struct hints {
+    const char  *family;
+    size_t       max_distance;
+    struct hint *v;
+    size_t       n, cap;
+};
+
+static void
+consider_hint(void *ctx, const char *s)
+{
+    struct hints *h = ctx;
+    size_t        dist = util_edit_distance(h->family, s); /* ignores ASCII case */
+    if (dist > h->max_distance)
+        return;
+    for (size_t k = 0; k < h->n; k++)
+        if (strcmp(h->v[k].family, s) == 0)
+            return;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 8;
+        h->v = xrealloc(h->v, h->cap * sizeof *h->v);
+    }
+    h->v[h->n++] = (struct hint){xstrdup(s), dist};
+}
+
 /* "\"Liberation Sans\", \"Liberation Serif\"": the installed families like it, or "" when none is close. */
 static char *
-family_hints(FcConfig *cfg, const char *family)
+family_hints(struct text_finder *finder, const char *family)
 {
-    FcPattern   *pat = FcPatternCreate();
-    FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
-    FcFontSet   *set = FcFontList(cfg, pat, os);
-    struct hint *hints = NULL;
-    size_t       n = 0, cap = 0;
-    size_t       max_distance = strlen(family) / 3 + 1;
-
-    for (int i = 0; set && i < set->nfont; i++) {
-        FcChar8 *s;
-        if (FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &s) != FcResultMatch)
-            continue;
-        size_t dist = util_edit_distance(family, (const char *)s); /* ignores ASCII case */
-        if (dist > max_distance)
-            continue;
-        bool seen = false;
-        for (size_t k = 0; k < n && !seen; k++)
-            seen = strcmp(hints[k].family, (const char *)s) == 0;
-        if (seen)
-            continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 8;
-            hints = xrealloc(hints, cap * sizeof *hints);
-        }
-        hints[n++] = (struct hint){xstrdup((const char *)s), dist};
-    }
-    /* FcFontList's order depends on the cache; sort so the message is stable. */
-    if (n > 0)
-        qsort(hints, n, sizeof *hints, compare_hints);
+    struct hints h = {family, strlen(family) / 3 + 1, NULL, 0, 0};
+    text_finder_each_family(finder, consider_hint, &h);
+    /* The finder's order depends on its cache; sort so the message is stable. */
+    if (h.n > 0)
+        qsort(h.v, h.n, sizeof *h.v, compare_hints);
 
     struct buf b;
     buf_init(&b);
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < h.n; k++) {
         if (k < MAX_HINTS)
-            buf_printf(&b, "%s\"%s\"", k == 0 ? "" : ", ", hints[k].family);
-        free(hints[k].family);
+            buf_printf(&b, "%s\"%s\"", k == 0 ? "" : ", ", h.v[k].family);
+        free(h.v[k].family);
     }
-    free(hints);
-    if (set)
-        FcFontSetDestroy(set);
-    FcObjectSetDestroy(os);
-    FcPatternDestroy(pat);
+    free(h.v);
     return b.data ? buf_detach(&b) : xstrdup("");
-}
-
-static bool
-pattern_has_family(FcPattern *p, const char *family)
-{
-    FcChar8 *s;
-    for (int i = 0; FcPatternGetString(p, FC_FAMILY, i, &s) == FcResultMatch; i++)
-        if (FcStrCmpIgnoreCase(s, (const FcChar8 *)family) == 0)
-            return true;
-    return false;
 }
 
 /* Where messages about a font point: the config line of its entry, or the config alone (then run.c points
@@ -112,51 +98,33 @@ struct where {
  * not installed, -1 not TrueType (diag added).
  */
 static int
-match_face(FcConfig *cfg, const char *family, int weight, int slant, char **path, struct where at,
-           struct diags *d)
+match_face(struct text_finder *finder, const char *family, enum text_style style, char **path,
+           struct where at, struct diags *d)
 {
-    FcPattern *pat = FcPatternCreate();
-    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
-    FcPatternAddInteger(pat, FC_WEIGHT, weight);
-    FcPatternAddInteger(pat, FC_SLANT, slant);
-    /* Prefer a TrueType file where a family ships several formats. */
-    FcPatternAddString(pat, FC_FONTFORMAT, (const FcChar8 *)"TrueType");
-    FcConfigSubstitute(cfg, pat, FcMatchPattern);
-    FcDefaultSubstitute(pat);
-    FcResult   result;
-    FcPattern *m = FcFontMatch(cfg, pat, &result);
-    FcPatternDestroy(pat);
-
-    int      rc = 0;
-    FcChar8 *file;
-    if (!m || !pattern_has_family(m, family) || FcPatternGetString(m, FC_FILE, 0, &file) != FcResultMatch)
-        goto out;
-    if (!has_suffix_ci((const char *)file, ".ttf")) {
+    char *file = text_finder_match(finder, family, style);
+    if (!file)
+        return 0;
+    if (!has_suffix_ci(file, ".ttf")) {
         diag_add(d, DIAG_ERROR, at.file, at.line, at.col,
                  "font \"%s\" is not a TrueType font (\"%s\"); choose a family with .ttf files or the path "
                  "of a .ttf file",
-                 util_quote(family).text, util_quote((const char *)file).text);
-        rc = -1;
-        goto out;
+                 util_quote(family).text, util_quote(file).text);
+        free(file);
+        return -1;
     }
-    *path = xstrdup((const char *)file);
-    rc = 1;
-out:
-    if (m)
-        FcPatternDestroy(m);
-    return rc;
+    *path = file;
+    return 1;
 }
 
 /* The three style files of a family; false (and a diag) if the family is not installed or not TrueType. */
 static bool
-find_family(FcConfig *cfg, const char *family, char *paths[TEXT_N_STYLES], struct where at, struct diags *d)
+find_family(struct text_finder *finder, const char *family, char *paths[TEXT_N_STYLES], struct where at,
+            struct diags *d)
 {
-    static const int weight[TEXT_N_STYLES] = {FC_WEIGHT_REGULAR, FC_WEIGHT_BOLD, FC_WEIGHT_REGULAR};
-    static const int slant[TEXT_N_STYLES] = {FC_SLANT_ROMAN, FC_SLANT_ROMAN, FC_SLANT_ITALIC};
     for (int i = 0; i < TEXT_N_STYLES; i++) {
-        int rc = match_face(cfg, family, weight[i], slant[i], &paths[i], at, d);
+        int rc = match_face(finder, family, (enum text_style)i, &paths[i], at, d);
         if (rc == 0) {
-            char *hints = family_hints(cfg, family);
+            char *hints = family_hints(finder, family);
             if (*hints)
                 diag_add(d, DIAG_ERROR, at.file, at.line, at.col,
                          "font \"%s\" not found; installed families like it: %s", util_quote(family).text, hints);
@@ -238,7 +206,7 @@ chain_add(struct text_chain *c, int font)
 
 /* Finds one font (family or path) and appends its style files to the chains. */
 static bool
-add_font(struct text_engine *e, FcConfig **cfg, const char *name, bool is_path, struct where at,
+add_font(struct text_engine *e, struct text_finder **finder, const char *name, bool is_path, struct where at,
          struct diags *d)
 {
     char *paths[TEXT_N_STYLES] = {NULL};
@@ -246,15 +214,15 @@ add_font(struct text_engine *e, FcConfig **cfg, const char *name, bool is_path, 
     if (is_path) {
         ok = check_file(name, paths, at, d);
     } else {
-        /* A private config, destroyed after the look-ups: no fontconfig state outlives loading. */
-        if (!*cfg)
-            *cfg = FcInitLoadConfigAndFonts();
-        if (!*cfg) {
+        /* A private finder, freed after the look-ups: no fontconfig state outlives loading. */
+        if (!*finder)
+            *finder = text_finder_new();
+        if (!*finder) {
             diag_add(d, DIAG_ERROR, at.file, at.line, at.col,
                      "cannot look up font \"%s\": fontconfig did not start", util_quote(name).text);
             return false;
         }
-        ok = find_family(*cfg, name, paths, at, d);
+        ok = find_family(*finder, name, paths, at, d);
     }
     for (int i = 0; ok && i < TEXT_N_STYLES; i++) {
         int id = font_id(e, paths[i], is_path, at, d);
@@ -272,24 +240,23 @@ bool
 text_fonts_open(struct text_engine *e, const struct config_page *page, const char *config_path,
                 struct diags *d)
 {
-    FcConfig    *cfg = NULL;
+    struct text_finder *finder = NULL;
     const char  *font = page->font ? page->font : "Liberation Sans";
     struct where at = {config_path, 0, 0};
-    bool         ok = add_font(e, &cfg, font, page->font_is_path, at, d);
+    bool         ok = add_font(e, &finder, font, page->font_is_path, at, d);
     for (size_t i = 0; i < page->n_fallbacks; i++) {
         const struct config_font *fb = &page->fallbacks[i];
         if (page->fallbacks_are_default) {
             /* The default list names what Debian's font packages have; a machine without one does without. */
             struct diags quiet = {0};
-            add_font(e, &cfg, fb->name, fb->is_path, at, &quiet);
+            add_font(e, &finder, fb->name, fb->is_path, at, &quiet);
             diags_fini(&quiet);
             continue;
         }
         struct where fb_at = {config_path, fb->line, fb->col};
-        ok = add_font(e, &cfg, fb->name, fb->is_path, fb_at, d) && ok;
+        ok = add_font(e, &finder, fb->name, fb->is_path, fb_at, d) && ok;
     }
-    if (cfg)
-        FcConfigDestroy(cfg);
+    text_finder_free(finder);
     return ok;
 }
 

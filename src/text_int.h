@@ -43,4 +43,17 @@ bool text_fonts_open(struct text_engine *e, const struct config_page *page, cons
                      struct diags *d);
 void text_fonts_close(struct text_engine *e);
 
+/*
+ * The system's font finder, one file per system: fontconfig (text_font_fc.c)
+ * or the font folders of Windows (text_font_win32.c). new: NULL if the list of
+ * installed fonts cannot be read. match: the file of family's face nearest to
+ * style, only if it really belongs to family (caller frees); NULL if none.
+ * each_family: calls fn once or more for every installed family name.
+ */
+struct text_finder;
+struct text_finder *text_finder_new(void);
+void                text_finder_free(struct text_finder *f);
+char               *text_finder_match(struct text_finder *f, const char *family, enum text_style style);
+void text_finder_each_family(struct text_finder *f, void (*fn)(void *ctx, const char *family), void *ctx);
+
 #endif

@@ -3,8 +3,9 @@
  * worker processes and the pipes back from them, interrupts (SIGINT, SIGTERM,
  * SIGHUP), and the file-system calls an atomic run needs (create a private
  * temp file, flush, keep an old file aside, rename, sync a folder), each
- * relative to an open folder so that no link inside it is followed. src/sys_posix.c implements it for
- * Linux; a port to another system is one more file behind this header.
+ * relative to an open folder so that no link inside it is followed.
+ * src/sys_posix.c implements it for Linux, src/sys_win32.c for Windows; a
+ * port to another system is one more file behind this header. Paths are UTF-8.
  * Functions that can fail return false (or -1) and leave the reason in errno.
  */
 #ifndef CONSENTGEN_SYS_H
@@ -18,6 +19,9 @@ size_t sys_cpu_count(void);
 
 /* Whether standard error is a terminal (the progress line is shown only there). */
 bool sys_stderr_is_terminal(void);
+
+/* Sets the console and standard output up for UTF-8 text, written as it is (Windows); nothing on Linux. */
+void sys_console_init(void);
 
 /* The folder the running program is in ("/usr/bin"); NULL if it cannot be told. Caller frees. */
 char *sys_program_folder(void);
