@@ -1274,7 +1274,7 @@ ends_with_ci(const char *s, const char *suffix)
 static bool
 font_is_path(const char *font)
 {
-    return strchr(font, '/') || ends_with_ci(font, ".ttf") || ends_with_ci(font, ".otf");
+    return util_last_path_separator(font) || ends_with_ci(font, ".ttf") || ends_with_ci(font, ".otf");
 }
 
 static void

@@ -266,7 +266,7 @@ output_make_dirs(const struct output_fs *fs, const char *dir, char ***made, size
     /* Each parent first, as mkdir -p does; "a//b" and a trailing '/' are fine. */
     for (char *p = path + 1; ok; p++) {
         bool end = !*p;
-        if (!end && (*p != '/' || p[-1] == '/'))
+        if (!end && (!util_is_path_separator(*p) || util_is_path_separator(p[-1])))
             continue;
         char saved = *p;
         *p = '\0';
@@ -293,7 +293,7 @@ output_make_dir(const char *dir, struct diags *d)
 bool
 output_is_plain_name(const char *name)
 {
-    return *name && !strchr(name, '/') && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+    return *name && !util_last_path_separator(name) && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
 }
 
 /* dir/name, or name alone for the current folder. */
@@ -303,7 +303,11 @@ output_join(const char *dir, const char *name)
     size_t dlen = strlen(dir);
     if (!dlen)
         return xstrdup(name);
-    return xasprintf("%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/", name);
+    if (util_is_path_separator(dir[dlen - 1]))
+        return xasprintf("%s%s", dir, name);
+    /* In the style of dir: C:\\Schule\\out\\5a.pdf on Windows. */
+    const char *sep = util_last_path_separator(dir);
+    return xasprintf("%s%c%s", dir, sep ? *sep : '/', name);
 }
 
 void

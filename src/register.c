@@ -732,7 +732,7 @@ register_save(const struct register_doc *reg, const char *path, struct diags *d)
     struct buf bytes;
     buf_init(&bytes);
     register_format(reg, &bytes);
-    const char *slash = strrchr(path, '/');
+    const char *slash = util_last_path_separator(path);
     char       *dir = slash ? xstrndup(path, (size_t)(slash - path + 1)) : xstrdup("");
     const char *name = slash ? slash + 1 : path;
 

@@ -488,15 +488,46 @@ util_file_kind(const char *data, size_t len)
     return n_nul >= 4 ? UTIL_FILE_BINARY : UTIL_FILE_TEXT;
 }
 
+/* Set by the build for Windows (CMakeLists.txt), where paths such as C:\\Users\\Sekretariat\\schule.yaml are usual. */
+#ifndef CONSENTGEN_BACKSLASH_PATHS
+#define CONSENTGEN_BACKSLASH_PATHS 0
+#endif
+
+bool
+util_is_path_separator(char c)
+{
+    return c == '/' || (CONSENTGEN_BACKSLASH_PATHS && c == '\\');
+}
+
+const char *
+util_last_path_separator(const char *path)
+{
+    const char *last = NULL;
+    for (const char *p = path; *p; p++)
+        if (util_is_path_separator(*p))
+            last = p;
+    return last;
+}
+
+static bool
+is_absolute_path(const char *p)
+{
+    if (util_is_path_separator(p[0]))
+        return true;
+    /* A drive letter: "C:\\..." (and "C:x", relative to that drive's folder, is no path of this folder either). */
+    return CONSENTGEN_BACKSLASH_PATHS && isalpha((unsigned char)p[0]) && p[1] == ':';
+}
+
 char *
 util_path_relative_to(const char *base_file, const char *rel)
 {
-    if (rel[0] == '/')
+    if (is_absolute_path(rel))
         return xstrdup(rel);
-    const char *slash = strrchr(base_file, '/');
+    const char *slash = util_last_path_separator(base_file);
     if (!slash)
         return xstrdup(rel);
-    return xasprintf("%.*s/%s", (int)(slash - base_file), base_file, rel);
+    /* The base's own separator, so that a Windows path stays in one style. */
+    return xasprintf("%.*s%c%s", (int)(slash - base_file), base_file, *slash, rel);
 }
 
 int

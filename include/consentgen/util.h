@@ -95,6 +95,12 @@ enum util_file_kind util_file_kind(const char *data, size_t len);
 
 /* Resolves rel against the folder of base_file; absolute rel is copied. Caller frees. */
 char *util_path_relative_to(const char *base_file, const char *rel);
+/*
+ * Paths: '/' separates folders; in the Windows build '\' does too (the build
+ * defines CONSENTGEN_BACKSLASH_PATHS), and "C:..." and "\\server" are absolute.
+ */
+bool        util_is_path_separator(char c);
+const char *util_last_path_separator(const char *path); /* NULL if none */
 
 /* Case-insensitive ASCII comparison (header names, keys). */
 int util_strcasecmp_ascii(const char *a, const char *b);
