@@ -124,9 +124,13 @@ sys_stderr_is_terminal(void)
     return GetConsoleMode(GetStdHandle(STD_ERROR_HANDLE), &mode) != 0;
 }
 
+static BOOL WINAPI on_console_event(DWORD event);
+
 void
 sys_console_init(void)
 {
+    /* For the whole program: Ctrl+C ends it with 130, as SIGINT on Linux, or is held back during a run. */
+    SetConsoleCtrlHandler(on_console_event, TRUE);
     /* The messages are UTF-8 (the manifest makes it the process's code page too); the console shows them so. */
     SetConsoleOutputCP(CP_UTF8);
     SetConsoleCP(CP_UTF8);
@@ -160,7 +164,7 @@ sys_reuse_large_allocations(void)
 /* Written by the console's handler thread: the first interrupt since the outermost begin (0: none). */
 static volatile LONG pending_signo;
 /* How many begins are open: the handler is installed by the first and removed by the last. */
-static LONG open_count;
+static volatile LONG open_count;
 
 struct sys_interrupts {
     int signo;
@@ -181,6 +185,9 @@ on_console_event(DWORD event)
     default: /* log-off and shut-down: the default handling */
         return FALSE;
     }
+    /* Outside a run's writing nothing is to be rolled back: end at once, with the status of a signal. */
+    if (InterlockedCompareExchange(&open_count, 0, 0) == 0)
+        _exit(128 + (int)signo);
     InterlockedCompareExchange(&pending_signo, signo, 0);
     return TRUE;
 }
@@ -188,14 +195,8 @@ on_console_event(DWORD event)
 struct sys_interrupts *
 sys_interrupts_begin(void)
 {
-    if (InterlockedIncrement(&open_count) == 1) {
+    if (InterlockedIncrement(&open_count) == 1)
         InterlockedExchange(&pending_signo, 0);
-        if (!SetConsoleCtrlHandler(on_console_event, TRUE)) {
-            InterlockedDecrement(&open_count);
-            fail();
-            return NULL;
-        }
-    }
     return xcalloc(1, sizeof(struct sys_interrupts));
 }
 
@@ -212,10 +213,8 @@ sys_interrupts_end(struct sys_interrupts *in, bool deliver)
 {
     int signo = sys_interrupts_pending(in);
     free(in);
-    if (InterlockedDecrement(&open_count) == 0) {
-        SetConsoleCtrlHandler(on_console_event, FALSE);
+    if (InterlockedDecrement(&open_count) == 0)
         InterlockedExchange(&pending_signo, 0);
-    }
     if (deliver && signo)
         sys_exit_by_signal(signo);
     return signo;
