@@ -8,6 +8,7 @@
 #                                          (implies --with-scan)
 #   scripts/build-windows.sh --rebuild harfbuzz ...   forget the named libraries' stamps first
 #   scripts/build-windows.sh --check       then build scripts/windows-smoke and run it under wine
+#   scripts/build-windows.sh --zip         then consentgen.exe and its zip (scripts/package-windows.sh)
 #
 # Installs the host tools it needs (apt-get, as root or through sudo). Fetches sources with
 # apt-get source through a deb-src list of its own (build-windows/apt), so the system's apt
@@ -26,12 +27,14 @@ jobs=${JOBS:-2}
 with_scan=0
 with_pdf=0
 check=0
+zip=0
 rebuild=()
 while [ $# -gt 0 ]; do
   case $1 in
   --with-scan) with_scan=1 ;;
   --with-pdf) with_scan=1 with_pdf=1 ;;
   --check) check=1 ;;
+  --zip) zip=1 ;;
   --rebuild)
     shift
     while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
     continue
     ;;
   -h | --help)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -74,6 +77,7 @@ install_host_tools() {
     gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools
     cmake ninja-build meson make pkgconf dpkg-dev autotools-dev xz-utils bzip2 wine wine64
     qpdf poppler-utils gettext
+    fonts-liberation2 fonts-dejavu-core fonts-noto-core zip
   )
   [ $with_scan = 1 ] && packages+=(nasm)
   [ $with_pdf = 1 ] && packages+=(autoconf automake libtool)
@@ -584,3 +588,4 @@ done
 [ $failed = 0 ] || exit 1
 echo "build-windows: $(du -sh "$prefix" | cut -f1) in ${prefix#"$root"/} ($((SECONDS - start)) s this run)"
 [ $check = 0 ] || run_check
+[ $zip = 0 ] || "$root/scripts/package-windows.sh"
