@@ -126,12 +126,28 @@ sys_stderr_is_terminal(void)
 
 static BOOL WINAPI on_console_event(DWORD event);
 
+/* The console's code pages before sys_console_init: the console outlives the program, its cmd goes on. */
+static UINT old_output_cp, old_input_cp;
+
+static void
+restore_console(void)
+{
+    if (old_output_cp)
+        SetConsoleOutputCP(old_output_cp);
+    if (old_input_cp)
+        SetConsoleCP(old_input_cp);
+}
+
 void
 sys_console_init(void)
 {
     /* For the whole program: Ctrl+C ends it with 130, as SIGINT on Linux, or is held back during a run. */
     SetConsoleCtrlHandler(on_console_event, TRUE);
     /* The messages are UTF-8 (the manifest makes it the process's code page too); the console shows them so. */
+    old_output_cp = GetConsoleOutputCP();
+    old_input_cp = GetConsoleCP();
+    if (old_output_cp || old_input_cp)
+        atexit(restore_console);
     SetConsoleOutputCP(CP_UTF8);
     SetConsoleCP(CP_UTF8);
     /* "\n" stays "\n", as on Linux: the same bytes in files the output is redirected to. */
@@ -224,6 +240,7 @@ void
 sys_exit_by_signal(int signo)
 {
     fflush(NULL);
+    restore_console();
     /* Windows has no death by signal: the status a POSIX shell would show, 128 + signo. */
     _exit(128 + signo);
 }
