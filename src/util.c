@@ -72,6 +72,9 @@ messages_without_generated_locale(void)
         return;
     if (want && !(language && *language))
         setenv("LANGUAGE", want, 1); /* glibc takes "de_DE.UTF-8" there as the language de_DE */
+#else
+    /* Other C libraries (Windows: libintl takes the user's language from Windows) need none of this. */
+    (void)wanted_messages_locale;
 #endif
 }
 
