@@ -12,6 +12,7 @@
 #   share/consentgen/fonts/        Liberation, DejaVu Sans, Noto Naskh Arabic, Noto Sans Hebrew (+ licences)
 #   vorlagen/                      the shipped consent texts (templates/)
 #   beispiel/                      the example school (schule.yaml, klassen.csv, logo.png)
+#   ANLEITUNG.md                   the German guide (docs/anleitung.md)
 #   LICENSE.txt, QUELLEN.txt       GPL-3.0-or-later; the Debian sources of every library inside
 set -euo pipefail
 
@@ -115,8 +116,14 @@ TXT
   echo "fonts-noto-core; their licences are beside them."
 } >"$stage/QUELLEN.txt"
 
+if [ -f "$stage/ANLEITUNG.md" ]; then
+  printf '\nDie ausführliche Anleitung für das Sekretariat steht in ANLEITUNG.md (mit dem Editor öffnen).\n' \
+    >>"$stage/LIESMICH.txt"
+fi
+
 # Windows' own tools expect CR LF in text files.
-for f in "$stage/consentgen.bat" "$stage/LIESMICH.txt" "$stage/QUELLEN.txt" "$stage/LICENSE.txt"; do
+for f in "$stage/consentgen.bat" "$stage/LIESMICH.txt" "$stage/QUELLEN.txt" "$stage/LICENSE.txt" "$stage"/*.md; do
+  [ -f "$f" ] || continue
   sed -i 's/\r\{0,1\}$/\r/' "$f"
 done
 
