@@ -35,7 +35,8 @@ stage=$build/package/$name
 rm -rf "$build/package"
 mkdir -p "$stage/bin" "$stage/share/consentgen" "$stage/vorlagen" "$stage/beispiel"
 
-x86_64-w64-mingw32-strip -o "$stage/bin/consentgen.exe" "$build/src/consentgen.exe"
+# Stripped when linked (src/CMakeLists.txt): strip would write the time into the PE header.
+cp "$build/src/consentgen.exe" "$stage/bin/consentgen.exe"
 # Nothing beside the .exe: it must need only what comes with Windows.
 if x86_64-w64-mingw32-objdump -p "$stage/bin/consentgen.exe" | sed -n 's/^\s*DLL Name: //p' |
   grep -viqE '^(kernel32|advapi32|msvcrt|user32|gdi32|shell32|ole32|ws2_32|bcrypt)\.dll$'; then
