@@ -77,7 +77,7 @@ install_host_tools() {
     gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 binutils-mingw-w64-x86-64 mingw-w64-tools
     cmake ninja-build meson make pkgconf dpkg-dev autotools-dev xz-utils bzip2 wine wine64
     qpdf poppler-utils gettext
-    fonts-liberation2 fonts-dejavu-core fonts-noto-core zip
+    fonts-liberation2 fonts-dejavu-core fonts-dejavu-extra fonts-noto-core zip
   )
   [ $with_scan = 1 ] && packages+=(nasm)
   [ $with_pdf = 1 ] && packages+=(autoconf automake libtool)
