@@ -73,6 +73,8 @@ relative_path(const char *folder, const char *file)
     bool is_inside = folder[i] == '\0' && file[i] == '/';
     if (is_inside)
         common = i + 1;
+    if (common == 0) /* nothing shared, not even the root: another drive on Windows */
+        return xstrdup(file);
     struct buf b;
     buf_init(&b);
     if (!is_inside && folder[common] != '\0') {

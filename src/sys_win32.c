@@ -332,8 +332,10 @@ sys_path_kind(const char *path)
         return SYS_PATH_NONE;
     DWORD a = GetFileAttributesW(w);
     free(w);
-    if (a == INVALID_FILE_ATTRIBUTES)
+    if (a == INVALID_FILE_ATTRIBUTES) {
+        fail(); /* errno: ENOENT for nothing there, as lstat gives it */
         return SYS_PATH_NONE;
+    }
     if (a & FILE_ATTRIBUTE_REPARSE_POINT)
         return SYS_PATH_LINK;
     if (a & FILE_ATTRIBUTE_DIRECTORY)
@@ -352,6 +354,47 @@ sys_is_folder(const char *path)
     DWORD a = GetFileAttributesW(w);
     free(w);
     return a != INVALID_FILE_ATTRIBUTES && (a & FILE_ATTRIBUTE_DIRECTORY);
+}
+
+/*
+ * The final path of an existing file or folder (links and junctions
+ * resolved), in the program's style with forward slashes: C:/Users/...
+ */
+char *
+sys_real_path(const char *path)
+{
+    wchar_t *w = wide(path);
+    if (!w)
+        return NULL;
+    HANDLE h = CreateFileW(w, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                           FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    free(w);
+    if (h == INVALID_HANDLE_VALUE) {
+        fail();
+        return NULL;
+    }
+    DWORD n = GetFinalPathNameByHandleW(h, NULL, 0, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+    wchar_t *full = n ? xmalloc((size_t)n * sizeof *full) : NULL;
+    bool     ok = full && GetFinalPathNameByHandleW(h, full, n, FILE_NAME_NORMALIZED | VOLUME_NAME_DOS) < n;
+    if (!ok)
+        fail();
+    CloseHandle(h);
+    char *real = ok ? narrow(full) : NULL;
+    free(full);
+    if (!real)
+        return NULL;
+    /* \\?\C:\x -> C:/x; \\?\UNC\server\share -> //server/share */
+    const char *start = real;
+    char       *out;
+    if (strncmp(real, "\\\\?\\UNC\\", 8) == 0)
+        out = xasprintf("\\\\%s", real + 8);
+    else
+        out = xstrdup(strncmp(real, "\\\\?\\", 4) == 0 ? start + 4 : start);
+    free(real);
+    for (char *p = out; *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    return out;
 }
 
 bool
@@ -571,8 +614,10 @@ sys_folder_is_locked(struct sys_folder *f)
 static enum sys_path_kind
 kind_of(DWORD a)
 {
-    if (a == INVALID_FILE_ATTRIBUTES)
+    if (a == INVALID_FILE_ATTRIBUTES) {
+        fail();
         return SYS_PATH_NONE;
+    }
     if (a & FILE_ATTRIBUTE_REPARSE_POINT)
         return SYS_PATH_LINK;
     if (a & FILE_ATTRIBUTE_DIRECTORY)

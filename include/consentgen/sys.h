@@ -98,7 +98,10 @@ size_t sys_workers_run(size_t n, const struct sys_worker_ops *ops, struct sys_in
 /* ---- files ---- */
 
 enum sys_path_kind { SYS_PATH_NONE, SYS_PATH_FILE, SYS_PATH_FOLDER, SYS_PATH_LINK, SYS_PATH_OTHER };
-/* What is at path, without following a final symbolic link; SYS_PATH_NONE also when it cannot be seen. */
+/*
+ * What is at path, without following a final symbolic link; SYS_PATH_NONE
+ * also when it cannot be seen, with errno saying which (ENOENT: nothing there).
+ */
 enum sys_path_kind sys_path_kind(const char *path);
 /* Whether path is a folder, following links. */
 bool sys_is_folder(const char *path);
