@@ -7,7 +7,9 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-export WINEPREFIX=${WINEPREFIX:-$root/build-windows/wine} WINEDEBUG=-all
+# wine's own Windows folder lives beside the libraries (CONSENTGEN_WIN_BUILD, as build-windows.sh has it).
+export WINEPREFIX=${WINEPREFIX:-${CONSENTGEN_WIN_BUILD:-$root/build-windows}/wine} WINEDEBUG=-all
+mkdir -p "$(dirname "$WINEPREFIX")"
 t0=$SECONDS
 scripts/build-windows.sh --zip
 t1=$SECONDS
