@@ -582,7 +582,7 @@ german_column_hint(const char *key)
     static const char *const map[][2] = {
         {"nachname", "last_name"}, {"familienname", "last_name"},  {"vorname", "first_name"},
         {"rufname", "first_name"}, {"geburtsdatum", "birth_date"}, {"klasse", "class"},
-        {"class_name", "class"},
+        {"class_name", "class"},   {"sprache", "language"},     {"familiensprache", "language"},
     };
     char       *lower = lower_ascii(key);
     const char *hint = NULL;
@@ -1170,19 +1170,20 @@ read_form(const struct walk *w, struct pair sp, struct config_form *form)
 static void
 read_columns(const struct walk *w, struct pair cp, struct config_columns *cols)
 {
-    static const char *const keys[] = {"last_name", "first_name", "birth_date", "class", "id"};
+    static const char *const keys[] = {"last_name", "first_name", "birth_date", "class", "id", "language"};
     static const char *const names[] = {"roster.columns.last_name", "roster.columns.first_name",
                                         "roster.columns.birth_date", "roster.columns.class",
-                                        "roster.columns.id"};
-    char **fields[] = {&cols->last_name, &cols->first_name, &cols->birth_date, &cols->class_name, &cols->id};
+                                        "roster.columns.id",         "roster.columns.language"};
+    char **fields[] = {&cols->last_name, &cols->first_name, &cols->birth_date,
+                       &cols->class_name, &cols->id,        &cols->language};
     const struct node *map =
-        get_section(w, cp, "roster.columns", "last_name, first_name, birth_date, class, id");
-    struct pair f[5];
+        get_section(w, cp, "roster.columns", "last_name, first_name, birth_date, class, id, language");
+    struct pair f[6];
 
     if (!map)
         return;
-    match_keys(w, map, "roster.columns", keys, 5, f);
-    for (size_t i = 0; i < 5; i++) {
+    match_keys(w, map, "roster.columns", keys, 6, f);
+    for (size_t i = 0; i < 6; i++) {
         get_text(w, f[i], names[i], fields[i]);
         if (*fields[i] && (*fields[i])[0] == '\0') { /* "" means: look for the usual headers */
             free(*fields[i]);
@@ -1542,6 +1543,7 @@ config_free(struct config *c)
     free(c->roster.columns.birth_date);
     free(c->roster.columns.class_name);
     free(c->roster.columns.id);
+    free(c->roster.columns.language);
     free(c->output.dir);
     free(c->reg.file);
     free(c->reg.file_as_written);

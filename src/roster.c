@@ -35,21 +35,22 @@
 #define MAX_LISTED_HEADERS 20   /* in a message naming the columns of the file */
 #define NO_COLUMN ROSTER_NO_COLUMN
 
-enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_ID, N_ROLES };
+enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_ID, ROLE_LANGUAGE, N_ROLES };
 
 /* The header names schools' exports use, best first: "Name" only when no better one is there. */
-static const char *const role_aliases[N_ROLES][5] = {
+static const char *const role_aliases[N_ROLES][6] = {
     [ROLE_LAST_NAME] = {"Nachname", "Familienname", "SchuelerNachname", "Name", NULL},
     [ROLE_FIRST_NAME] = {"Vorname", "Rufname", "SchuelerRufname", NULL},
     [ROLE_BIRTH_DATE] = {"Geburtsdatum", "SchuelerGeburtsdatum", NULL},
     [ROLE_CLASS] = {"Klasse", "GruppeBezeichnung", "Klasse/Information", NULL}, /* the last: IServ */
     [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", "Import-ID", NULL},
+    [ROLE_LANGUAGE] = {"Sprache", "Familiensprache", "Verkehrssprache", "Herkunftssprache", "Muttersprache", NULL},
 };
 
 /* The keys of roster.columns that name each role's column. */
 static const char *const role_keys[N_ROLES] = {
     [ROLE_LAST_NAME] = "last_name", [ROLE_FIRST_NAME] = "first_name", [ROLE_BIRTH_DATE] = "birth_date",
-    [ROLE_CLASS] = "class",         [ROLE_ID] = "id",
+    [ROLE_CLASS] = "class",         [ROLE_ID] = "id",                 [ROLE_LANGUAGE] = "language",
 };
 
 /* One field of the current row as libcsv delivered it, with where it starts. */
@@ -336,6 +337,8 @@ configured_column(const struct config_roster *opts, enum role role)
         return opts->columns.class_name;
     case ROLE_ID:
         return opts->columns.id;
+    case ROLE_LANGUAGE:
+        return opts->columns.language;
     case N_ROLES:
         break;
     }
@@ -462,6 +465,8 @@ header_suggests(const char *h, enum role role)
         return strncmp(h, "klasse", 6) == 0 || strcmp(h, "kl") == 0 || strcmp(h, "klbez") == 0;
     case ROLE_ID:
         return ends_with(h, "id") || strstr(h, "idnr") || strstr(h, "idnummer");
+    case ROLE_LANGUAGE: /* only by its usual headers or roster.columns.language: never guessed */
+        return false;
     case N_ROLES:
         break;
     }
@@ -525,7 +530,7 @@ read_header(struct parser *ps)
     for (int role = 0; role < N_ROLES; role++) {
         const char *configured = configured_column(ps->opts, (enum role)role);
         /* Without a birth date column (IServ lists) the forms leave the date for the parents to write. */
-        bool is_optional = role == ROLE_ID || role == ROLE_BIRTH_DATE;
+        bool is_optional = role == ROLE_ID || role == ROLE_BIRTH_DATE || role == ROLE_LANGUAGE;
         if (ps->column[role] != NO_COLUMN || (is_optional && !configured))
             continue;
 
@@ -541,6 +546,7 @@ read_header(struct parser *ps)
     r->columns = (struct roster_columns){ps->column[ROLE_LAST_NAME], ps->column[ROLE_FIRST_NAME],
                                          ps->column[ROLE_BIRTH_DATE], ps->column[ROLE_CLASS],
                                          ps->column[ROLE_ID]};
+    r->has_language = ps->column[ROLE_LANGUAGE] != NO_COLUMN;
     return ok;
 }
 
@@ -645,6 +651,10 @@ report_line_break(struct parser *ps, const struct raw_field *f, const char *head
         diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
                  "field \"%s\" has a line break; the id must be on one line", header);
         return;
+    case ROLE_LANGUAGE:
+        diag_add(ps->d, DIAG_ERROR, ps->path, f->line, f->col,
+                 "field \"%s\" has a line break; the language must be on one line", header);
+        return;
     case N_ROLES:
         break;
     }
@@ -680,7 +690,7 @@ check_field(struct parser *ps, size_t i, const char *value, struct date *birth)
                  ROSTER_MAX_FIELD_CHARS);
         return false;
     }
-    if (role == N_ROLES || role == ROLE_ID)
+    if (role == N_ROLES || role == ROLE_ID || role == ROLE_LANGUAGE)
         return true;
     if (!*value && role == ROLE_BIRTH_DATE) {
         diag_add(ps->d, DIAG_WARNING, ps->path, f->line, f->col,
@@ -878,6 +888,19 @@ read_data_row(struct parser *ps, size_t end)
     p->id = ps->column[ROLE_ID] == NO_COLUMN ? NULL : xstrdup(values[ps->column[ROLE_ID]]);
     p->birth_date = birth;
     p->fields = values;
+    p->language[0] = '\0';
+    p->language_col = 0;
+    if (ps->column[ROLE_LANGUAGE] != NO_COLUMN) {
+        const struct raw_field *f = &ps->fields[ps->column[ROLE_LANGUAGE]];
+        const char             *value = values[ps->column[ROLE_LANGUAGE]];
+        p->language_col = f->col;
+        /* An unknown language is no reason to leave a pupil out: the German form is what counts. */
+        if (!roster_language_code(value, p->language))
+            diag_add(ps->d, DIAG_WARNING, ps->path, f->line, f->col,
+                     "unknown language \"%s\" (column \"%s\"); %s, %s gets the German form only",
+                     util_quote(value).text, util_quote(r->headers[ps->column[ROLE_LANGUAGE]]).text,
+                     util_quote(p->last_name).text, util_quote(p->first_name).text);
+    }
     p->line = ps->row_line;
     p->row = ps->n_rows;
 }

@@ -52,6 +52,7 @@ struct config_columns { /* header names in the roster; NULL: the usual aliases *
     char *birth_date;
     char *class_name;
     char *id;
+    char *language; /* the family's language (ISO 639-1 code or German name); NULL: Sprache, ... */
 };
 
 enum config_encoding { CONFIG_ENCODING_AUTO, CONFIG_ENCODING_UTF8, CONFIG_ENCODING_WINDOWS_1252 };

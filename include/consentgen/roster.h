@@ -22,6 +22,8 @@ struct pupil {
     char      **fields;     /* every column of the row, NFC, indexed like roster.headers */
     unsigned    line;       /* physical line where the row starts */
     size_t      row;        /* 1-based data row number */
+    char        language[3];  /* the family's language (ISO 639-1, "tr"); "": German, or none given */
+    unsigned    language_col; /* where the language cell starts, for messages; 0: no language column */
 };
 
 /* Which column each field was read from: an index into roster.headers, ROSTER_NO_COLUMN when none. */
@@ -40,6 +42,7 @@ struct roster {
     bool                  was_windows_1252;
     bool                  was_utf16; /* Excel's "Unicode-Text", with a byte order mark */
     struct roster_columns columns;   /* as found, by roster.columns or the usual headers */
+    bool has_language; /* the file has a language column (roster.columns.language or a usual header) */
 };
 
 /*
@@ -92,6 +95,20 @@ size_t roster_find_by_name(const struct roster *r, const char *query, size_t *id
  * one-word query; only close ones, best first. Writes up to max indexes.
  */
 size_t roster_suggest_names(const struct roster *r, const char *query, size_t *idx, size_t max);
+
+/* ---- the family's language ---- */
+
+/*
+ * The ISO 639-1 code of a language as a roster cell or --language names it: a code ("tr", "TR",
+ * "tr-TR"), a German name ("Türkisch", "Persisch", "Dari"), an English name or the language's own
+ * ("Türkçe"), case and accents ignored. German and an empty name give "" (no translation). Returns false,
+ * out "", for a name it does not know.
+ */
+bool roster_language_code(const char *name, char out[static 3]);
+/* The German name of a language code ("Türkisch"); the code itself for a language without one. */
+const char *roster_language_name(const char *code);
+/* Whether the language is written right to left (Arabic, Persian, Hebrew, Urdu, Pashto, ...). */
+bool roster_language_is_rtl(const char *code);
 
 /* ---- CSV tables: the consent register is read with the roster's CSV and encoding rules ---- */
 

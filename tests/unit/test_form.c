@@ -32,8 +32,8 @@ static char *fields_an[] = {"Nguyễn", "An", "01.02.2012", "5a", "Łódź", "�
 static char *fields_ben[] = {"Özdemir", "Ben", "28.11.2012", "5a", "Köln", ""};
 
 static struct pupil pupils[] = {
-    {"Nguyễn", "An", "5a", NULL, {2012, 2, 1}, fields_an, 17, 16},
-    {"Özdemir", "Ben", "5a", "4711", {2012, 11, 28}, fields_ben, 18, 17},
+    {"Nguyễn", "An", "5a", NULL, {2012, 2, 1}, fields_an, 17, 16, "", 0},
+    {"Özdemir", "Ben", "5a", "4711", {2012, 11, 28}, fields_ben, 18, 17, "", 0},
 };
 
 static struct roster roster = {
