@@ -50,6 +50,8 @@
 #define BOX_TICK_LINE_PT 0.8
 #define BOX_ROW_GAP_PT (15.0 * MM)       /* between short items on one row, as on the paper form */
 #define BOX_ROW_MAX_LABEL_PT (40.0 * MM) /* a longer label puts each item on its own line */
+#define INFO_BOX_GRAY 0.6                /* a translation's boxes: shown, not for ticking */
+#define INFO_CAPTION_TOP_PT 2.0          /* a translation's signature captions: no writing space */
 
 /* Rules ("---") and form fields. */
 #define RULE_SPACE 0.6 /* body lines above a rule */
@@ -160,6 +162,12 @@ void
 frag_shape(struct ctx *c, struct frag *f, enum layout_item_kind kind, double x_pt, double y_pt, double w_pt,
            double h_pt, double line_width_pt, double gray)
 {
+    if (c->is_mirrored) { /* x' = LEFT + RIGHT - x: a line keeps its start, an area its left edge */
+        bool is_stroke = kind == LAYOUT_ITEM_LINE || kind == LAYOUT_ITEM_DASH || kind == LAYOUT_ITEM_CIRCLE;
+        x_pt = LEFT_PT + RIGHT_PT - x_pt - (is_stroke ? 0.0 : w_pt);
+        if (kind == LAYOUT_ITEM_LINE || kind == LAYOUT_ITEM_DASH)
+            w_pt = -w_pt;
+    }
     struct layout_item *it = frag_item(c, f, kind, x_pt, y_pt);
     it->w_pt = w_pt;
     it->h_pt = h_pt;
@@ -299,7 +307,7 @@ shape_chunk(struct ctx *c, const struct seg *v, size_t first, size_t end, struct
         size_t stop = i + 1 < n ? starts[i + 1] : t->len;
         spans[i] = (struct text_span){t->data + starts[i], stop - starts[i], styles[i]};
     }
-    chunk_of(c->sh->shape(c->sh->ctx, spans, n, c->a), out);
+    chunk_of(c->sh->shape(c->sh->ctx, spans, n, c->dir, c->a), out);
 }
 
 /* Shapes styled text, one chunk per run of text between hard breaks (empty ones left out). */
@@ -324,7 +332,7 @@ static void
 shape_string(struct ctx *c, const char *s, enum text_style style, struct chunk *out)
 {
     struct text_span span = {s ? s : "", s ? strlen(s) : 0, style};
-    chunk_of(c->sh->shape(c->sh->ctx, &span, 1, c->a), out);
+    chunk_of(c->sh->shape(c->sh->ctx, &span, 1, c->dir, c->a), out);
 }
 
 static int64_t
@@ -699,6 +707,8 @@ void
 frag_tline(struct ctx *c, struct frag *f, const struct tline *tl, double x_pt, double y_pt, double size_pt,
            double gray)
 {
+    if (c->is_mirrored) /* the line ends where it would start left to right: right-aligned */
+        x_pt = LEFT_PT + RIGHT_PT - x_pt - tl->w_pt;
     for (size_t r = 0; r < tl->n_runs; r++) {
         const struct lrun *run = &tl->runs[r];
         if (!run->n_glyphs)
@@ -853,8 +863,10 @@ frag_checkbox(struct ctx *c, struct frag *f, double x_pt, double baseline_pt, bo
               enum layout_role role)
 {
     double y_pt = baseline_pt - X_HEIGHT * BODY_PT - BOX_PT / 2;
-    frag_shape(c, f, LAYOUT_ITEM_BOX, x_pt, y_pt, BOX_PT, BOX_PT, BOX_LINE_PT, 0.0);
-    f->items[f->n_items - 1].role = role;
+    /* In a translation the box only shows the choice: gray, and no box of a slip. */
+    frag_shape(c, f, LAYOUT_ITEM_BOX, x_pt, y_pt, BOX_PT, BOX_PT, BOX_LINE_PT,
+               c->is_information ? INFO_BOX_GRAY : 0.0);
+    f->items[f->n_items - 1].role = c->is_information ? LAYOUT_ROLE_NONE : role;
     if (is_checked) {
         double in_pt = BOX_PT * BOX_TICK_INSET, d_pt = BOX_PT - 2 * in_pt;
         frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt + in_pt, y_pt + in_pt, d_pt, d_pt, BOX_TICK_LINE_PT, 0.0);
@@ -1034,7 +1046,8 @@ add_signature_block(struct ctx *c, struct flow *fl, const struct template_block 
                     const struct layout_form_params *pr)
 {
     struct unit *u = flow_add(c, fl, UNIT_KEEP, LINE_PT);
-    double       gap_pt = SIGN_FIELD_GAP_PT, rule_y = SIGN_WRITING_PT;
+    /* A translation's block only says what the German one asks for: captions, no lines to sign on. */
+    double gap_pt = SIGN_FIELD_GAP_PT, rule_y = c->is_information ? INFO_CAPTION_TOP_PT : SIGN_WRITING_PT;
     for (size_t r = 0; r < b->n_rows; r++) {
         const struct template_row *row = &b->rows[r];
         size_t                     n = row->n_fields;
@@ -1048,9 +1061,10 @@ add_signature_block(struct ctx *c, struct flow *fl, const struct template_block 
             if (n == 2)
                 w_pt =
                     i == 0 ? SIGN_FIRST_SHARE * TEXT_W_PT : TEXT_W_PT - SIGN_FIRST_SHARE * TEXT_W_PT - gap_pt;
-            frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, HAIRLINE_PT, 0.0);
+            if (!c->is_information)
+                frag_shape(c, f, LAYOUT_ITEM_LINE, x_pt, rule_y, w_pt, 0.0, HAIRLINE_PT, 0.0);
             /* The last field of a row is the signature; those before it ("Ort, Datum") are not. */
-            if (i + 1 == n)
+            if (i + 1 == n && !c->is_information)
                 f->items[f->n_items - 1].role = row->audience == TEMPLATE_ROW_GUARDIAN
                                                     ? LAYOUT_ROLE_SIGN_GUARDIAN
                                                 : row->audience == TEMPLATE_ROW_PUPIL ? LAYOUT_ROLE_SIGN_PUPIL
@@ -1476,7 +1490,14 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
     struct ctx c = {.sh = sh, .a = a, .values = values};
     buf_init(&c.text);
     struct flow fl = {0};
+    /* The body in the page's direction; letterhead, slip and footer are German and stay as they are. */
+    c.dir = params->direction;
+    c.is_mirrored = params->direction == TEXT_DIR_RTL;
+    c.is_information = params->is_information;
     build_form_flow(&c, doc, params, &fl);
+    c.dir = TEXT_DIR_LTR;
+    c.is_mirrored = false;
+    c.is_information = false;
     size_t slip_at = 0, n = template_n_blocks(doc);
     while (slip_at < n && template_block(doc, slip_at)->kind != TEMPLATE_BLOCK_SLIP)
         slip_at++;

@@ -47,6 +47,11 @@ struct ctx {
     struct arena               *a;
     const struct layout_values *values;
     struct buf                  text; /* scratch: a paragraph's text being joined */
+    enum text_direction         dir;  /* of the paragraphs being shaped */
+    /* A right-to-left page's body: each line and shape is mirrored inside the text area, so lines are
+     * right-aligned and bullets and boxes stand at the right; letterhead and footer are not. */
+    bool is_mirrored;
+    bool is_information; /* a translation: check boxes are shown, not for ticking; nothing to sign */
 };
 
 #define PUSH(a, arr, n, cap) ((arr) = grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])

@@ -1,8 +1,9 @@
 /*
  * text: shaping. A paragraph (spans of text, each in one style) becomes items of glyphs:
  *
- *   1. directions: FriBidi resolves the embedding level of every character (UAX #9, rules P2 to I2) on the
- *      logical text, left to right at its base (the forms are German); layout reorders each line (L2);
+ *   1. directions: FriBidi resolves the embedding level of every character (UAX #9, rules X1 to I2) on the
+ *      logical text at the base direction layout asks for (left to right for the German forms, right to
+ *      left for an Arabic or Persian translation); layout reorders each line (L2);
  *   2. fonts: each grapheme cluster (UAX #29, utf8proc) takes the first font of its style's chain that
  *      shapes the whole cluster without .notdef; spaces, digits and punctuation stay in the font before
  *      them when it has them, so an Arabic name is not cut into pieces at its spaces;
@@ -288,7 +289,7 @@ decode(const char *text, size_t len, FriBidiChar *cps, size_t *offs)
 /* Splits the paragraph into grapheme clusters (never across spans) with their level, script and font. */
 static size_t
 find_clusters(struct text_engine *e, const char *text, size_t len, const size_t *span_end,
-              const enum text_style *span_style, size_t n_spans, struct cluster *cl)
+              const enum text_style *span_style, size_t n_spans, enum text_direction base, struct cluster *cl)
 {
     FriBidiChar        *cps = xmalloc((len + 1) * sizeof *cps);
     size_t             *offs = xmalloc((len + 1) * sizeof *offs);
@@ -296,11 +297,11 @@ find_clusters(struct text_engine *e, const char *text, size_t len, const size_t 
     FriBidiCharType    *types = xmalloc((n_cps + 1) * sizeof *types);
     FriBidiBracketType *brackets = xmalloc((n_cps + 1) * sizeof *brackets);
     FriBidiLevel       *levels = xcalloc(n_cps + 1, sizeof *levels);
-    FriBidiParType      dir = FRIBIDI_PAR_LTR;
+    FriBidiParType      dir = base == TEXT_DIR_RTL ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
     fribidi_get_bidi_types(cps, (FriBidiStrIndex)n_cps, types);
     fribidi_get_bracket_types(cps, (FriBidiStrIndex)n_cps, types, brackets);
     if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n_cps, &dir, levels))
-        memset(levels, 0, (n_cps + 1) * sizeof *levels); /* only on allocation failure inside FriBidi */
+        memset(levels, base == TEXT_DIR_RTL, (n_cps + 1) * sizeof *levels); /* allocation failure in FriBidi */
 
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     size_t              n = 0, cp_i = 0, span = 0;
@@ -463,7 +464,8 @@ shape_item(struct text_engine *e, const char *text, size_t len, struct text_item
 
 /* Shapes a paragraph into p (malloc'd parts; free with para_parts_free). */
 static void
-shape_para(struct text_engine *e, const struct text_span *spans, size_t n_spans, struct text_para *p)
+shape_para(struct text_engine *e, const struct text_span *spans, size_t n_spans, enum text_direction base,
+           struct text_para *p)
 {
     size_t len = 0;
     for (size_t i = 0; i < n_spans; i++)
@@ -486,7 +488,7 @@ shape_para(struct text_engine *e, const struct text_span *spans, size_t n_spans,
     }
 
     struct cluster   *cl = xmalloc((len + 1) * sizeof *cl);
-    size_t            n_cl = find_clusters(e, text, len, span_end, span_style, n_spans, cl);
+    size_t            n_cl = find_clusters(e, text, len, span_end, span_style, n_spans, base, cl);
     struct text_item *items = xcalloc(n_cl + 1, sizeof *items);
     hb_script_t      *scripts = xcalloc(n_cl + 1, sizeof *scripts);
     size_t            n_items = 0;
@@ -521,12 +523,13 @@ para_parts_free(struct text_para *p)
 }
 
 static const struct text_para *
-engine_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct arena *a)
+engine_shape(void *ctx, const struct text_span *spans, size_t n_spans, enum text_direction base,
+             struct arena *a)
 {
     struct text_engine *e = ctx;
     struct buf         *key = &e->cache->key;
     buf_reset(key);
-    buf_putc(key, 'p');
+    buf_putc(key, base == TEXT_DIR_RTL ? 'r' : 'p');
     for (size_t i = 0; i < n_spans; i++) {
         uint32_t n = (uint32_t)spans[i].len;
         buf_putc(key, (char)spans[i].style);
@@ -541,7 +544,7 @@ engine_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct ar
         size_t k_len = key->len;
         memcpy(k, key->data, k_len);
         struct text_para p;
-        shape_para(e, spans, n_spans, &p);
+        shape_para(e, spans, n_spans, base, &p);
         size_t size = para_size(&p);
         hit = table_add(&e->cache->paras, k, k_len, h, size);
         hit->para = para_copy(&p, xmalloc(size));

@@ -149,6 +149,13 @@ struct layout_form_params {
     const char              *slip_token; /* printed beside the code ("K7M2-9QXD-4TB5") */
     bool                     is_age_unknown; /* no birth date: the rows below instead of pupil_age's */
     bool                     guardian_signs_without_age, pupil_signs_without_age;
+    /*
+     * A translation printed after the German form: its check boxes are drawn gray and are no slip's, its
+     * signature block shows the captions without lines. direction: the body's (letterhead and footer
+     * stay left to right).
+     */
+    bool                is_information;
+    enum text_direction direction;
 };
 
 /*

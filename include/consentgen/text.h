@@ -54,6 +54,10 @@ struct text_para {
     const bool       *is_cluster_start; /* per byte, and at len */
 };
 
+/* A paragraph's base direction (UAX #9 paragraph level): German pages are left to right, Arabic and Persian
+ * ones right to left. */
+enum text_direction { TEXT_DIR_LTR, TEXT_DIR_RTL };
+
 /* A piece of a paragraph's text in one style. */
 struct text_span {
     const char     *s;
@@ -68,12 +72,13 @@ struct text_span {
 struct text_shaper {
     void *ctx;
     /*
-     * Shapes one paragraph, left to right at its base. The result stays valid
-     * until release, read-only (it is the engine's cache, or in a). Equal input
-     * gives equal output.
+     * Shapes one paragraph whose base direction is base: levels are even
+     * (left to right) or odd from there. The result stays valid until release,
+     * read-only (it is the engine's cache, or in a). Equal input gives equal
+     * output.
      */
     const struct text_para *(*shape)(void *ctx, const struct text_span *spans, size_t n_spans,
-                                     struct arena *a);
+                                     enum text_direction base, struct arena *a);
     /* The caller holds no shaped paragraph any more: the engine may drop what it keeps. */
     void (*release)(void *ctx);
     /*

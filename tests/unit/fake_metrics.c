@@ -10,7 +10,7 @@ fake_is_rtl(int32_t cp)
     return (cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF);
 }
 
-/* Spaces and punctuation take the direction of their surroundings (UAX #9 N1, N2 at a left-to-right base). */
+/* Spaces and punctuation take the direction of their surroundings (UAX #9 N1, N2). */
 static bool
 is_neutral(int32_t cp)
 {
@@ -26,10 +26,18 @@ struct fake_char {
     unsigned        level;
 };
 
+/*
+ * Levels as UAX #9 gives them for these characters: at a left-to-right base, right-to-left letters are 1
+ * and the rest 0; at a right-to-left base, left-to-right letters and digits are 2 and the rest 1. A run of
+ * neutrals between two letters of the other direction than the base takes theirs (N1), else the base's (N2).
+ */
 static const struct text_para *
-fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct arena *a)
+fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, enum text_direction base,
+           struct arena *a)
 {
     (void)ctx;
+    unsigned base_level = base == TEXT_DIR_RTL ? 1u : 0u;
+    unsigned other_level = base == TEXT_DIR_RTL ? 2u : 1u;
     size_t len = 0;
     for (size_t i = 0; i < n_spans; i++)
         len += spans[i].len;
@@ -45,12 +53,12 @@ fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct aren
                 cp = 0xFFFD;
                 m = 1;
             }
-            ch[n++] = (struct fake_char){o + k, m, cp, spans[i].style, fake_is_rtl(cp) ? 1u : 0u};
+            bool is_other = base == TEXT_DIR_RTL ? !fake_is_rtl(cp) : fake_is_rtl(cp);
+            ch[n++] = (struct fake_char){o + k, m, cp, spans[i].style, is_other ? other_level : base_level};
             k += m;
         }
         o += spans[i].len;
     }
-    /* A run of neutrals between two right-to-left letters is right to left. */
     for (size_t i = 0; i < n;) {
         if (!is_neutral(ch[i].cp)) {
             i++;
@@ -59,7 +67,9 @@ fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct aren
         size_t j = i;
         while (j < n && is_neutral(ch[j].cp))
             j++;
-        unsigned lev = i > 0 && j < n && ch[i - 1].level == 1 && ch[j].level == 1 ? 1u : 0u;
+        unsigned lev = i > 0 && j < n && ch[i - 1].level == other_level && ch[j].level == other_level
+                           ? other_level
+                           : base_level;
         for (size_t k = i; k < j; k++)
             ch[k].level = lev;
         i = j;
@@ -77,12 +87,12 @@ fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, struct aren
         it->len = ch[j - 1].start + ch[j - 1].len - ch[i].start;
         it->style = ch[i].style;
         it->level = ch[i].level;
-        it->font = (int)ch[i].style + (ch[i].level ? TEXT_N_STYLES : 0);
+        it->font = (int)ch[i].style + ((ch[i].level & 1) ? TEXT_N_STYLES : 0);
         it->n_glyphs = j - i;
         it->glyphs = arena_alloc(a, it->n_glyphs * sizeof *it->glyphs);
         int32_t adv = (int32_t)((ch[i].style == TEXT_STYLE_BOLD ? 0.55 : 0.5) * TEXT_UNITS_PER_EM + 0.5);
         for (size_t k = i; k < j; k++) {
-            size_t g = ch[i].level ? j - 1 - k : k - i; /* right to left: visual order */
+            size_t g = (ch[i].level & 1) ? j - 1 - k : k - i; /* right to left: visual order */
             it->glyphs[g] = (struct text_glyph){(uint32_t)ch[k].cp,    (uint32_t)ch[k].start, adv, 0, 0,
                                                 (uint32_t)ch[k].start, (uint32_t)ch[k].len};
         }

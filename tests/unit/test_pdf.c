@@ -81,7 +81,7 @@ text_line(struct fonts *f, struct arena *a, double x, double y, enum text_style 
 {
     const struct text_shaper *sh = text_engine_shaper(f->text);
     struct text_span          span = {s, strlen(s), style};
-    const struct text_para   *p = sh->shape(sh->ctx, &span, 1, a);
+    const struct text_para   *p = sh->shape(sh->ctx, &span, 1, TEXT_DIR_LTR, a);
     size_t                    n = p->n_items;
     for (size_t i = 0; i < n; i++) {
         const struct text_item *it = &p->items[i];

@@ -83,7 +83,7 @@ shape1(struct text_engine *e, const char *s, enum text_style style, struct arena
 {
     const struct text_shaper *sh = text_engine_shaper(e);
     struct text_span          span = {s, strlen(s), style};
-    return sh->shape(sh->ctx, &span, 1, a);
+    return sh->shape(sh->ctx, &span, 1, TEXT_DIR_LTR, a);
 }
 
 /* ---- fonts ---- */
@@ -386,7 +386,7 @@ test_text_splits_german_with_an_arabic_name_into_directed_items(void **state)
                                          {"محمد حداد", strlen("محمد حداد"), TEXT_STYLE_BOLD},
                                          {" (Klasse 7b)", 12, TEXT_STYLE_REGULAR}};
     const struct text_shaper *sh = text_engine_shaper(e);
-    const struct text_para   *p = sh->shape(sh->ctx, spans, 3, a);
+    const struct text_para   *p = sh->shape(sh->ctx, spans, 3, TEXT_DIR_LTR, a);
     assert_int_equal(p->n_items, 3);
     char *t0 = item_text(p, 0), *t1 = item_text(p, 1), *t2 = item_text(p, 2);
     assert_string_equal(t0, "Für ");
@@ -523,7 +523,7 @@ test_text_gives_the_same_result_from_its_cache(void **state)
         free(s);
     }
     sh->release(sh->ctx);
-    const struct text_para *again = sh->shape(sh->ctx, &span, 1, a);
+    const struct text_para *again = sh->shape(sh->ctx, &span, 1, TEXT_DIR_LTR, a);
     assert_same_para(copy, again);
     arena_free(keep);
     arena_free(a);
