@@ -68,6 +68,8 @@ print_help(void)
           "  --split class|pupil|both\n"
           "                        one file per class (OUT/5a.pdf), per pupil (OUT/5a/Name_Vorname.pdf), or "
           "both\n"
+          "  --language CODE       every form with the translation into this language (tr, ar, Türkisch\n"
+          "                        ...; de: German only) instead of the roster's language column\n"
           "  --jobs N              worker processes (render, scan; default: number of processor cores)\n"
           "  --quiet               no progress line (render, scan)\n"
           "  --strict              treat warnings (duplicate pupil, odd birth date) as errors: the run\n"
@@ -192,6 +194,10 @@ check_options_fit(const struct cli_opts *o, struct diags *d)
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "--answer and --date belong to set");
         return false;
     }
+    if (c != CLI_CMD_RENDER && o->has_language) {
+        diag_add(d, DIAG_ERROR, NULL, 0, 0, "--language belongs to render");
+        return false;
+    }
     if (c != CLI_CMD_RENDER && c != CLI_CMD_STATUS && o->missing) {
         diag_add(d, DIAG_ERROR, NULL, 0, 0, "--missing belongs to render and status");
         return false;
@@ -229,7 +235,8 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         OPT_MISSING,
         OPT_ANSWER,
         OPT_DATE,
-        OPT_ROSTER
+        OPT_ROSTER,
+        OPT_LANGUAGE
     };
     static const struct option longopts[] = {
         {"class", required_argument, NULL, OPT_CLASS}, {"pupil", required_argument, NULL, OPT_PUPIL},
@@ -238,6 +245,7 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         {"quiet", no_argument, NULL, OPT_QUIET},       {"strict", no_argument, NULL, OPT_STRICT},
         {"missing", no_argument, NULL, OPT_MISSING},   {"answer", required_argument, NULL, OPT_ANSWER},
         {"date", required_argument, NULL, OPT_DATE},   {"roster", required_argument, NULL, OPT_ROSTER},
+        {"language", required_argument, NULL, OPT_LANGUAGE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
     };
@@ -361,6 +369,16 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
             break;
         case OPT_ROSTER:
             opts->roster_path = optarg;
+            break;
+        case OPT_LANGUAGE:
+            if (!roster_language_code(optarg, opts->language)) {
+                diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                         "--language: \"%s\" is not a language; give a code such as tr or a name such as "
+                         "Türkisch",
+                         util_quote(optarg).text);
+                return false;
+            }
+            opts->has_language = true;
             break;
         case 'h':
             opts->command = CLI_CMD_HELP;
@@ -487,6 +505,7 @@ request_of(const struct cli_opts *o, bool need_fonts)
     req.need_register =
         o->command == CLI_CMD_SET || o->command == CLI_CMD_STATUS || o->command == CLI_CMD_SCAN || o->missing;
     req.missing = o->missing;
+    req.language = o->has_language ? o->language : NULL;
     return req;
 }
 

@@ -89,17 +89,13 @@ page_setup(const struct form_run *run)
     return s;
 }
 
-void
-form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_doc *out)
+/* The parameters of pupil p's form; the German template's ages count for its translations too. */
+static void
+form_params(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_form_params *out)
 {
-    struct lookup_ctx                *l = arena_alloc(a, sizeof *l);
-    struct layout_values              v = {l, lookup};
     struct layout_form_params         pr = {0};
     const struct config_front_matter *fm = template_front_matter(run->doc);
 
-    l->run = run;
-    l->p = p;
-    l->a = a;
     pr.setup = page_setup(run);
     pr.footer = arena_printf(a, "%s · Klasse %s", form_pupil_name(p, a), or_empty(p->class_name));
     pr.pupil_age = date_age_on(p->birth_date, run->config->form.date);
@@ -117,7 +113,51 @@ form_layout_pupil(const struct form_run *run, const struct pupil *p, struct aren
     pr.is_age_unknown = !roster_has_birth_date(p);
     pr.guardian_signs_without_age = signers != CONFIG_SIGNERS_PUPIL;
     pr.pupil_signs_without_age = signers != CONFIG_SIGNERS_GUARDIAN;
+    *out = pr;
+}
+
+void
+form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_doc *out)
+{
+    struct lookup_ctx        *l = arena_alloc(a, sizeof *l);
+    struct layout_values      v = {l, lookup};
+    struct layout_form_params pr;
+    l->run = run;
+    l->p = p;
+    l->a = a;
+    form_params(run, p, a, &pr);
     layout_form(run->doc, &v, &pr, run->shaper, a, out);
+}
+
+const struct form_translation *
+form_translation_of(const struct form_run *run, const struct pupil *p)
+{
+    const char *language = run->language ? run->language : p->language;
+    for (size_t i = 0; *language && i < run->n_translations; i++)
+        if (strcmp(run->translations[i].language, language) == 0)
+            return &run->translations[i];
+    return NULL;
+}
+
+void
+form_layout_translation(const struct form_run *run, const struct form_translation *t, const struct pupil *p,
+                        struct arena *a, struct layout_doc *out)
+{
+    struct lookup_ctx        *l = arena_alloc(a, sizeof *l);
+    struct layout_values      v = {l, lookup};
+    struct layout_form_params pr;
+    l->run = run;
+    l->p = p;
+    l->a = a;
+    form_params(run, p, a, &pr);
+    /* Its pages are numbered on their own: the footer says which paper they belong to. */
+    pr.footer = arena_printf(a, "%s · Übersetzung %s · Klasse %s", form_pupil_name(p, a),
+                             roster_language_name(t->language), or_empty(p->class_name));
+    pr.slip_code = NULL;
+    pr.slip_token = NULL;
+    pr.is_information = true;
+    pr.direction = roster_language_is_rtl(t->language) ? TEXT_DIR_AUTO_RTL : TEXT_DIR_LTR;
+    layout_form(t->doc, &v, &pr, run->shaper, a, out);
 }
 
 bool

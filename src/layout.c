@@ -1492,7 +1492,7 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
     struct flow fl = {0};
     /* The body in the page's direction; letterhead, slip and footer are German and stay as they are. */
     c.dir = params->direction;
-    c.is_mirrored = params->direction == TEXT_DIR_RTL;
+    c.is_mirrored = params->direction != TEXT_DIR_LTR;
     c.is_information = params->is_information;
     build_form_flow(&c, doc, params, &fl);
     c.dir = TEXT_DIR_LTR;

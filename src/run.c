@@ -31,6 +31,10 @@ run_fini(struct run *r)
         free(r->classes[i].selected);
     }
     run_fini_register(r);
+    for (size_t i = 0; i < r->n_translations; i++)
+        template_free(r->translation_docs[i]);
+    free(r->translation_docs);
+    free(r->translations);
     free(r->classes);
     pdf_fonts_free(r->fonts);
     text_engine_free(r->text);
@@ -387,6 +391,115 @@ find_shipped_template(struct config *c, const char *templates_folder, struct dia
     free(folder);
 }
 
+/* ---- translations ---- */
+
+/* The file of the translation into language: templates/NAME.md -> templates/NAME.LL.md. Caller frees. */
+static char *
+translation_path(const char *template_path, const char *language)
+{
+    const char *slash = strrchr(template_path, '/');
+    const char *dot = strrchr(template_path, '.');
+    if (!dot || (slash && dot < slash))
+        return xasprintf("%s.%s.md", template_path, language);
+    return xasprintf("%.*s.%s%s", (int)(dot - template_path), template_path, language, dot);
+}
+
+static bool
+is_printed(const struct run_class *cls, size_t k)
+{
+    return cls->selected[k] || cls->write_class_file;
+}
+
+/*
+ * Loads the translation into language, if there is one: parsed, its language: line and its structure
+ * compared with the German template, its placeholders checked. Returns false when there is no file.
+ */
+static bool
+load_translation(struct run *r, const char *language, struct diags *d)
+{
+    const struct config *c = r->config;
+    char                *path = translation_path(c->form.template_path, language);
+    if (!util_check_regular_file(path) && errno == ENOENT) {
+        free(path);
+        return false;
+    }
+    struct template_doc *doc = template_load(path, d);
+    if (doc) {
+        const struct config_front_matter *fm = template_front_matter(doc);
+        if (strcmp(fm->language, language) != 0)
+            diag_add(d, DIAG_ERROR, path, 0, 0,
+                     "the translation says \"language: %s\" but its file name says \"%s\"", fm->language,
+                     language);
+        template_check_translation(r->doc, doc, d);
+        if (r->roster)
+            template_check_placeholders(doc, c, (const char *const *)r->roster->headers, r->roster->n_headers,
+                                        d);
+        size_t n = r->n_translations++;
+        r->translations = xrealloc(r->translations, r->n_translations * sizeof *r->translations);
+        r->translation_docs = xrealloc(r->translation_docs, r->n_translations * sizeof *r->translation_docs);
+        memcpy(r->translations[n].language, language, 3);
+        r->translations[n].doc = doc;
+        r->translation_docs[n] = doc;
+    }
+    free(path);
+    return true;
+}
+
+/* Whether language was looked for already; *found says whether it has a translation file. */
+struct language_seen {
+    char language[3];
+    bool found;
+};
+
+/*
+ * Loads the translations the printed pupils need (or the one --language names) and warns, at the
+ * roster cell, about each pupil whose language has none: that pupil gets the German form only.
+ */
+static void
+load_translations(struct run *r, struct diags *d)
+{
+    const char *template_path = r->config->form.template_path;
+    if (r->req->language) {
+        if (!*r->req->language)
+            return;
+        if (!load_translation(r, r->req->language, d)) {
+            char *path = translation_path(template_path, r->req->language);
+            diag_add(d, DIAG_ERROR, NULL, 0, 0,
+                     "--language %s: there is no translation into %s (\"%s\" is missing)", r->req->language,
+                     roster_language_name(r->req->language), util_quote(path).text);
+            free(path);
+        }
+        return;
+    }
+    struct language_seen *seen = NULL;
+    size_t                n_seen = 0;
+    for (size_t j = 0; j < r->n_classes; j++) {
+        const struct run_class *cls = &r->classes[j];
+        for (size_t k = 0; k < cls->n_pupils; k++) {
+            const struct pupil *p = cls->pupils[k];
+            if (!*p->language || !is_printed(cls, k))
+                continue;
+            size_t i = 0;
+            while (i < n_seen && strcmp(seen[i].language, p->language) != 0)
+                i++;
+            if (i == n_seen) {
+                seen = xrealloc(seen, (n_seen + 1) * sizeof *seen);
+                memcpy(seen[n_seen].language, p->language, 3);
+                seen[n_seen++].found = load_translation(r, p->language, d);
+            }
+            if (seen[i].found)
+                continue;
+            char *path = translation_path(template_path, p->language);
+            diag_add(d, DIAG_WARNING, r->roster->path, p->line, p->language_col,
+                     "there is no translation into %s (\"%s\" is missing); %s, %s gets the German form only",
+                     roster_language_name(p->language), util_quote(path).text, util_quote(p->last_name).text,
+                     util_quote(p->first_name).text);
+            free(path);
+        }
+    }
+    free(seen);
+}
+
 /*
  * Loads and cross-checks every input. Returns false with all problems in d
  * when the run must not write anything.
@@ -437,7 +550,10 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
                                 r->doc,
                                 r->text ? text_engine_shaper(r->text) : NULL,
                                 r->text ? text_engine_name(r->text) : c->page.font,
-                                r->logo_aspect};
+                                r->logo_aspect,
+                                NULL,
+                                0,
+                                req->language};
     r->split = r->req->has_split ? r->req->split : c->output.split;
     if (r->req->n_pupils || r->req->n_ids)
         r->split = CONFIG_SPLIT_PUPIL;
@@ -454,6 +570,11 @@ run_load(struct run *r, const struct run_request *req, struct diags *d)
     /* After --missing has chosen: name collisions matter only among the files written. */
     if (r->roster && req->need_fonts)
         run_plan_files(r, d);
+    if (r->roster && r->doc && req->need_fonts) {
+        load_translations(r, d);
+        r->form.translations = r->translations;
+        r->form.n_translations = r->n_translations;
+    }
     if (r->roster && r->doc)
         form_check_tokens(&r->form, d);
     if (r->roster && r->doc && r->fonts && d->n_errors == 0) {

@@ -258,15 +258,27 @@ start_pdf(struct worker *w, const char *title)
     return pdf_writer_new(r->fonts, r->config->school.logo, &meta, &w->d);
 }
 
+/*
+ * Pupil p's form, then its translation, if the family's language has one: on a sheet of its own
+ * (duplex), so the German form can be handed back alone. pad: the pages end with a full sheet.
+ */
 static bool
 add_pupil_form(struct worker *w, struct pdf_writer *pdf, const struct pupil *p, bool pad)
 {
-    struct layout_doc pages = {0};
+    const struct form_translation *t = form_translation_of(&w->r->form, p);
+    struct layout_doc              pages = {0};
     form_layout_pupil(&w->r->form, p, w->arena, &pages);
-    if (pad)
+    if (pad || (t && w->r->config->output.duplex))
         layout_pad_to_even(&pages, w->arena);
     bool ok = pdf_writer_add(pdf, &pages, &w->d);
     arena_reset(w->arena);
+    if (ok && t) {
+        form_layout_translation(&w->r->form, t, p, w->arena, &pages);
+        if (pad)
+            layout_pad_to_even(&pages, w->arena);
+        ok = pdf_writer_add(pdf, &pages, &w->d);
+        arena_reset(w->arena);
+    }
     return ok;
 }
 

@@ -2,8 +2,9 @@
  * text: shaping. A paragraph (spans of text, each in one style) becomes items of glyphs:
  *
  *   1. directions: FriBidi resolves the embedding level of every character (UAX #9, rules X1 to I2) on the
- *      logical text at the base direction layout asks for (left to right for the German forms, right to
- *      left for an Arabic or Persian translation); layout reorders each line (L2);
+ *      logical text at the base direction layout asks for (left to right for the German forms; for an
+ *      Arabic or Persian translation right to left, or as its first strong letter says); layout reorders
+ *      each line (L2);
  *   2. fonts: each grapheme cluster (UAX #29, utf8proc) takes the first font of its style's chain that
  *      shapes the whole cluster without .notdef; spaces, digits and punctuation stay in the font before
  *      them when it has them, so an Arabic name is not cut into pieces at its spaces;
@@ -297,11 +298,13 @@ find_clusters(struct text_engine *e, const char *text, size_t len, const size_t 
     FriBidiCharType    *types = xmalloc((n_cps + 1) * sizeof *types);
     FriBidiBracketType *brackets = xmalloc((n_cps + 1) * sizeof *brackets);
     FriBidiLevel       *levels = xcalloc(n_cps + 1, sizeof *levels);
-    FriBidiParType      dir = base == TEXT_DIR_RTL ? FRIBIDI_PAR_RTL : FRIBIDI_PAR_LTR;
+    FriBidiParType      dir = base == TEXT_DIR_RTL       ? FRIBIDI_PAR_RTL
+                              : base == TEXT_DIR_AUTO_RTL ? FRIBIDI_PAR_WRTL
+                                                          : FRIBIDI_PAR_LTR;
     fribidi_get_bidi_types(cps, (FriBidiStrIndex)n_cps, types);
     fribidi_get_bracket_types(cps, (FriBidiStrIndex)n_cps, types, brackets);
     if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n_cps, &dir, levels))
-        memset(levels, base == TEXT_DIR_RTL, (n_cps + 1) * sizeof *levels); /* allocation failure in FriBidi */
+        memset(levels, base != TEXT_DIR_LTR, (n_cps + 1) * sizeof *levels); /* allocation failure in FriBidi */
 
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     size_t              n = 0, cp_i = 0, span = 0;
@@ -529,7 +532,7 @@ engine_shape(void *ctx, const struct text_span *spans, size_t n_spans, enum text
     struct text_engine *e = ctx;
     struct buf         *key = &e->cache->key;
     buf_reset(key);
-    buf_putc(key, base == TEXT_DIR_RTL ? 'r' : 'p');
+    buf_putc(key, base == TEXT_DIR_RTL ? 'r' : base == TEXT_DIR_AUTO_RTL ? 'a' : 'p');
     for (size_t i = 0; i < n_spans; i++) {
         uint32_t n = (uint32_t)spans[i].len;
         buf_putc(key, (char)spans[i].style);

@@ -52,6 +52,8 @@ struct cli_opts {
     size_t               n_files;
     const char          *folder;      /* init: FOLDER; NULL: the current folder */
     const char          *roster_path; /* init --roster */
+    bool                 has_language; /* render --language */
+    char                 language[3];  /* its ISO 639-1 code; "": German only */
 };
 
 /*

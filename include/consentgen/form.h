@@ -15,14 +15,23 @@
 #include "consentgen/template.h"
 #include "consentgen/text.h"
 
+/* A translation of the template (templates/NAME.LL.md), printed after the German form for information. */
+struct form_translation {
+    char                       language[3]; /* ISO 639-1 */
+    const struct template_doc *doc;
+};
+
 /* The objects of a run, shared by all pupils and all workers (the shaper's cache is each process's). */
 struct form_run {
-    const struct config       *config;
-    const struct roster       *roster;
-    const struct template_doc *doc;
-    const struct text_shaper  *shaper;      /* the text engine */
-    const char                *font_name;   /* for messages */
-    double                     logo_aspect; /* 0: no logo */
+    const struct config           *config;
+    const struct roster           *roster;
+    const struct template_doc     *doc;
+    const struct text_shaper      *shaper;      /* the text engine */
+    const char                    *font_name;   /* for messages */
+    double                         logo_aspect; /* 0: no logo */
+    const struct form_translation *translations; /* the languages the run prints; NULL: none */
+    size_t                         n_translations;
+    const char *language; /* render --language: every pupil's ("" German only); NULL: the roster's */
 };
 
 /* Value of placeholder name for pupil p (NULL if unknown); allocated in a when computed. */
@@ -34,6 +43,20 @@ const char *form_pupil_name(const struct pupil *p, struct arena *a);
 /* Lays out pupil p's form into out (allocated in a). */
 void form_layout_pupil(const struct form_run *run, const struct pupil *p, struct arena *a,
                        struct layout_doc *out);
+
+/*
+ * The translation pupil p gets (render --language, else the roster's language column), NULL if none:
+ * German, no language given, or no translation into it.
+ */
+const struct form_translation *form_translation_of(const struct form_run *run, const struct pupil *p);
+
+/*
+ * Lays out the translation t for pupil p into out (allocated in a): the same letterhead and footer as
+ * the German form (the footer names the language), the body in the language's direction, check boxes
+ * shown but not for ticking, no signature lines and no slip.
+ */
+void form_layout_translation(const struct form_run *run, const struct form_translation *t,
+                             const struct pupil *p, struct arena *a, struct layout_doc *out);
 
 /*
  * Lays out the return list of one class; pupils in print order. answers (NULL:

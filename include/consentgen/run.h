@@ -38,6 +38,8 @@ struct run_request {
     bool               need_register; /* the consent register too (set, status, render --missing) */
     bool               missing;       /* render: only pupils whose answer is not back */
     const char        *templates_folder; /* the shipped templates; NULL: run_shipped_templates_folder() */
+    const char        *language;      /* render --language: "" German only, else an ISO 639-1 code for
+                                         every pupil; NULL: each pupil's from the roster */
 };
 
 /* One class and the pupils of it that this run prints, in print order. */
@@ -69,6 +71,10 @@ struct run {
     size_t                    n_classes;
     enum config_split         split;
     struct register_doc      *reg; /* when req->need_register */
+    /* The translations the chosen pupils' languages ask for (templates/NAME.LL.md), when need_fonts. */
+    struct form_translation *translations;
+    struct template_doc    **translation_docs; /* owned, parallel to translations */
+    size_t                   n_translations;
 };
 
 /*

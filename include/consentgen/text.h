@@ -54,9 +54,16 @@ struct text_para {
     const bool       *is_cluster_start; /* per byte, and at len */
 };
 
-/* A paragraph's base direction (UAX #9 paragraph level): German pages are left to right, Arabic and Persian
- * ones right to left. */
-enum text_direction { TEXT_DIR_LTR, TEXT_DIR_RTL };
+/*
+ * A paragraph's base direction (UAX #9 paragraph level): German pages are left to right; on an Arabic or
+ * Persian page a paragraph is right to left unless its first strong letter is a left-to-right one (rules
+ * P2, P3), so that the German note on such a page keeps its full stop at its end.
+ */
+enum text_direction {
+    TEXT_DIR_LTR,
+    TEXT_DIR_RTL,
+    TEXT_DIR_AUTO_RTL, /* the first strong letter decides; right to left when there is none */
+};
 
 /* A piece of a paragraph's text in one style. */
 struct text_span {

@@ -36,6 +36,19 @@ fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, enum text_d
            struct arena *a)
 {
     (void)ctx;
+    if (base == TEXT_DIR_AUTO_RTL) { /* rules P2, P3: the first letter decides, digits and neutrals do not */
+        base = TEXT_DIR_RTL;
+        for (size_t i = 0; i < n_spans && base == TEXT_DIR_RTL; i++)
+            for (size_t k = 0; k < spans[i].len;) {
+                int32_t cp;
+                size_t  m = utf8_decode(spans[i].s + k, spans[i].len - k, &cp);
+                k += m ? m : 1;
+                if (is_neutral(cp) || (cp >= '0' && cp <= '9'))
+                    continue;
+                base = fake_is_rtl(cp) ? TEXT_DIR_RTL : TEXT_DIR_LTR;
+                break;
+            }
+    }
     unsigned base_level = base == TEXT_DIR_RTL ? 1u : 0u;
     unsigned other_level = base == TEXT_DIR_RTL ? 2u : 1u;
     size_t len = 0;
