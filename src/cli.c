@@ -245,9 +245,9 @@ cli_parse(int argc, char **argv, struct cli_opts *opts, struct diags *d)
         {"quiet", no_argument, NULL, OPT_QUIET},       {"strict", no_argument, NULL, OPT_STRICT},
         {"missing", no_argument, NULL, OPT_MISSING},   {"answer", required_argument, NULL, OPT_ANSWER},
         {"date", required_argument, NULL, OPT_DATE},   {"roster", required_argument, NULL, OPT_ROSTER},
+        {"help", no_argument, NULL, 'h'},              {"version", no_argument, NULL, 'V'},
         {"language", required_argument, NULL, OPT_LANGUAGE},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},           {NULL, 0, NULL, 0},
+        {NULL, 0, NULL, 0},
     };
     memset(opts, 0, sizeof(*opts));
     if (argc < 2) {

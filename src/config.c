@@ -582,7 +582,7 @@ german_column_hint(const char *key)
     static const char *const map[][2] = {
         {"nachname", "last_name"}, {"familienname", "last_name"},  {"vorname", "first_name"},
         {"rufname", "first_name"}, {"geburtsdatum", "birth_date"}, {"klasse", "class"},
-        {"class_name", "class"},   {"sprache", "language"},     {"familiensprache", "language"},
+        {"class_name", "class"},   {"sprache", "language"},        {"familiensprache", "language"},
     };
     char       *lower = lower_ascii(key);
     const char *hint = NULL;
@@ -1171,12 +1171,12 @@ static void
 read_columns(const struct walk *w, struct pair cp, struct config_columns *cols)
 {
     static const char *const keys[] = {"last_name", "first_name", "birth_date", "class", "id", "language"};
-    static const char *const names[] = {"roster.columns.last_name", "roster.columns.first_name",
+    static const char *const names[] = {"roster.columns.last_name",  "roster.columns.first_name",
                                         "roster.columns.birth_date", "roster.columns.class",
                                         "roster.columns.id",         "roster.columns.language"};
-    char **fields[] = {&cols->last_name, &cols->first_name, &cols->birth_date,
-                       &cols->class_name, &cols->id,        &cols->language};
-    const struct node *map =
+    char                   **fields[] = {&cols->last_name,  &cols->first_name, &cols->birth_date,
+                                         &cols->class_name, &cols->id,         &cols->language};
+    const struct node       *map =
         get_section(w, cp, "roster.columns", "last_name, first_name, birth_date, class, id, language");
     struct pair f[6];
 

@@ -91,7 +91,8 @@ page_setup(const struct form_run *run)
 
 /* The parameters of pupil p's form; the German template's ages count for its translations too. */
 static void
-form_params(const struct form_run *run, const struct pupil *p, struct arena *a, struct layout_form_params *out)
+form_params(const struct form_run *run, const struct pupil *p, struct arena *a,
+            struct layout_form_params *out)
 {
     struct layout_form_params         pr = {0};
     const struct config_front_matter *fm = template_front_matter(run->doc);

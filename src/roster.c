@@ -44,7 +44,8 @@ static const char *const role_aliases[N_ROLES][6] = {
     [ROLE_BIRTH_DATE] = {"Geburtsdatum", "SchuelerGeburtsdatum", NULL},
     [ROLE_CLASS] = {"Klasse", "GruppeBezeichnung", "Klasse/Information", NULL}, /* the last: IServ */
     [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", "Import-ID", NULL},
-    [ROLE_LANGUAGE] = {"Sprache", "Familiensprache", "Verkehrssprache", "Herkunftssprache", "Muttersprache", NULL},
+    [ROLE_LANGUAGE] = {"Sprache", "Familiensprache", "Verkehrssprache", "Herkunftssprache", "Muttersprache",
+                       NULL},
 };
 
 /* The keys of roster.columns that name each role's column. */

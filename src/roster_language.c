@@ -73,13 +73,15 @@ static const struct language languages[] = {
     {"vi", "Vietnamesisch", "vietnamese|tiếng việt"},
 };
 
-/* The other codes of ISO 639-1, two letters each: known languages, printed by their code. */
-static const char iso_639_1[] = "aaabaeafakanasavayba"
-                                "bebhbibmbobrcacechcocrcucvcydvdzeeeoeuffagdglgngugvhahohthzia"
-                                "idieigiiikioisiuiwjijvkgkikjklkmknkokrkskvkwkylalblglilnlolulg"
-                                "mgmhmimlmnmrmsmtmynanbndnenginnnrnvnyocojomorospapipsqurmrnrw"
-                                "sasc"
-                                "sdsesgshsiskslsmsnsssttetgtktltntotstttwtyugvevowawoxhyiyozazu";
+/* Every code of ISO 639-1, each followed by a space: a language without a German name above is printed by
+ * its code. */
+static const char iso_639_1[] =
+    "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de "
+    "dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id "
+    "ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu "
+    "lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu "
+    "rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr "
+    "ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu ";
 
 static size_t
 n_languages(void)
@@ -110,9 +112,7 @@ find_code(const char *code)
 static bool
 is_iso_code(const char *code)
 {
-    if (find_code(code))
-        return true;
-    for (size_t i = 0; iso_639_1[i]; i += 2)
+    for (size_t i = 0; iso_639_1[i]; i += 3)
         if (iso_639_1[i] == code[0] && iso_639_1[i + 1] == code[1])
             return true;
     return false;

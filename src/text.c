@@ -298,13 +298,14 @@ find_clusters(struct text_engine *e, const char *text, size_t len, const size_t 
     FriBidiCharType    *types = xmalloc((n_cps + 1) * sizeof *types);
     FriBidiBracketType *brackets = xmalloc((n_cps + 1) * sizeof *brackets);
     FriBidiLevel       *levels = xcalloc(n_cps + 1, sizeof *levels);
-    FriBidiParType      dir = base == TEXT_DIR_RTL       ? FRIBIDI_PAR_RTL
+    FriBidiParType      dir = base == TEXT_DIR_RTL        ? FRIBIDI_PAR_RTL
                               : base == TEXT_DIR_AUTO_RTL ? FRIBIDI_PAR_WRTL
                                                           : FRIBIDI_PAR_LTR;
     fribidi_get_bidi_types(cps, (FriBidiStrIndex)n_cps, types);
     fribidi_get_bracket_types(cps, (FriBidiStrIndex)n_cps, types, brackets);
     if (!fribidi_get_par_embedding_levels_ex(types, brackets, (FriBidiStrIndex)n_cps, &dir, levels))
-        memset(levels, base != TEXT_DIR_LTR, (n_cps + 1) * sizeof *levels); /* allocation failure in FriBidi */
+        memset(levels, base != TEXT_DIR_LTR,
+               (n_cps + 1) * sizeof *levels); /* allocation failure in FriBidi */
 
     hb_unicode_funcs_t *uf = hb_unicode_funcs_get_default();
     size_t              n = 0, cp_i = 0, span = 0;

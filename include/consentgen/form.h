@@ -26,9 +26,9 @@ struct form_run {
     const struct config           *config;
     const struct roster           *roster;
     const struct template_doc     *doc;
-    const struct text_shaper      *shaper;      /* the text engine */
-    const char                    *font_name;   /* for messages */
-    double                         logo_aspect; /* 0: no logo */
+    const struct text_shaper      *shaper;       /* the text engine */
+    const char                    *font_name;    /* for messages */
+    double                         logo_aspect;  /* 0: no logo */
     const struct form_translation *translations; /* the languages the run prints; NULL: none */
     size_t                         n_translations;
     const char *language; /* render --language: every pupil's ("" German only); NULL: the roster's */

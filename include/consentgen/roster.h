@@ -17,11 +17,11 @@ struct pupil {
     char       *last_name; /* NFC, as written (trimmed) */
     char       *first_name;
     char       *class_name;
-    char       *id;         /* NULL: no id column */
-    struct date birth_date; /* {0, 0, 0}: none (no birth date column, or the cell is empty) */
-    char      **fields;     /* every column of the row, NFC, indexed like roster.headers */
-    unsigned    line;       /* physical line where the row starts */
-    size_t      row;        /* 1-based data row number */
+    char       *id;           /* NULL: no id column */
+    struct date birth_date;   /* {0, 0, 0}: none (no birth date column, or the cell is empty) */
+    char      **fields;       /* every column of the row, NFC, indexed like roster.headers */
+    unsigned    line;         /* physical line where the row starts */
+    size_t      row;          /* 1-based data row number */
     char        language[3];  /* the family's language (ISO 639-1, "tr"); "": German, or none given */
     unsigned    language_col; /* where the language cell starts, for messages; 0: no language column */
 };

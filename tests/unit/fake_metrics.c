@@ -51,7 +51,7 @@ fake_shape(void *ctx, const struct text_span *spans, size_t n_spans, enum text_d
     }
     unsigned base_level = base == TEXT_DIR_RTL ? 1u : 0u;
     unsigned other_level = base == TEXT_DIR_RTL ? 2u : 1u;
-    size_t len = 0;
+    size_t   len = 0;
     for (size_t i = 0; i < n_spans; i++)
         len += spans[i].len;
     char             *text = arena_alloc(a, len + 1);

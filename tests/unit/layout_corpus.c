@@ -8,7 +8,8 @@
  *   values        optional "name: value" lines ("\n" for a line break): placeholder values
  *                 (pupil.last_name, form.KEY, ...) and the settings age, footer, logo (width / height),
  *                 marks and duplex (yes/no), school, address, slip_code and slip_token (the return
- *                 slip's QR code)
+ *                 slip's QR code), direction (ltr, rtl or auto-rtl: a translation's page) and
+ *                 information (yes: a translation, boxes shown only, nothing to sign)
  *   sheet         instead of a template: a class sheet, one "Nachname;Vorname" per line
  *   expect.dump   the golden output
  *
@@ -207,6 +208,11 @@ lay_case(const char *dir, struct buf *out)
             p.pupil_age = atoi(get(&v, "age"));
             p.pupil_signature_from_age = template_front_matter(t)->pupil_signature_from_age;
             p.adult_age = template_front_matter(t)->adult_age;
+            const char *dir_name = get(&v, "direction") ? get(&v, "direction") : "ltr";
+            p.direction = strcmp(dir_name, "rtl") == 0        ? TEXT_DIR_RTL
+                          : strcmp(dir_name, "auto-rtl") == 0 ? TEXT_DIR_AUTO_RTL
+                                                              : TEXT_DIR_LTR;
+            p.is_information = get(&v, "information") && strcmp(get(&v, "information"), "yes") == 0;
             layout_form(t, &lv, &p, &sh, a, &doc);
             layout_pad_to_even(&doc, a);
             layout_dump(&doc, out);

@@ -1188,6 +1188,78 @@ test_roster_reports_serial_numbers_and_two_digit_years_once_per_column(void **st
 }
 
 static void
+test_roster_reads_the_family_language_in_every_spelling(void **state)
+{
+    (void)state;
+    struct roster *r = parse_expect("Nachname;Vorname;Klasse;Familiensprache\n"
+                                    "A;a;5a;Türkisch\n"
+                                    "B;b;5a;ARABISCH\n"
+                                    "C;c;5a;Dari\n"
+                                    "D;d;5a;uk\n"
+                                    "E;e;5a;ru-RU\n"
+                                    "F;f;5a;Englisch\n"
+                                    "G;g;5a;Deutsch\n"
+                                    "H;h;5a;\n"
+                                    "I;i;5a;tuerkisch\n"
+                                    "J;j;5a;Polnisch\n"
+                                    "K;k;5a; persisch \n",
+                                    NULL, "");
+    assert_non_null(r);
+    assert_true(r->has_language);
+    static const char *const want[] = {"tr", "ar", "fa", "uk", "ru", "en", "", "", "tr", "pl", "fa"};
+    assert_int_equal(r->n_pupils, 11);
+    for (size_t i = 0; i < 11; i++)
+        assert_string_equal(r->pupils[i].language, want[i]);
+    assert_int_equal(r->pupils[0].language_col, 8);
+    roster_free(r);
+}
+
+static void
+test_roster_warns_about_an_unknown_language_and_keeps_the_pupil(void **state)
+{
+    (void)state;
+    struct config_roster opts = {0};
+    opts.columns.language = "Herkunft";
+    struct roster *r =
+        parse_expect("Nachname;Vorname;Klasse;Herkunft;Sprache\n"
+                     "Yılmaz;Elif;7b;Klingonisch;tr\n"
+                     "Weber;Ben;7b;xx;\n",
+                     &opts,
+                     "k.csv:2:16: warning: unknown language \"Klingonisch\" (column \"Herkunft\"); "
+                     "Yılmaz, Elif gets the German form only\n"
+                     "k.csv:3:14: warning: unknown language \"xx\" (column \"Herkunft\"); Weber, "
+                     "Ben gets the German form only\n");
+    assert_non_null(r);
+    assert_int_equal(r->n_pupils, 2);
+    assert_string_equal(r->pupils[0].language, "");
+    roster_free(r);
+    /* Without the column nothing changes. */
+    r = parse_expect("Nachname;Vorname;Klasse\nWeber;Ben;5a\n", NULL, "");
+    assert_false(r->has_language);
+    assert_string_equal(r->pupils[0].language, "");
+    assert_int_equal(r->pupils[0].language_col, 0);
+    roster_free(r);
+}
+
+static void
+test_roster_names_languages_in_german(void **state)
+{
+    (void)state;
+    char code[3];
+    assert_string_equal(roster_language_name("tr"), "Türkisch");
+    assert_string_equal(roster_language_name("fa"), "Persisch");
+    assert_string_equal(roster_language_name("ln"), "ln"); /* a code without a German name here */
+    assert_true(roster_language_code("ln", code));
+    assert_string_equal(code, "ln");
+    assert_false(roster_language_code("qq", code));
+    assert_true(roster_language_code("de-AT", code));
+    assert_string_equal(code, "");
+    assert_true(roster_language_is_rtl("ar"));
+    assert_true(roster_language_is_rtl("fa"));
+    assert_false(roster_language_is_rtl("tr"));
+}
+
+static void
 test_roster_reads_iserv_lists_without_birth_dates(void **state)
 {
     (void)state;
@@ -1550,6 +1622,9 @@ main(void)
         cmocka_unit_test(test_roster_skips_heading_lines_with_a_warning),
         cmocka_unit_test(test_roster_reports_serial_numbers_and_two_digit_years_once_per_column),
         cmocka_unit_test(test_roster_reads_iserv_lists_without_birth_dates),
+        cmocka_unit_test(test_roster_reads_the_family_language_in_every_spelling),
+        cmocka_unit_test(test_roster_warns_about_an_unknown_language_and_keeps_the_pupil),
+        cmocka_unit_test(test_roster_names_languages_in_german),
         cmocka_unit_test(test_roster_limits_columns_per_row_and_quotes_80_characters),
         cmocka_unit_test(test_roster_form_date_that_fits_no_pupil_is_one_warning),
         cmocka_unit_test(test_roster_finds_names_as_people_type_them),

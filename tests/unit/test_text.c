@@ -376,6 +376,62 @@ test_text_shapes_hebrew_right_to_left(void **state)
     text_engine_free(e);
 }
 
+static const struct text_para *
+shape_at(struct text_engine *e, const char *s, enum text_direction base, struct arena *a)
+{
+    const struct text_shaper *sh = text_engine_shaper(e);
+    struct text_span          span = {s, strlen(s), TEXT_STYLE_REGULAR};
+    return sh->shape(sh->ctx, &span, 1, base, a);
+}
+
+static void
+test_text_right_to_left_base_lifts_latin_to_level_two(void **state)
+{
+    (void)state;
+    struct text_engine     *e = liberation_with_defaults();
+    struct arena           *a = arena_new();
+    const char             *s = "منصة IServ 2020.";
+    const struct text_para *p = shape_at(e, s, TEXT_DIR_RTL, a);
+    /* Arabic and the spaces and the final full stop at level 1 (the base), "IServ" and "2020" at 2. */
+    assert_true(p->n_items >= 3);
+    for (size_t i = 0; i < p->n_items; i++) {
+        char *t = item_text(p, i);
+        if (strcmp(t, "IServ") == 0 || strcmp(t, "2020") == 0)
+            assert_int_equal(p->items[i].level, 2);
+        else if (strstr(t, "IServ") == NULL && strstr(t, "2020") == NULL)
+            assert_int_equal(p->items[i].level, 1);
+        free(t);
+    }
+    char *last = item_text(p, p->n_items - 1);
+    assert_string_equal(last, ".");
+    assert_int_equal(p->items[p->n_items - 1].level, 1);
+    free(last);
+    /* The same text at a left-to-right base: the full stop stays with the German side. */
+    p = shape_at(e, s, TEXT_DIR_LTR, a);
+    assert_int_equal(p->items[p->n_items - 1].level, 0);
+    arena_free(a);
+    text_engine_free(e);
+}
+
+static void
+test_text_auto_base_takes_the_first_strong_letter(void **state)
+{
+    (void)state;
+    struct text_engine     *e = liberation_with_defaults();
+    struct arena           *a = arena_new();
+    const struct text_para *p = shape_at(e, "Übersetzung – nur zur Information.", TEXT_DIR_AUTO_RTL, a);
+    assert_int_equal(p->n_items, 1);
+    assert_int_equal(p->items[0].level, 0);
+    p = shape_at(e, "ترجمة – للاطلاع فقط.", TEXT_DIR_AUTO_RTL, a);
+    for (size_t i = 0; i < p->n_items; i++)
+        assert_int_equal(p->items[i].level, 1);
+    /* No strong letter at all: right to left, so a date stays where the Arabic text puts it. */
+    p = shape_at(e, "11.12.2026", TEXT_DIR_AUTO_RTL, a);
+    assert_int_equal(p->items[0].level, 2);
+    arena_free(a);
+    text_engine_free(e);
+}
+
 static void
 test_text_splits_german_with_an_arabic_name_into_directed_items(void **state)
 {
@@ -545,6 +601,8 @@ main(void)
         cmocka_unit_test(test_text_shapes_lam_alef_as_one_glyph_for_two_characters),
         cmocka_unit_test(test_text_shapes_hebrew_right_to_left),
         cmocka_unit_test(test_text_splits_german_with_an_arabic_name_into_directed_items),
+        cmocka_unit_test(test_text_right_to_left_base_lifts_latin_to_level_two),
+        cmocka_unit_test(test_text_auto_base_takes_the_first_strong_letter),
         cmocka_unit_test(test_text_shapes_vietnamese_nfc_and_nfd_alike),
         cmocka_unit_test(test_text_finds_characters_no_font_prints),
         cmocka_unit_test(test_text_gives_the_same_result_from_its_cache),
