@@ -456,10 +456,10 @@ print_usage_error(struct diags *d)
  * One row of a table under its translated heading: the label left-aligned,
  * each number right-aligned under the end of the heading's next word. Counted
  * in characters ("zurück" has more bytes than characters), so a translated
- * heading lines its numbers up by itself.
+ * heading lines its numbers up by itself. tail (NULL: none) follows the numbers.
  */
 static void
-print_table_row(const char *header, const char *label, const size_t *numbers, size_t n)
+print_table_row_with(const char *header, const char *label, const size_t *numbers, size_t n, const char *tail)
 {
     size_t      col = utf8_count_chars(label, strlen(label));
     const char *h = header + strcspn(header, " "); /* the first word is the label's column */
@@ -474,7 +474,15 @@ print_table_row(const char *header, const char *label, const size_t *numbers, si
         printf("%*s%s", (int)pad, "", num);
         col += pad + len;
     }
+    if (tail)
+        fputs(tail, stdout);
     putchar('\n');
+}
+
+static void
+print_table_row(const char *header, const char *label, const size_t *numbers, size_t n)
+{
+    print_table_row_with(header, label, numbers, n, NULL);
 }
 
 /* The heading of a tab-separated list of pupils (list --class, status --missing). */
@@ -604,6 +612,50 @@ cmd_check(const struct cli_opts *o)
     return ok ? CLI_EXIT_OK : CLI_EXIT_INPUT;
 }
 
+/* "  Türkisch 3, Arabisch 1": the languages of a class's families other than German, most first. Caller
+ * frees. */
+static char *
+class_languages(const struct run_class *cls)
+{
+    const char **codes = xcalloc(cls->n_pupils + 1, sizeof *codes);
+    size_t      *counts = xcalloc(cls->n_pupils + 1, sizeof *counts);
+    size_t       n = 0;
+    for (size_t k = 0; k < cls->n_pupils; k++) {
+        const char *code = cls->pupils[k]->language;
+        if (!*code)
+            continue;
+        size_t i = 0;
+        while (i < n && strcmp(codes[i], code) != 0)
+            i++;
+        if (i == n)
+            codes[n++] = code;
+        counts[i]++;
+    }
+    /* Most first, then by name: a stable order for the same roster. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            bool before = counts[j] > counts[j - 1] ||
+                          (counts[j] == counts[j - 1] &&
+                           strcmp(roster_language_name(codes[j]), roster_language_name(codes[j - 1])) < 0);
+            if (!before)
+                break;
+            const char *tc = codes[j];
+            size_t      tn = counts[j];
+            codes[j] = codes[j - 1];
+            counts[j] = counts[j - 1];
+            codes[j - 1] = tc;
+            counts[j - 1] = tn;
+        }
+    struct buf b;
+    buf_init(&b);
+    buf_append(&b, "", 0);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(&b, "%s%s %zu", i ? ", " : "  ", roster_language_name(codes[i]), counts[i]);
+    free(codes);
+    free(counts);
+    return buf_detach(&b);
+}
+
 static int
 cmd_list(const struct cli_opts *o)
 {
@@ -617,15 +669,28 @@ cmd_list(const struct cli_opts *o)
         run_fini(&r);
         return CLI_EXIT_INPUT;
     }
+    bool has_language = r.roster->has_language;
     if (!o->n_classes) {
         /* TRANSLATORS: the heading of list's table; one word per column, the numbers end under the
            last letter of the second word. */
         const char *header = _("Class      Pupils");
-        puts(header);
-        for (size_t j = 0; j < r.n_classes; j++)
-            print_table_row(header, r.classes[j].name, &r.classes[j].n_pupils, 1);
+        /* TRANSLATORS: the same heading when the roster names the families' languages: a third word. */
+        const char *header_languages = _("Class      Pupils  Languages");
+        puts(has_language ? header_languages : header);
+        for (size_t j = 0; j < r.n_classes; j++) {
+            char *languages = has_language ? class_languages(&r.classes[j]) : NULL;
+            print_table_row_with(has_language ? header_languages : header, r.classes[j].name,
+                                 &r.classes[j].n_pupils, 1, languages);
+            free(languages);
+        }
     } else {
-        print_pupils_header(r.roster->pupils[0].id != NULL);
+        if (has_language)
+            /* TRANSLATORS: headings of a tab-separated list of pupils with the family's language; keep the
+               tabs (\t). */
+            puts(r.roster->pupils[0].id ? _("Class\tLast name\tFirst name\tBirth date\tID\tLanguage")
+                                        : _("Class\tLast name\tFirst name\tBirth date\tLanguage"));
+        else
+            print_pupils_header(r.roster->pupils[0].id != NULL);
         for (size_t j = 0; j < r.n_classes; j++) {
             if (!run_class_is_chosen(&r, r.classes[j].name))
                 continue;
@@ -634,8 +699,11 @@ cmd_list(const struct cli_opts *o)
                 char                born[11] = "";
                 if (roster_has_birth_date(p))
                     date_format_german(p->birth_date, born);
-                printf("%s\t%s\t%s\t%s%s%s\n", p->class_name, p->last_name, p->first_name, born,
-                       p->id ? "\t" : "", p->id ? p->id : "");
+                printf("%s\t%s\t%s\t%s%s%s", p->class_name, p->last_name, p->first_name, born, p->id ? "\t" : "",
+                       p->id ? p->id : "");
+                if (has_language)
+                    printf("\t%s", *p->language ? roster_language_name(p->language) : "");
+                printf("\n");
             }
         }
     }

@@ -210,6 +210,8 @@ form_layout_class_sheet(const struct form_run *run, const char *class_name, cons
         rows[i].last_name = pupils[i]->last_name;
         rows[i].first_name = pupils[i]->first_name;
         rows[i].answer = answers ? answers[i] : NULL;
+        const struct form_translation *t = form_translation_of(run, pupils[i]);
+        rows[i].language = t ? roster_language_name(t->language) : NULL;
         if (is_shared[i] && roster_has_birth_date(pupils[i]))
             rows[i].first_name =
                 arena_printf(a, "%s (geb. %s)", pupils[i]->first_name, date_text(pupils[i]->birth_date, a));
@@ -418,8 +420,9 @@ form_check_glyphs(const struct form_run *run, const struct pupil *p, struct diag
 }
 
 struct run_walk {
-    struct glyph_report *r;
-    struct arena        *a;
+    struct glyph_report       *r;
+    struct arena              *a;
+    const struct template_doc *doc; /* the German template or a translation */
 };
 
 static void
@@ -430,7 +433,7 @@ check_run_span(void *ctx, const struct template_span *sp, unsigned style)
     if (!sp->text)
         return;
     if (sp->kind == TEMPLATE_SPAN_TEXT) {
-        r->file = template_path(r->run->doc);
+        r->file = template_path(w->doc);
         r->line = sp->line;
         r->col = sp->col;
         r->where = IN_TEMPLATE;
@@ -472,8 +475,13 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     check_text(&r, run->config->school.address, TEXT_STYLE_REGULAR);
     for (enum text_style f = TEXT_STYLE_REGULAR; f < TEXT_N_STYLES; f++)
         check_text(&r, run->config->school.data_protection, f);
-    struct run_walk walk = {&r, a};
+    struct run_walk walk = {&r, a, run->doc};
     walk_spans(run->doc, check_run_span, &walk);
+    /* A translation's text is checked as the template's: it prints for every pupil of its language. */
+    for (size_t i = 0; i < run->n_translations; i++) {
+        walk.doc = run->translations[i].doc;
+        walk_spans(walk.doc, check_run_span, &walk);
+    }
 
     /* What layout itself prints: bullets, the footer's separator, cut names, the class sheet's and the
      * pupil block's titles. */

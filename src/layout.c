@@ -1515,7 +1515,9 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
 #define ROW_H_PT (7.5 * MM)
 #define NR_W_PT (12.0 * MM)
 #define MARK_W_PT (18.0 * MM)
-#define NAME_W_PT ((TEXT_W_PT - NR_W_PT - 3 * MARK_W_PT) / 2)
+#define LANG_W_PT (24.0 * MM) /* the language column, only when a pupil of the class gets a translation */
+#define NAME_W_PT ((TEXT_W_PT - NR_W_PT - 3 * MARK_W_PT - c->sheet_lang_w_pt) / 2)
+#define MARKS_X_PT (LEFT_PT + NR_W_PT + 2 * NAME_W_PT + c->sheet_lang_w_pt) /* the "zurück" column */
 #define SHEET_MIN_PT 9.0 /* a name shrinks no further before it wraps: a list is read at a glance */
 #define SHEET_MAX_LINES 4
 #define SHEET_LEADING 1.15
@@ -1579,8 +1581,11 @@ sheet_header(struct ctx *c, struct frag *f)
     frag_text(c, f, LEFT_PT + SHEET_CELL_PAD_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, "Nr.");
     frag_text(c, f, LEFT_PT + NR_W_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, "Nachname");
     frag_text(c, f, LEFT_PT + NR_W_PT + NAME_W_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, "Vorname");
+    if (c->sheet_lang_w_pt > 0)
+        frag_text(c, f, LEFT_PT + NR_W_PT + 2 * NAME_W_PT, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0,
+                  "Übersetzung");
     for (size_t k = 0; k < 3; k++) {
-        double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
+        double col = MARKS_X_PT + k * MARK_W_PT;
         double w = str_w(c, TEXT_STYLE_BOLD, marks[k], SHEET_HEAD_PT);
         frag_text(c, f, col + (MARK_W_PT - w) / 2, base, TEXT_STYLE_BOLD, SHEET_HEAD_PT, 0.0, marks[k]);
     }
@@ -1611,11 +1616,20 @@ sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_ro
               0.0, arena_printf(c->a, "%zu.", nr));
     sheet_cell(c, f, &last, last_pt, LEFT_PT + NR_W_PT, h_pt);
     sheet_cell(c, f, &first, first_pt, LEFT_PT + NR_W_PT + NAME_W_PT, h_pt);
+    /* The translation this pupil's envelope gets besides the German form. */
+    if (c->sheet_lang_w_pt > 0 && row->language && *row->language) {
+        double      w_pt = c->sheet_lang_w_pt - SHEET_ROW_PAD_PT;
+        const char *lang = str_w(c, TEXT_STYLE_REGULAR, row->language, 9.0) <= w_pt + EPS_PT
+                               ? row->language
+                               : cut_to_width(c, TEXT_STYLE_REGULAR, row->language, "", 9.0, w_pt, false);
+        frag_text(c, f, LEFT_PT + NR_W_PT + 2 * NAME_W_PT, h_pt / 2 + X_HEIGHT * 9.0, TEXT_STYLE_REGULAR, 9.0,
+                  0.0, lang);
+    }
     /* An answer already in the register (render --missing): ticked as back, and what it was. */
     const char *answer = row->answer && *row->answer ? row->answer : NULL;
     bool        is_yes = answer && strcmp(answer, "Ja") == 0, is_no = answer && strcmp(answer, "Nein") == 0;
     for (size_t k = 0; k < 3; k++) {
-        double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + k * MARK_W_PT;
+        double col = MARKS_X_PT + k * MARK_W_PT;
         double x = col + (MARK_W_PT - BOX_PT) / 2, y = (h_pt - BOX_PT) / 2;
         if (answer && k > 0 && !is_yes && !is_no)
             continue; /* "unklar", "widerrufen": the word instead of the two boxes */
@@ -1624,7 +1638,7 @@ sheet_row(struct ctx *c, struct unit *u, size_t nr, const struct layout_sheet_ro
             frag_tick(c, f, x, y);
     }
     if (answer && !is_yes && !is_no) {
-        double col = LEFT_PT + NR_W_PT + 2 * NAME_W_PT + MARK_W_PT;
+        double col = MARKS_X_PT + MARK_W_PT;
         double w = str_w(c, TEXT_STYLE_REGULAR, answer, 9.0);
         frag_text(c, f, col + (2 * MARK_W_PT - w) / 2, h_pt / 2 + X_HEIGHT * 9.0, TEXT_STYLE_REGULAR, 9.0,
                   0.0, answer);
@@ -1641,6 +1655,9 @@ layout_class_sheet(const struct layout_sheet_params *params, const struct text_s
     buf_init(&c.text);
     struct flow fl = {0};
     const char *class_name = params->class_name ? params->class_name : "";
+    for (size_t i = 0; i < params->n_rows; i++)
+        if (params->rows[i].language && *params->rows[i].language)
+            c.sheet_lang_w_pt = LANG_W_PT;
 
     struct segs title = {0};
     segs_add(&c, &title, arena_printf(a, "Rücklaufliste Klasse %s", class_name), TEXT_STYLE_BOLD);

@@ -51,7 +51,8 @@ struct ctx {
     /* A right-to-left page's body: each line and shape is mirrored inside the text area, so lines are
      * right-aligned and bullets and boxes stand at the right; letterhead and footer are not. */
     bool is_mirrored;
-    bool is_information; /* a translation: check boxes are shown, not for ticking; nothing to sign */
+    bool   is_information;  /* a translation: check boxes are shown, not for ticking; nothing to sign */
+    double sheet_lang_w_pt; /* class sheet: the language column's width; 0: none */
 };
 
 #define PUSH(a, arr, n, cap) ((arr) = grow((a), (arr), (n), &(cap), sizeof *(arr)), &(arr)[(n)++])

@@ -172,6 +172,8 @@ struct layout_sheet_row {
     const char *last_name;
     const char *first_name;
     const char *answer; /* the register's answer ("Ja", "unklar"): ticked as back; NULL: not back */
+    const char *language; /* the translation the pupil gets ("Türkisch"); NULL: none. The column is
+                             printed when a row has one */
 };
 
 struct layout_sheet_params {

@@ -10,7 +10,8 @@
  *                 marks and duplex (yes/no), school, address, slip_code and slip_token (the return
  *                 slip's QR code), direction (ltr, rtl or auto-rtl: a translation's page) and
  *                 information (yes: a translation, boxes shown only, nothing to sign)
- *   sheet         instead of a template: a class sheet, one "Nachname;Vorname" per line
+ *   sheet         instead of a template: a class sheet, one "Nachname;Vorname" per line, or
+ *                 "Nachname;Vorname;Türkisch" for a pupil who gets a translation
  *   expect.dump   the golden output
  *
  * usage: layout_corpus DIR [--update]   (exit 1 when a dump differs; --update rewrites them)
@@ -160,7 +161,11 @@ lay_case(const char *dir, struct buf *out)
             if (!semi)
                 continue;
             *semi = '\0';
-            rows[n++] = (struct layout_sheet_row){.last_name = line, .first_name = semi + 1};
+            char *lang = strchr(semi + 1, ';');
+            if (lang)
+                *lang++ = '\0';
+            rows[n++] =
+                (struct layout_sheet_row){.last_name = line, .first_name = semi + 1, .language = lang};
         }
         struct layout_sheet_params p = {setup,
                                         get(&v, "pupil.class"),

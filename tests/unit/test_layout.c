@@ -684,7 +684,7 @@ test_layout_class_sheet_lists_every_pupil_and_repeats_the_header(void **state)
     for (int i = 0; i < 40; i++) {
         snprintf(last[i], sizeof last[i], "Nachname%02d", i + 1);
         snprintf(first[i], sizeof first[i], "Vorname%02d", i + 1);
-        rows[i] = (struct layout_sheet_row){last[i], first[i], NULL};
+        rows[i] = (struct layout_sheet_row){last[i], first[i], NULL, NULL};
     }
     rows[3].last_name = "Papadopoulou-Konstantinidou-Alexandropoulou-Kayaa-Yılmaz";
     struct layout_sheet_params p = {0};
@@ -782,9 +782,9 @@ test_layout_class_sheet_keeps_boxes_in_the_middle_of_a_tall_row(void **state)
     struct arena                 *a = arena_new();
     struct layout_doc             d;
     const struct layout_sheet_row rows[] = {
-        {"Abel", "Anna", NULL},
-        {"Schulze-Wiedemann-Hoffmann-Brandenburger", "Maximiliane-Charlotte", NULL},
-        {"Zander", "Zoe", NULL},
+        {"Abel", "Anna", NULL, NULL},
+        {"Schulze-Wiedemann-Hoffmann-Brandenburger", "Maximiliane-Charlotte", NULL, NULL},
+        {"Zander", "Zoe", NULL, NULL},
     };
     lay_sheet(rows, 3, a, &d);
     /* 40 characters at 9 pt (4.5 pt each) do not fit the 134.7 pt cell: two lines, broken after "-". */
@@ -815,7 +815,7 @@ test_layout_class_sheet_cuts_a_name_only_beyond_four_lines(void **state)
     name[200] = '\0';
     struct arena                 *a = arena_new();
     struct layout_doc             d;
-    const struct layout_sheet_row rows[] = {{name, "Anna", NULL}};
+    const struct layout_sheet_row rows[] = {{name, "Anna", NULL, NULL}};
     lay_sheet(rows, 1, a, &d);
     /* 29 characters a line at 9 pt: four lines, the last ending in "…", nothing of the name beyond. */
     size_t n_lines = 0;
@@ -1309,10 +1309,10 @@ test_layout_class_sheet_ticks_answers_already_back(void **state)
     (void)state;
     struct arena                 *a = arena_new();
     struct layout_doc             d;
-    const struct layout_sheet_row rows[] = {{"Abel", "Anna", "Ja"},
-                                            {"Bauer", "Ben", NULL},
-                                            {"Cem", "Can", "Nein"},
-                                            {"Dorn", "Dana", "widerrufen"}};
+    const struct layout_sheet_row rows[] = {{"Abel", "Anna", "Ja", NULL},
+                                            {"Bauer", "Ben", NULL, NULL},
+                                            {"Cem", "Can", "Nein", NULL},
+                                            {"Dorn", "Dana", "widerrufen", NULL}};
     struct layout_sheet_params    p = {0};
     p.setup.school = &school;
     p.class_name = "5a";
