@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renders the example school (examples/schule.yaml) and writes pictures for README.md and
 # docs/register.md into docs/images/: class-sheet.png (the return list of class 9b), form-page-1.png,
-# form-page-2.png (the form of one pupil of 9b, old enough to sign next to the parents), slip.png (that
+# form-page-2.png (the form of one pupil of 9b, old enough to sign next to the parents), the first page of
+# an Arabic and a Turkish translation (translation-arabic.png, translation-turkish.png), slip.png (that
 # form's return slip at 150 dpi), reminder-sheet.png (the return list of 5a in a reminder round, after
 # a few answers were recorded with set), for docs/scanning.md scan-page.png (a page of the scans the
 # e2e cases read: two cut slips, as the copier saw them) and review-page.png (the first page of the
@@ -30,6 +31,13 @@ png() { # PDF PAGE NAME
 png "$tmp/9b.pdf" 1 class-sheet
 png "$tmp/9b/Arslan_Deniz.pdf" 1 form-page-1
 png "$tmp/9b/Arslan_Deniz.pdf" 2 form-page-2
+
+# Translations (docs/template.md): the first page of the Arabic and of the Turkish one, which follow the
+# German form (pages 1 and 2) of a pupil whose family's language the example's list names.
+"$build/src/consentgen" render examples/schule.yaml --out "$tmp" --pupil "Haddad, Karim" --pupil "Yılmaz, Elif" \
+    --quiet >/dev/null
+png "$tmp/9b/Haddad_Karim.pdf" 3 translation-arabic
+png "$tmp/9b/Yilmaz_Elif.pdf" 3 translation-turkish
 
 # The slip: from just above its return note to the page's foot, found by the note's first word.
 slip_pdf="$tmp/9b/Arslan_Deniz.pdf"
