@@ -23,6 +23,7 @@
 #define RIGHT_PT (LAYOUT_PAGE_WIDTH_PT - 20.0 * MM)
 #define BOTTOM_PT (LAYOUT_PAGE_HEIGHT_PT - 25.0 * MM)
 #define EPS 0.01
+#define BOX_PT (3.5 * MM)
 
 struct kv {
     const char *name, *value;
@@ -1397,6 +1398,102 @@ test_layout_prints_marks_on_front_pages_only_for_duplex(void **state)
     free(md);
 }
 
+/* A translation: the same check boxes and signature rows, but nothing to tick or sign, and on a
+ * right-to-left page the body is mirrored while letterhead and footer stay where they are. */
+static const char *TRANSLATION_MD = "Ein Satz\n\n- Punkt\n\n- [ ] Ja\n- [ ] Nein\n\n"
+                                    "```signature\nOrt, Datum | Unterschrift\n```\n";
+
+static void
+lay_translation(enum text_direction dir, bool is_information, struct arena *a, struct layout_doc *out)
+{
+    struct template_doc      *doc = parse(TRANSLATION_MD);
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(12);
+    struct text_shaper        m = fake_metrics(NULL);
+    p.direction = dir;
+    p.is_information = is_information;
+    layout_form(doc, &lv, &p, &m, a, out);
+    template_free(doc);
+}
+
+static const struct layout_item *
+find_text(const struct layout_page *pg, const char *text)
+{
+    for (size_t i = 0; i < pg->n_items; i++)
+        if (pg->items[i].kind == LAYOUT_ITEM_TEXT && strcmp(pg->items[i].text, text) == 0)
+            return &pg->items[i];
+    return NULL;
+}
+
+static void
+test_layout_translation_has_nothing_to_tick_or_sign(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc german, info;
+    lay_translation(TEXT_DIR_LTR, false, a, &german);
+    lay_translation(TEXT_DIR_LTR, true, a, &info);
+    size_t n_roles = 0, n_lines = 0, n_boxes = 0, n_gray_boxes = 0, n_info_lines = 0;
+    for (size_t i = 0; i < german.pages[0].n_items; i++) {
+        n_roles += german.pages[0].items[i].role != LAYOUT_ROLE_NONE;
+        n_lines += german.pages[0].items[i].kind == LAYOUT_ITEM_LINE;
+    }
+    assert_int_equal(n_roles, 3); /* two boxes and the signature line */
+    for (size_t i = 0; i < info.pages[0].n_items; i++) {
+        const struct layout_item *it = &info.pages[0].items[i];
+        assert_int_equal(it->role, LAYOUT_ROLE_NONE);
+        n_boxes += it->kind == LAYOUT_ITEM_BOX;
+        n_gray_boxes += it->kind == LAYOUT_ITEM_BOX && it->gray > 0.5;
+        n_info_lines += it->kind == LAYOUT_ITEM_LINE;
+    }
+    assert_int_equal(n_boxes, 2);
+    assert_int_equal(n_gray_boxes, 2);
+    assert_int_equal(n_info_lines, n_lines - 2); /* no rules for "Ort, Datum" and the signature */
+    assert_non_null(find_text(&info.pages[0], "Unterschrift"));
+    arena_free(a);
+}
+
+static void
+test_layout_right_to_left_page_mirrors_only_the_body(void **state)
+{
+    (void)state;
+    struct arena     *a = arena_new();
+    struct layout_doc ltr, rtl;
+    lay_translation(TEXT_DIR_LTR, true, a, &ltr);
+    lay_translation(TEXT_DIR_RTL, true, a, &rtl);
+    /* A line of the body ends at the right margin; the bullet stands right of its text. */
+    const struct layout_item *s_ltr = find_text(&ltr.pages[0], "Ein Satz"),
+                             *s_rtl = find_text(&rtl.pages[0], "Ein Satz");
+    assert_non_null(s_ltr);
+    assert_non_null(s_rtl);
+    assert_float_equal(s_ltr->x_pt, LEFT_PT, 0.01);
+    assert_float_equal(s_rtl->x_pt + s_rtl->w_pt, RIGHT_PT, 0.01);
+    const struct layout_item *bullet = find_text(&rtl.pages[0], "•"),
+                             *point = find_text(&rtl.pages[0], "Punkt");
+    assert_non_null(bullet);
+    assert_non_null(point);
+    assert_true(bullet->x_pt > point->x_pt + point->w_pt);
+    /* The first check box stands right of the second. */
+    double box_x[2];
+    size_t n = 0;
+    for (size_t i = 0; i < rtl.pages[0].n_items && n < 2; i++)
+        if (rtl.pages[0].items[i].kind == LAYOUT_ITEM_BOX)
+            box_x[n++] = rtl.pages[0].items[i].x_pt;
+    assert_int_equal(n, 2);
+    assert_true(box_x[0] > box_x[1]);
+    assert_float_equal(box_x[0] + BOX_PT, RIGHT_PT, 0.01);
+    /* Letterhead and footer as on a German page. */
+    const struct layout_item *h_ltr = find_text(&ltr.pages[0], school.name);
+    const struct layout_item *h_rtl = find_text(&rtl.pages[0], school.name);
+    assert_non_null(h_rtl);
+    assert_float_equal(h_rtl->x_pt, h_ltr->x_pt, 0.01);
+    const struct layout_page *pl = &ltr.pages[0], *pr = &rtl.pages[0];
+    assert_float_equal(pr->items[pr->n_items - 1].x_pt, pl->items[pl->n_items - 1].x_pt, 0.01);
+    assert_float_equal(pr->items[pr->n_items - 1].x_pt, LEFT_PT, 0.01);
+    arena_free(a);
+}
+
 int
 main(void)
 {
@@ -1435,6 +1532,8 @@ main(void)
         cmocka_unit_test(test_layout_moves_the_slip_whole_to_a_new_page_when_it_does_not_fit),
         cmocka_unit_test(test_layout_prints_the_form_date_under_the_letterhead),
         cmocka_unit_test(test_layout_class_sheet_ticks_answers_already_back),
+        cmocka_unit_test(test_layout_translation_has_nothing_to_tick_or_sign),
+        cmocka_unit_test(test_layout_right_to_left_page_mirrors_only_the_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
