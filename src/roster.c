@@ -38,14 +38,13 @@
 enum role { ROLE_LAST_NAME, ROLE_FIRST_NAME, ROLE_BIRTH_DATE, ROLE_CLASS, ROLE_ID, ROLE_LANGUAGE, N_ROLES };
 
 /* The header names schools' exports use, best first: "Name" only when no better one is there. */
-static const char *const role_aliases[N_ROLES][6] = {
+static const char *const role_aliases[N_ROLES][5] = {
     [ROLE_LAST_NAME] = {"Nachname", "Familienname", "SchuelerNachname", "Name", NULL},
     [ROLE_FIRST_NAME] = {"Vorname", "Rufname", "SchuelerRufname", NULL},
     [ROLE_BIRTH_DATE] = {"Geburtsdatum", "SchuelerGeburtsdatum", NULL},
     [ROLE_CLASS] = {"Klasse", "GruppeBezeichnung", "Klasse/Information", NULL}, /* the last: IServ */
     [ROLE_ID] = {"Interne ID-Nummer", "ID", "SchuelerId", "Import-ID", NULL},
-    [ROLE_LANGUAGE] = {"Sprache", "Familiensprache", "Verkehrssprache", "Herkunftssprache", "Muttersprache",
-                       NULL},
+    [ROLE_LANGUAGE] = {"Sprache", "Familiensprache", "Verkehrssprache", NULL},
 };
 
 /* The keys of roster.columns that name each role's column. */
