@@ -130,6 +130,27 @@ form_layout_pupil(const struct form_run *run, const struct pupil *p, struct aren
     layout_form(run->doc, &v, &pr, run->shaper, a, out);
 }
 
+/*
+ * The pupil block's title on a translation: in the language, with the German title in brackets, as the
+ * translations give their captions. A language not listed here keeps the German title.
+ */
+static const char *
+pupil_block_title(const char *language)
+{
+    static const char *const titles[][2] = {
+        {"ar", "بيانات التلميذة / التلميذ (Angaben zur Schülerin / zum Schüler)"},
+        {"en", "Details of the pupil (Angaben zur Schülerin / zum Schüler)"},
+        {"fa", "مشخصات دانش‌آموز (Angaben zur Schülerin / zum Schüler)"},
+        {"ru", "Сведения об ученице / ученике (Angaben zur Schülerin / zum Schüler)"},
+        {"tr", "Öğrenciye ilişkin bilgiler (Angaben zur Schülerin / zum Schüler)"},
+        {"uk", "Відомості про ученицю / учня (Angaben zur Schülerin / zum Schüler)"},
+    };
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
+        if (strcmp(titles[i][0], language) == 0)
+            return titles[i][1];
+    return NULL;
+}
+
 const struct form_translation *
 form_translation_of(const struct form_run *run, const struct pupil *p)
 {
@@ -157,6 +178,7 @@ form_layout_translation(const struct form_run *run, const struct form_translatio
     pr.slip_code = NULL;
     pr.slip_token = NULL;
     pr.is_information = true;
+    pr.pupil_block_title = pupil_block_title(t->language);
     pr.direction = roster_language_is_rtl(t->language) ? TEXT_DIR_AUTO_RTL : TEXT_DIR_LTR;
     layout_form(t->doc, &v, &pr, run->shaper, a, out);
 }
@@ -490,8 +512,12 @@ form_check_glyphs_run(const struct form_run *run, struct diags *d)
     r.col = 0;
     r.where = IN_LAYOUT;
     check_text(&r, "•–·…", TEXT_STYLE_REGULAR);
-    check_text(&r, "Rücklaufliste Nr. Nachname Vorname zurück Ja Nein Angaben zur Schülerin / zum Schüler",
+    check_text(&r,
+               "Rücklaufliste Nr. Nachname Vorname Übersetzung zurück Ja Nein Angaben zur Schülerin / zum "
+               "Schüler",
                TEXT_STYLE_BOLD);
+    for (size_t i = 0; i < run->n_translations; i++)
+        check_text(&r, pupil_block_title(run->translations[i].language), TEXT_STYLE_BOLD);
     /* The return slip: its header and code, the answers a return list shows. */
     check_text(&r, "Rückmeldung zum Schreiben vom 0123456789.", TEXT_STYLE_REGULAR);
     check_text(&r, "Rücklauf-Code ABCDEFGHJKMNPQRSTVWXYZ-", TEXT_STYLE_REGULAR);

@@ -970,13 +970,13 @@ caption_h_pt(size_t n_lines)
  * pt, then wraps in its field (up to MAX_VALUE_LINES lines).
  */
 static void
-add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b)
+add_pupil_block(struct ctx *c, struct flow *fl, const struct template_block *b, const char *title)
 {
     struct unit *u = flow_add(c, fl, UNIT_KEEP, PUPIL_SPACE * LINE_PT);
     struct frag *head = unit_add_frag(c, u, PUPIL_HEAD_PT + PUPIL_TITLE_PT * LEADING);
     frag_shape(c, head, LAYOUT_ITEM_LINE, LEFT_PT, 0.0, TEXT_W_PT, 0.0, HAIRLINE_PT, PUPIL_RULE_GRAY);
     frag_text(c, head, LEFT_PT, PUPIL_TITLE_TOP_PT + ASCENT * PUPIL_TITLE_PT, TEXT_STYLE_BOLD, PUPIL_TITLE_PT,
-              0.0, PUPIL_BLOCK_TITLE);
+              0.0, title ? title : PUPIL_BLOCK_TITLE);
     for (size_t r = 0; r < b->n_rows; r++) {
         const struct template_row *row = &b->rows[r];
         size_t                     n = row->n_fields;
@@ -1172,7 +1172,7 @@ build_blocks(struct ctx *c, const struct template_doc *doc, size_t from, size_t 
             add_rule(c, fl);
             break;
         case TEMPLATE_BLOCK_PUPIL:
-            add_pupil_block(c, fl, b);
+            add_pupil_block(c, fl, b, pr->pupil_block_title);
             break;
         case TEMPLATE_BLOCK_SIGNATURE:
             add_signature_block(c, fl, b, pr);

@@ -156,6 +156,7 @@ struct layout_form_params {
      */
     bool                is_information;
     enum text_direction direction;
+    const char         *pupil_block_title; /* above the pupil block; NULL: the German one */
 };
 
 /*

@@ -10,4 +10,5 @@ page 3 | grep -qF "Video konferanslara katılım için onay beyanı"
 page 3 | grep -qF "Şahin, Ayşe · Übersetzung Türkisch · Klasse 5a · Seite 1 von 2"
 page 4 | grep -qF "Lütfen seçiminizi Almanca formda işaretleyiniz."
 page 4 | grep -qF "Evet (Ja)"
+page 4 | grep -qF "Öğrenciye ilişkin bilgiler (Angaben zur Schülerin / zum Schüler)"
 if page 4 | grep -qF "Rücklauf-Code"; then echo "the translation has a slip"; exit 1; fi
