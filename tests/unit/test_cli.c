@@ -54,6 +54,26 @@ test_cli_parses_render_with_options_after_config(void **state)
 }
 
 static void
+test_cli_parses_language_as_code_or_name(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *arg, *code;
+    } cases[] = {{"tr", "tr"},   {"Türkisch", "tr"}, {"ARABISCH", "ar"},
+                 {"Dari", "fa"}, {"de", ""},         {"Deutsch", ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct cli_opts o;
+        char            msg[512];
+        const char     *args[] = {"render", "schule.yaml", "--language", cases[i].arg, NULL};
+        assert_true(parse(&o, msg, sizeof msg, args));
+        assert_string_equal(msg, "");
+        assert_true(o.has_language);
+        assert_string_equal(o.language, cases[i].code);
+        cli_opts_fini(&o);
+    }
+}
+
+static void
 test_cli_parses_pupil_selection(void **state)
 {
     (void)state;
@@ -128,6 +148,10 @@ test_cli_reports_usage_errors(void **state)
          "consentgen: error: --date: 9999-12-31 lies in the future; give the day the answer came in\n"},
         {{"render", "s.yaml", "--pupil", "A, B", "--split", "class", NULL},
          "consentgen: error: --pupil and --id write one file per pupil; leave out --split\n"},
+        {{"render", "s.yaml", "--language", "Elbisch", NULL},
+         "consentgen: error: --language: \"Elbisch\" is not a language; give a code such as tr or a name "
+         "such as Türkisch\n"},
+        {{"check", "s.yaml", "--language", "tr", NULL}, "consentgen: error: --language belongs to render\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct cli_opts o;
@@ -276,6 +300,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cli_parses_render_with_options_after_config),
         cmocka_unit_test(test_cli_parses_pupil_selection),
+        cmocka_unit_test(test_cli_parses_language_as_code_or_name),
         cmocka_unit_test(test_cli_reports_usage_errors),
         cmocka_unit_test(test_cli_parses_set),
         cmocka_unit_test(test_cli_parses_status_and_render_missing),
