@@ -12,6 +12,12 @@
  * highest level down to the lowest odd one, every sequence at that level or above is reversed), so a
  * right-to-left name inside a German sentence reads right.
  *
+ * A translation into Arabic or Persian is laid out the same way with its paragraphs shaped at a
+ * right-to-left base, then each line and shape of its body mirrored inside the text area (x' = LEFT +
+ * RIGHT - x - w): lines right-aligned, bullets, check boxes and the first field of a row at the right. The
+ * letterhead and the footer are not mirrored. A translation's check boxes are gray and its signature block
+ * has no rules: only the German form is ticked and signed.
+ *
  * Each block becomes a unit made of unbreakable slices ("frags": a text line, a form row). Pagination rules:
  * a heading stays with the first two lines of what follows it, and so does a short question with its check
  * boxes; a paragraph or bullet leaves no single line at a page bottom or top (2- and 3-line paragraphs move

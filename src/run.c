@@ -445,7 +445,7 @@ load_translation(struct run *r, const char *language, struct diags *d)
     return true;
 }
 
-/* Whether language was looked for already; *found says whether it has a translation file. */
+/* A language looked for already, and whether it has a translation file. */
 struct language_seen {
     char language[3];
     bool found;
