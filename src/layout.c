@@ -1119,9 +1119,10 @@ build_form_flow(struct ctx *c, const struct template_doc *doc, const struct layo
         segs_add(c, &title, template_title(doc), TEXT_STYLE_BOLD);
     }
     add_heading(c, fl, &title, TITLE_PT, TITLE_SPACE_AFTER * LINE_PT);
-    /* The slip block ends the information part: the slip is laid out on its own (layout_slip.c). */
+    /* The slip block ends the information part: the slip is laid out on its own (layout_slip.c). A
+     * translation has no slip, even if its text has the block: what follows it is printed as the rest. */
     size_t end = i;
-    while (end < n && template_block(doc, end)->kind != TEMPLATE_BLOCK_SLIP)
+    while (end < n && (c->is_information || template_block(doc, end)->kind != TEMPLATE_BLOCK_SLIP))
         end++;
     build_blocks(c, doc, i, end, pr, fl);
     apply_heading_space(fl);
@@ -1184,6 +1185,10 @@ build_blocks(struct ctx *c, const struct template_doc *doc, size_t from, size_t 
             add_signature_block(c, fl, b, pr);
             break;
         case TEMPLATE_BLOCK_SLIP: /* a second one, reported by template: nothing to print */
+            if (c->is_information) { /* a translation's: its return note is a paragraph */
+                segs_from_spans(c, &sg, b->spans, b->n_spans, 0);
+                add_text_unit(c, fl, UNIT_FLOW, &sg, LEFT_PT, TEXT_W_PT, BODY_PT, PARA_SPACE * LINE_PT);
+            }
             break;
         }
         prev = b;
@@ -1507,6 +1512,8 @@ layout_form(const struct template_doc *doc, const struct layout_values *values,
     size_t slip_at = 0, n = template_n_blocks(doc);
     while (slip_at < n && template_block(doc, slip_at)->kind != TEMPLATE_BLOCK_SLIP)
         slip_at++;
+    if (params->is_information)
+        slip_at = n;
     struct slip slip;
     if (slip_at < n)
         slip_build(&c, doc, slip_at, params, &slip);

@@ -1455,6 +1455,34 @@ test_layout_translation_has_nothing_to_tick_or_sign(void **state)
 }
 
 static void
+test_layout_translation_with_a_slip_block_gets_no_slip(void **state)
+{
+    (void)state;
+    struct arena             *a = arena_new();
+    struct template_doc *doc = parse("Text\n\n```slip\nBitte bis morgen\n```\n\n- [ ] Ja\n- [ ] Nein\n");
+    struct values             v = {NULL};
+    struct layout_values      lv = {&v, lookup};
+    struct layout_form_params p = params(12);
+    struct text_shaper        m = fake_metrics(NULL);
+    struct layout_doc         d;
+    p.slip_code = "CG1-0123456789AB";
+    p.is_information = true;
+    layout_form(doc, &lv, &p, &m, a, &d);
+    assert_false(d.has_slip);
+    size_t n_boxes = 0;
+    for (size_t i = 0; i < d.pages[0].n_items; i++) {
+        enum layout_item_kind k = d.pages[0].items[i].kind;
+        assert_true(k != LAYOUT_ITEM_DASH && k != LAYOUT_ITEM_RECT);
+        assert_int_equal(d.pages[0].items[i].role, LAYOUT_ROLE_NONE);
+        n_boxes += d.pages[0].items[i].kind == LAYOUT_ITEM_BOX;
+    }
+    assert_int_equal(n_boxes, 2);
+    assert_non_null(find_text(&d.pages[0], "Bitte bis morgen"));
+    template_free(doc);
+    arena_free(a);
+}
+
+static void
 test_layout_right_to_left_page_mirrors_only_the_body(void **state)
 {
     (void)state;
@@ -1534,6 +1562,7 @@ main(void)
         cmocka_unit_test(test_layout_class_sheet_ticks_answers_already_back),
         cmocka_unit_test(test_layout_translation_has_nothing_to_tick_or_sign),
         cmocka_unit_test(test_layout_right_to_left_page_mirrors_only_the_body),
+        cmocka_unit_test(test_layout_translation_with_a_slip_block_gets_no_slip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
