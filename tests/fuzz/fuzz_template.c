@@ -113,12 +113,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     layout_form(doc, &v, &p, &m, a, &out);
     layout_pad_to_even(&out, a);
     layout_dump(&out, &dump);
+    /* The same text as a translation: for information only, and right to left on every other input. */
+    p.is_information = true;
+    p.direction = size % 2 ? TEXT_DIR_AUTO_RTL : TEXT_DIR_RTL;
+    layout_form(doc, &v, &p, &m, a, &out);
+    layout_dump(&out, &dump);
 
     static const struct layout_sheet_row rows[] = {
-        {"Yılmaz", "Elif", "Ja"},
-        {"Müller", "Jonas", "widerrufen"},
-        {"Nguyễn", "An", NULL},
-        {"", "", ""},
+        {"Yılmaz", "Elif", "Ja", "Türkisch"},
+        {"Müller", "Jonas", "widerrufen", NULL},
+        {"Nguyễn", "An", NULL, "Vietnamesisch mit sehr langem Namen"},
+        {"", "", "", ""},
     };
     struct layout_sheet_params sp = {0};
     struct layout_doc          sheet = {0};
