@@ -17,11 +17,12 @@ _consentgen_reply() {
     --answer) COMPREPLY=($(compgen -W "ja nein widerrufen" -- "$cur")); return ;;
     --out) COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --roster) COMPREPLY=($(compgen -f -X '!*.@(csv|CSV|txt|TXT)' -- "$cur") $(compgen -d -- "$cur")); return ;;
+    --language) COMPREPLY=($(compgen -W "tr uk ru ar fa en de" -- "$cur")); return ;;
     --class | --pupil | --id | --jobs | --date) return ;;
     esac
     local opts
     case ${COMP_WORDS[1]} in
-    render) opts="--class --pupil --id --out --split --missing --jobs --quiet --strict" ;;
+    render) opts="--class --pupil --id --out --split --missing --language --jobs --quiet --strict" ;;
     check) opts="--strict" ;;
     list) opts="--class" ;;
     init) opts="--roster" ;;

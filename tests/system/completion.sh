@@ -30,7 +30,8 @@ expect "Formulare alt.yml schule.yaml" consentgen check ""
 expect "both class pupil" consentgen render schule.yaml --split ""
 expect "pupil" consentgen render schule.yaml --split p
 expect "ja nein widerrufen" consentgen set schule.yaml --answer ""
-expect "--class --id --jobs --missing --out --pupil --quiet --split --strict" consentgen render schule.yaml --
+expect "--class --id --jobs --language --missing --out --pupil --quiet --split --strict" consentgen render schule.yaml --
+expect "tr" consentgen render schule.yaml --language t
 expect "--strict" consentgen check schule.yaml --
 expect "Formulare seite.png stapel.pdf" consentgen scan schule.yaml ""
 [ "$(shopt -p extglob)" = "shopt -u extglob" ] || { echo "the completion left extglob on"; fail=1; }
