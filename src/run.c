@@ -404,6 +404,14 @@ translation_path(const char *template_path, const char *language)
     return xasprintf("%.*s.%s%s", (int)(dot - template_path), template_path, language, dot);
 }
 
+/* The file name of path, without its folder: messages name the missing translation beside the template. */
+static const char *
+file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 static bool
 is_printed(const struct run_class *cls, size_t k)
 {
@@ -466,7 +474,7 @@ load_translations(struct run *r, struct diags *d)
             char *path = translation_path(template_path, r->req->language);
             diag_add(d, DIAG_ERROR, NULL, 0, 0,
                      "--language %s: there is no translation into %s (\"%s\" is missing)", r->req->language,
-                     roster_language_name(r->req->language), util_quote(path).text);
+                     roster_language_name(r->req->language), util_quote(file_name(path)).text);
             free(path);
         }
         return;
@@ -492,8 +500,8 @@ load_translations(struct run *r, struct diags *d)
             char *path = translation_path(template_path, p->language);
             diag_add(d, DIAG_WARNING, r->roster->path, p->line, p->language_col,
                      "there is no translation into %s (\"%s\" is missing); %s, %s gets the German form only",
-                     roster_language_name(p->language), util_quote(path).text, util_quote(p->last_name).text,
-                     util_quote(p->first_name).text);
+                     roster_language_name(p->language), util_quote(file_name(path)).text,
+                     util_quote(p->last_name).text, util_quote(p->first_name).text);
             free(path);
         }
     }
