@@ -393,11 +393,19 @@ find_shipped_template(struct config *c, const char *templates_folder, struct dia
 
 /* ---- translations ---- */
 
+/* The last folder separator of path ('/', or '\\' as Windows paths have it); NULL if none. */
+static const char *
+last_separator(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *back = strrchr(path, '\\');
+    return back && (!slash || back > slash) ? back : slash;
+}
+
 /* The file of the translation into language: templates/NAME.md -> templates/NAME.LL.md. Caller frees. */
 static char *
 translation_path(const char *template_path, const char *language)
 {
-    const char *slash = strrchr(template_path, '/');
+    const char *slash = last_separator(template_path);
     const char *dot = strrchr(template_path, '.');
     if (!dot || (slash && dot < slash))
         return xasprintf("%s.%s.md", template_path, language);
@@ -408,7 +416,7 @@ translation_path(const char *template_path, const char *language)
 static const char *
 file_name(const char *path)
 {
-    const char *slash = strrchr(path, '/');
+    const char *slash = last_separator(path);
     return slash ? slash + 1 : path;
 }
 
