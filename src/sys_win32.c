@@ -408,26 +408,28 @@ sys_make_folder(const char *path)
     return ok;
 }
 
-bool
-sys_remove_folder(const char *path)
+/* Calls a Windows function of one path with path as UTF-16; errno from its error. */
+static bool
+call_on_path(const char *path, BOOL(WINAPI *fn)(LPCWSTR))
 {
     wchar_t *w = wide(path);
     if (!w)
         return false;
-    bool ok = RemoveDirectoryW(w) || fail();
+    bool ok = fn(w) || fail();
     free(w);
     return ok;
 }
 
 bool
+sys_remove_folder(const char *path)
+{
+    return call_on_path(path, RemoveDirectoryW);
+}
+
+bool
 sys_remove_file(const char *path)
 {
-    wchar_t *w = wide(path);
-    if (!w)
-        return false;
-    bool ok = DeleteFileW(w) || fail();
-    free(w);
-    return ok;
+    return call_on_path(path, DeleteFileW);
 }
 
 bool
