@@ -292,27 +292,35 @@ count_classes(const struct roster *r)
     return n;
 }
 
+/* A file init writes: its name in FOLDER and its bytes. */
+struct init_file {
+    char  *name;
+    char  *data;
+    size_t len;
+};
+
 /*
- * Writes both files into the open folder or neither (output_commit_all); an
+ * Writes all n files into the open folder or none (output_commit_all); an
  * interrupt meanwhile waits until that is so. False: d says why.
  */
 static bool
-write_both(struct output_dir *od, const char *folder, const char *template_name, const char *text,
-           size_t text_len, const char *yaml, struct run_init_result *res, struct diags *d)
+write_all(struct output_dir *od, const char *folder, const struct init_file *want, size_t n,
+          struct run_init_result *res, struct diags *d)
 {
     struct sys_interrupts *in = sys_interrupts_begin();
-    struct output_file     files[2] = {{"", NULL, RUN_INIT_CONFIG}, {"", NULL, template_name}};
-    const char            *data[2] = {yaml, text};
-    size_t                 len[2] = {strlen(yaml), text_len}, n_staged = 0;
+    struct output_file    *files = xcalloc(n, sizeof(*files));
+    size_t                 n_staged = 0;
     bool                   ok = true;
-    for (size_t i = 0; i < 2 && ok; i++) {
-        files[i].tmp = output_stage(od, "", files[i].name, data[i], len[i], d);
+    for (size_t i = 0; i < n; i++)
+        files[i] = (struct output_file){"", NULL, want[i].name};
+    for (size_t i = 0; i < n && ok; i++) {
+        files[i].tmp = output_stage(od, "", files[i].name, want[i].data, want[i].len, d);
         ok = files[i].tmp != NULL;
         n_staged += ok;
     }
     /* A last look, as the commit would replace a file that appeared meanwhile. */
     bool is_free = true;
-    for (size_t i = 0; i < 2 && ok; i++)
+    for (size_t i = 0; i < n && ok; i++)
         if (output_dir_kind(od, "", files[i].name) != SYS_PATH_NONE) {
             char *path = path_in(folder, files[i].name);
             report_exists(path, d);
@@ -320,22 +328,58 @@ write_both(struct output_dir *od, const char *folder, const char *template_name,
             is_free = false;
         }
     if (ok && is_free) {
-        ok = output_commit_all(od, 2, files, d); /* on failure it has put everything back */
+        ok = output_commit_all(od, n, files, d); /* on failure it has put everything back */
     } else {
         output_roll_back(od, n_staged, files, d);
         ok = false;
     }
     res->write_failed = is_free && !ok;
     if (ok) {
-        res->written = xcalloc(2, sizeof(*res->written));
-        for (size_t i = 0; i < 2; i++)
+        res->written = xcalloc(n, sizeof(*res->written));
+        for (size_t i = 0; i < n; i++)
             res->written[res->n_written++] = path_in(folder, files[i].name);
     }
     if (in)
         sys_interrupts_end(in, true);
-    for (size_t i = 0; i < 2; i++)
+    for (size_t i = 0; i < n; i++)
         free((char *)files[i].tmp);
+    free(files);
     return ok;
+}
+
+/*
+ * The shipped translations of the form text for the languages the roster
+ * names (NAME.LL.md, as render finds them beside the template), appended to
+ * files; a language without a shipped translation is left to check's warning.
+ */
+static void
+add_translations(const struct roster *r, const char *shipped_folder, const char *folder, struct init_file *files,
+                 size_t *n, struct diags *d)
+{
+    char seen[64][3];
+    size_t n_seen = 0;
+    for (size_t i = 0; r && i < r->n_pupils && n_seen < 64; i++) {
+        const char *code = r->pupils[i].language;
+        bool        known = !*code;
+        for (size_t k = 0; k < n_seen && !known; k++)
+            known = strcmp(seen[k], code) == 0;
+        if (known)
+            continue;
+        memcpy(seen[n_seen++], code, 3);
+        char *name = xasprintf("%s.%s.md", RUN_INIT_TEMPLATE, code);
+        char *shipped = path_in(shipped_folder, name);
+        char *text = NULL;
+        size_t len = 0;
+        if (util_read_file(shipped, INIT_MAX_TEMPLATE_BYTES, &text, &len)) {
+            char *target = path_in(folder, name);
+            check_free(target, d);
+            free(target);
+            files[(*n)++] = (struct init_file){name, text, len};
+        } else {
+            free(name);
+        }
+        free(shipped);
+    }
 }
 
 bool
@@ -398,9 +442,19 @@ run_init(const struct run_init_request *req, struct run_init_result *res, struct
         if (od) {
             if (r)
                 res->roster_file = roster_file_for(req->roster_path, folder);
-            char *yaml = config_text(res->template_file, r, res->roster_file);
-            ok = write_both(od, folder, template_name, text, text_len, yaml, res, d);
-            free(yaml);
+            struct init_file files[2 + 64] = {
+                {xstrdup(RUN_INIT_CONFIG), config_text(res->template_file, r, res->roster_file), 0},
+                {xstrdup(template_name), text, text_len},
+            };
+            files[0].len = strlen(files[0].data);
+            text = NULL; /* owned by files[1] now */
+            size_t n = 2;
+            add_translations(r, shipped_folder, folder, files, &n, d);
+            ok = d->n_errors == 0 && write_all(od, folder, files, n, res, d);
+            for (size_t i = 0; i < n; i++) {
+                free(files[i].name);
+                free(files[i].data);
+            }
             output_dir_free(od);
         } else {
             ok = false;

@@ -130,7 +130,7 @@ struct run_init_request {
 };
 
 struct run_init_result {
-    char      **written; /* the paths written (schule.yaml, then the template copy) */
+    char      **written; /* the paths written: schule.yaml, the template copy, its translations */
     size_t      n_written;
     char       *config_path;   /* FOLDER/schule.yaml, as shown in the next steps */
     const char *template_file; /* the copy's name in FOLDER ("videokonferenz-iserv.md") */
