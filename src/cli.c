@@ -535,6 +535,19 @@ stopped_by_strict(const struct cli_opts *o, const struct diags *d)
     return o->strict && d->n_errors == 0 && d->n_warnings > 0;
 }
 
+/* Loads the run, printing its problems; false (and r freed) if it has errors. req must outlive r. */
+static bool
+load_run(struct run *r, const struct run_request *req)
+{
+    struct diags d = {0};
+    bool         ok = run_load(r, req, &d);
+    print_diags(&d);
+    diags_fini(&d);
+    if (!ok)
+        run_fini(r);
+    return ok;
+}
+
 static int
 cmd_render(const struct cli_opts *o)
 {
@@ -661,14 +674,8 @@ cmd_list(const struct cli_opts *o)
 {
     struct run_request req = request_of(o, false);
     struct run         r = {0};
-    struct diags       d = {0};
-    bool               ok = run_load(&r, &req, &d);
-    print_diags(&d);
-    diags_fini(&d);
-    if (!ok) {
-        run_fini(&r);
+    if (!load_run(&r, &req))
         return CLI_EXIT_INPUT;
-    }
     bool has_language = r.roster->has_language;
     if (!o->n_classes) {
         /* TRANSLATORS: the heading of list's table; one word per column, the numbers end under the
@@ -751,14 +758,8 @@ cmd_status(const struct cli_opts *o)
 {
     struct run_request req = request_of(o, false);
     struct run         r = {0};
-    struct diags       d = {0};
-    bool               ok = run_load(&r, &req, &d);
-    print_diags(&d);
-    diags_fini(&d);
-    if (!ok) {
-        run_fini(&r);
+    if (!load_run(&r, &req))
         return CLI_EXIT_INPUT;
-    }
     /* TRANSLATORS: the heading of status's table: the class, the forms, the answers back (yes, no, unclear and
        withdrawn together), then each kind, the ones not back, the rows to check. One word per column; each
        number ends under the last letter of its word. */
@@ -835,18 +836,13 @@ cmd_scan(const struct cli_opts *o)
 #else
     struct run_request req = request_of(o, true);
     struct run         r = {0};
-    struct diags       d = {0};
-    bool               ok = run_load(&r, &req, &d);
-    print_diags(&d);
-    diags_fini(&d);
-    if (!ok) {
-        run_fini(&r);
+    if (!load_run(&r, &req))
         return CLI_EXIT_INPUT;
-    }
     bool                   progress = !o->quiet && sys_stderr_is_terminal();
     struct run_progress    shown = {NULL, progress ? show_scan_progress : NULL};
     struct run_scan_result res;
-    ok = run_scan(&r, o->files, o->n_files, o->config_path, &shown, &res, &d);
+    struct diags           d = {0};
+    bool                   ok = run_scan(&r, o->files, o->n_files, o->config_path, &shown, &res, &d);
     if (progress)
         fputs("\r\033[K", stderr);
     if (res.register_written)

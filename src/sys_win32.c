@@ -432,15 +432,12 @@ sys_remove_file(const char *path)
     return call_on_path(path, DeleteFileW);
 }
 
-bool
-sys_sync_file(const char *path)
+/* Flushes the file at w (UTF-16, freed here) to disk; flags as CreateFileW takes them. */
+static bool
+flush_file(wchar_t *w, DWORD flags)
 {
-    wchar_t *w = wide(path);
-    if (!w)
-        return false;
     /* FlushFileBuffers needs a handle with write access. */
-    HANDLE h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
-                           FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, flags, NULL);
     free(w);
     if (h == INVALID_HANDLE_VALUE)
         return fail();
@@ -450,6 +447,13 @@ sys_sync_file(const char *path)
     if (!ok)
         errno = errno_of(e);
     return ok;
+}
+
+bool
+sys_sync_file(const char *path)
+{
+    wchar_t *w = wide(path);
+    return w && flush_file(w, FILE_ATTRIBUTE_NORMAL);
 }
 
 void
@@ -785,19 +789,7 @@ bool
 sys_sync_file_in(struct sys_folder *in, const char *name)
 {
     wchar_t *p = entry_path(in, name);
-    if (!p)
-        return false;
-    HANDLE h = CreateFileW(p, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING,
-                           FILE_FLAG_OPEN_REPARSE_POINT, NULL);
-    free(p);
-    if (h == INVALID_HANDLE_VALUE)
-        return fail();
-    bool  ok = FlushFileBuffers(h) != 0;
-    DWORD e = GetLastError();
-    CloseHandle(h);
-    if (!ok)
-        errno = errno_of(e);
-    return ok;
+    return p && flush_file(p, FILE_FLAG_OPEN_REPARSE_POINT); /* a link itself, never its target */
 }
 
 bool
