@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config clang gettext
   libhpdf-dev libyaml-dev libmd4c-dev libcsv-dev libfontconfig-dev libutf8proc-dev libicu-dev
   fonts-liberation2 fonts-dejavu-core
-  libxxhash-dev libqrencode-dev
+  libxxhash-dev libqrencode-dev zlib1g-dev
   libharfbuzz-dev libfribidi-dev fonts-noto-core
   # scan: reading scanned return slips (CONSENTGEN_SCAN)
   g++ libpoppler-glib-dev libcairo2-dev libleptonica-dev libzxing-dev libpng-dev libjpeg-dev libtiff-dev

@@ -269,56 +269,12 @@ fail:
     return NULL;
 }
 
-/* Current graphics state of the page being drawn, to skip redundant operators. */
-struct draw_state {
-    bool   in_text;
-    int    font;
-    double size_pt;
-    double fill_gray;
-    double stroke_gray;
-    double line_width_pt;
-    bool   is_dashed;
-    bool   in_fill; /* filled rectangles collected into one path, filled once (a QR code) */
-};
-
-/* Fills the rectangles collected so far. */
-static void
-end_fill(HPDF_Page page, struct draw_state *st)
-{
-    if (st->in_fill)
-        HPDF_Page_Fill(page);
-    st->in_fill = false;
-}
-
-static void
-end_text(HPDF_Page page, struct draw_state *st)
-{
-    if (st->in_text)
-        HPDF_Page_EndText(page);
-    st->in_text = false;
-}
-
-static void
-set_stroke(HPDF_Page page, struct draw_state *st, const struct layout_item *it)
-{
-    bool dashed = it->kind == LAYOUT_ITEM_DASH;
-    if (dashed || st->is_dashed) {
-        /* libharu takes whole points for the pattern. */
-        HPDF_UINT16 d = (HPDF_UINT16)(it->dash_pt >= 1.0 ? it->dash_pt + 0.5 : 1.0), dash[2] = {d, d};
-        HPDF_Page_SetDash(page, dashed ? dash : NULL, dashed ? 2 : 0, 0);
-        st->is_dashed = dashed;
-    }
-    if (it->line_width_pt != st->line_width_pt) {
-        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width_pt);
-        st->line_width_pt = it->line_width_pt;
-    }
-    if (it->gray != st->stroke_gray) {
-        HPDF_Page_SetGrayStroke(page, (HPDF_REAL)it->gray);
-        st->stroke_gray = it->gray;
-    }
-}
-
-/* Text operators being written for a page: a buffer flushed into its content stream when full. */
+/*
+ * Operators being written for a page: a buffer flushed into its content
+ * stream when full. Text and paths go this way; libharu's HPDF_Page_Rectangle
+ * and friends format each number through a cleared 512-byte buffer, which
+ * took as long as the QR codes themselves.
+ */
 struct ops {
     HPDF_Page page;
     char      out[2048];
@@ -395,6 +351,68 @@ ops_code(struct ops *o, uint32_t gid)
         }
     }
     o->n += n;
+}
+
+/* A path operator with its operands, as "x y w h re": written straight into the content stream. */
+static void
+put_path_op(HPDF_Page page, const double *operands, size_t n, const char *op)
+{
+    struct ops o = {page, {0}, 0};
+    for (size_t i = 0; i < n; i++) {
+        ops_number(&o, operands[i]);
+        ops_put(&o, " ", 1);
+    }
+    ops_str(&o, op);
+    ops_flush(&o);
+}
+
+/* Current graphics state of the page being drawn, to skip redundant operators. */
+struct draw_state {
+    bool   in_text;
+    int    font;
+    double size_pt;
+    double fill_gray;
+    double stroke_gray;
+    double line_width_pt;
+    bool   is_dashed;
+    bool   in_fill; /* filled rectangles collected into one path, filled once (a QR code) */
+};
+
+/* Fills the rectangles collected so far. */
+static void
+end_fill(HPDF_Page page, struct draw_state *st)
+{
+    if (st->in_fill)
+        put_path_op(page, NULL, 0, "f\n");
+    st->in_fill = false;
+}
+
+static void
+end_text(HPDF_Page page, struct draw_state *st)
+{
+    if (st->in_text)
+        HPDF_Page_EndText(page);
+    st->in_text = false;
+}
+
+static void
+set_stroke(HPDF_Page page, struct draw_state *st, const struct layout_item *it)
+{
+    bool dashed = it->kind == LAYOUT_ITEM_DASH;
+    if (dashed || st->is_dashed) {
+        /* libharu takes whole points for the pattern. */
+        HPDF_UINT16 d = (HPDF_UINT16)(it->dash_pt >= 1.0 ? it->dash_pt + 0.5 : 1.0), dash[2] = {d, d};
+        HPDF_Page_SetDash(page, dashed ? dash : NULL, dashed ? 2 : 0, 0);
+        st->is_dashed = dashed;
+    }
+    if (it->line_width_pt != st->line_width_pt) {
+        HPDF_Page_SetLineWidth(page, (HPDF_REAL)it->line_width_pt);
+        st->line_width_pt = it->line_width_pt;
+    }
+    if (it->gray != st->stroke_gray) {
+        HPDF_Page_SetGrayStroke(page, (HPDF_REAL)it->gray);
+        st->stroke_gray = it->gray;
+    }
 }
 
 /* ---- the glyphs a PDF prints ---- */
@@ -541,16 +559,13 @@ draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const str
     case LAYOUT_ITEM_DASH:
         end_text(page, st);
         set_stroke(page, st, it);
-        HPDF_Page_MoveTo(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt));
-        HPDF_Page_LineTo(page, (HPDF_REAL)(it->x_pt + it->w_pt), (HPDF_REAL)(h - it->y_pt - it->h_pt));
-        HPDF_Page_Stroke(page);
+        put_path_op(page, (double[]){it->x_pt, h - it->y_pt}, 2, "m ");
+        put_path_op(page, (double[]){it->x_pt + it->w_pt, h - it->y_pt - it->h_pt}, 2, "l\nS\n");
         return true;
     case LAYOUT_ITEM_BOX:
         end_text(page, st);
         set_stroke(page, st, it);
-        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
-                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
-        HPDF_Page_Stroke(page);
+        put_path_op(page, (double[]){it->x_pt, h - it->y_pt - it->h_pt, it->w_pt, it->h_pt}, 4, "re\nS\n");
         return true;
     case LAYOUT_ITEM_CIRCLE:
         end_text(page, st);
@@ -566,8 +581,7 @@ draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const str
             HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
             st->fill_gray = it->gray;
         }
-        HPDF_Page_Rectangle(page, (HPDF_REAL)it->x_pt, (HPDF_REAL)(h - it->y_pt - it->h_pt),
-                            (HPDF_REAL)it->w_pt, (HPDF_REAL)it->h_pt);
+        put_path_op(page, (double[]){it->x_pt, h - it->y_pt - it->h_pt, it->w_pt, it->h_pt}, 4, "re\n");
         st->in_fill = true;
         return true;
     case LAYOUT_ITEM_LOGO:
@@ -602,12 +616,7 @@ pdf_writer_add(struct pdf_writer *w, const struct layout_doc *doc, struct diags 
     bool ok = !w->slot->err.error_no;
     for (size_t p = 0; p < doc->n_pages && ok; p++) {
         const struct layout_page *lp = &doc->pages[p];
-        /* A blank page's content stream stays empty and unfiltered: an empty Flate stream is not valid data. */
-        if (lp->is_blank)
-            HPDF_SetCompressionMode(w->slot->doc, HPDF_COMP_ALL & ~HPDF_COMP_TEXT);
         HPDF_Page page = HPDF_AddPage(w->slot->doc);
-        if (lp->is_blank)
-            HPDF_SetCompressionMode(w->slot->doc, HPDF_COMP_ALL);
         if (!page)
             break;
         HPDF_Page_SetWidth(page, (HPDF_REAL)LAYOUT_PAGE_WIDTH_PT);
@@ -651,7 +660,7 @@ finish_fonts(struct pdf_writer *w)
 bool
 pdf_writer_save(struct pdf_writer *w, struct buf *out, struct diags *d)
 {
-    if (w->slot->err.error_no || !finish_fonts(w)) {
+    if (w->slot->err.error_no || !finish_fonts(w) || !hpdf_deflate_streams(w->slot, w->font, w->fonts->n)) {
         report_writer_error(w, STEP_FONTS, d);
         return false;
     }

@@ -97,6 +97,12 @@ HPDF_Font hpdf_glyph_font_new(struct hpdf_slot *s, int font);
 bool hpdf_glyph_font_finish(struct hpdf_slot *s, int font, HPDF_Font f, const struct pdf_glyph_use *used,
                             size_t n_used);
 
+/*
+ * Deflates the page contents of the slot's PDF and the font files of fonts[0 .. n) (its Type0 fonts,
+ * NULL where none was made), after hpdf_glyph_font_finish, before the PDF is written.
+ */
+bool hpdf_deflate_streams(struct hpdf_slot *s, const HPDF_Font *fonts, size_t n_fonts);
+
 /* Appends raw operators to a page's content stream (the text is written without libharu's text functions). */
 void hpdf_page_write(HPDF_Page page, const char *s, size_t len);
 
