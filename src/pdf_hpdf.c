@@ -560,12 +560,12 @@ deflate_stream(HPDF_Dict dict)
     if (deflateInit(&z, DEFLATE_LEVEL) != Z_OK)
         return false;
     uLong  bound = deflateBound(&z, s->size);
-    Bytef *out = malloc(bound);
+    Bytef *out = xmalloc(bound);
     z.next_out = out;
     z.avail_out = (uInt)bound;
     /* The memory stream's blocks: each full but the last, which holds w_pos bytes. */
     size_t seen = 0;
-    int    rc = out ? Z_OK : Z_MEM_ERROR;
+    int    rc = Z_OK;
     for (HPDF_UINT i = 0; i < m->buf->count && rc == Z_OK; i++) {
         bool is_last = i + 1 == m->buf->count;
         z.next_in = HPDF_List_ItemAt(m->buf, i);
@@ -585,6 +585,15 @@ deflate_stream(HPDF_Dict dict)
     return ok;
 }
 
+/* A failed deflate is reported as libharu reports its own (zlib has only run out of memory here). */
+static bool
+deflate_failed(struct hpdf_slot *s)
+{
+    if (!s->err.error_no)
+        s->err.error_no = HPDF_ZLIB_ERROR;
+    return false;
+}
+
 bool
 hpdf_deflate_streams(struct hpdf_slot *s, const HPDF_Font *fonts, size_t n_fonts)
 {
@@ -593,7 +602,7 @@ hpdf_deflate_streams(struct hpdf_slot *s, const HPDF_Font *fonts, size_t n_fonts
         HPDF_Page     page = HPDF_List_ItemAt(pages, i);
         HPDF_PageAttr attr = page->attr;
         if (!deflate_stream(attr->contents))
-            return false;
+            return deflate_failed(s);
     }
     for (size_t i = 0; i < n_fonts; i++) {
         if (!fonts[i])
@@ -604,7 +613,7 @@ hpdf_deflate_streams(struct hpdf_slot *s, const HPDF_Font *fonts, size_t n_fonts
         if (fonts[i]->before_write_fn(fonts[i]) != HPDF_OK || !attr->fontdef->descriptor)
             return false;
         if (!deflate_stream(HPDF_Dict_GetItem(attr->fontdef->descriptor, "FontFile2", HPDF_OCLASS_DICT)))
-            return false;
+            return deflate_failed(s);
     }
     return !s->err.error_no;
 }
