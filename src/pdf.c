@@ -281,6 +281,15 @@ struct ops {
     size_t    n;
 };
 
+/* Starts o for page; the buffer is left as it is (it is written before it is read, and clearing 2 KB for
+ * each rectangle of a QR code is what libharu's calls cost). */
+static void
+ops_begin(struct ops *o, HPDF_Page page)
+{
+    o->page = page;
+    o->n = 0;
+}
+
 static void
 ops_flush(struct ops *o)
 {
@@ -357,7 +366,8 @@ ops_code(struct ops *o, uint32_t gid)
 static void
 put_path_op(HPDF_Page page, const double *operands, size_t n, const char *op)
 {
-    struct ops o = {page, {0}, 0};
+    struct ops o;
+    ops_begin(&o, page);
     for (size_t i = 0; i < n; i++) {
         ops_number(&o, operands[i]);
         ops_put(&o, " ", 1);
@@ -551,7 +561,8 @@ draw_item(struct pdf_writer *w, HPDF_Page page, struct draw_state *st, const str
             HPDF_Page_SetGrayFill(page, (HPDF_REAL)it->gray);
             st->fill_gray = it->gray;
         }
-        struct ops o = {page, {0}, 0};
+        struct ops o;
+        ops_begin(&o, page);
         show_run(w, &o, it, font, it->x_pt, h - it->y_pt);
         return true;
     }

@@ -46,7 +46,7 @@
  * libharu deflates every stream at zlib's default level 6 as it writes the
  * PDF (HPDF_Stream_WriteToStreamWithDeflate), which was half the time of a
  * class file. Level 2 takes a third less time for the whole class split and
- * makes the files 8 % larger (docs/performance.md).
+ * makes the files 6 % larger (docs/performance.md).
  */
 #define DEFLATE_LEVEL 2
 

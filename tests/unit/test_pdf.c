@@ -798,7 +798,7 @@ static const char *
 find_last(const char *begin, const char *end, const char *needle)
 {
     const char *last = NULL;
-    for (const char *p = begin; (p = find(p, end, needle)) != NULL && p < end; p++)
+    for (const char *p = begin; (p = find(p, end, needle)) != NULL; p++)
         last = p;
     return last;
 }
